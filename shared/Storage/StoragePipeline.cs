@@ -1,0 +1,103 @@
+using Azure;
+using Azure.Core;
+using Azure.Core.Pipeline;
+
+namespace LandRedevelopment.Storage;
+
+/// <summary>How a client proves who it is: an account key, a SAS, or an Entra ID token (managed identity).</summary>
+public sealed class StorageAuthentication
+{
+    private StorageAuthentication(StorageSharedKeyCredential? key, TokenCredential? token, string? sas)
+    {
+        SharedKey = key;
+        Token = token;
+        Sas = sas;
+    }
+
+    /// <summary>The account key, when signing with SharedKey/SharedKeyLite.</summary>
+    public StorageSharedKeyCredential? SharedKey { get; }
+
+    /// <summary>The token credential, when authenticating with Entra ID.</summary>
+    public TokenCredential? Token { get; }
+
+    /// <summary>The SAS query (no leading '?'), when every request carries a SAS.</summary>
+    public string? Sas { get; }
+
+    /// <summary>Sign with the account key.</summary>
+    public static StorageAuthentication FromSharedKey(StorageSharedKeyCredential credential) =>
+        new(credential ?? throw new ArgumentNullException(nameof(credential)), null, null);
+
+    /// <summary>Authenticate with Entra ID tokens for <c>https://storage.azure.com/.default</c>.</summary>
+    public static StorageAuthentication FromToken(TokenCredential credential) =>
+        new(null, credential ?? throw new ArgumentNullException(nameof(credential)), null);
+
+    /// <summary>Append a shared access signature to every request.</summary>
+    public static StorageAuthentication FromSas(string sas)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(sas);
+        return new(null, null, sas.TrimStart('?'));
+    }
+
+    /// <summary>What a connection string carries: its key, or else its SAS.</summary>
+    public static StorageAuthentication FromConnectionString(StorageConnectionString connectionString)
+    {
+        ArgumentNullException.ThrowIfNull(connectionString);
+        return connectionString.Credential is { } key ? FromSharedKey(key) : FromSas(connectionString.SasToken!);
+    }
+
+    internal HttpPipelinePolicy CreatePolicy(bool tableService, TimeProvider time) =>
+        SharedKey is not null
+            ? tableService ? new SharedKeyLiteAuthenticationPolicy(SharedKey, time) : new SharedKeyAuthenticationPolicy(SharedKey, time)
+            : Token is not null
+                ? new BearerTokenAuthenticationPolicy(Token, "https://storage.azure.com/.default")
+                : new SasQueryPolicy(Sas!);
+}
+
+/// <summary>Builds the one pipeline a storage client keeps for its lifetime.</summary>
+internal static class StoragePipeline
+{
+    public static HttpPipeline Build(StorageClientOptions options, StorageAuthentication auth, bool tableService)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(auth);
+        return HttpPipelineBuilder.Build(
+            options,
+            perCallPolicies: [new StorageVersionPolicy(options.ServiceVersion)],
+            perRetryPolicies: [auth.CreatePolicy(tableService, options.TimeProvider)],
+            responseClassifier: new ResponseClassifier());
+    }
+
+    /// <summary>Sends a request and throws <see cref="RequestFailedException"/> for any status in <paramref name="accept"/>'s complement.</summary>
+    public static async ValueTask<Response> SendAsync(this HttpPipeline pipeline, HttpMessage message, CancellationToken cancellationToken, params int[] accept)
+    {
+        await pipeline.SendAsync(message, cancellationToken).ConfigureAwait(false);
+        var response = message.Response;
+        if (accept.Length == 0 ? response.IsError : !accept.Contains(response.Status))
+        {
+            throw new RequestFailedException(response, null, StorageRequestFailedDetailsParser.Instance);
+        }
+
+        return response;
+    }
+}
+
+internal sealed class StorageVersionPolicy(string version) : HttpPipelineSynchronousPolicy
+{
+    public override void OnSendingRequest(HttpMessage message) => message.Request.Headers.SetValue("x-ms-version", version);
+}
+
+internal sealed class SasQueryPolicy(string sas) : HttpPipelineSynchronousPolicy
+{
+    public override void OnSendingRequest(HttpMessage message)
+    {
+        var uri = message.Request.Uri;
+        if (!uri.Query.Contains("sig=", StringComparison.Ordinal))
+        {
+            foreach (var pair in sas.Split('&', StringSplitOptions.RemoveEmptyEntries))
+            {
+                var eq = pair.IndexOf('=', StringComparison.Ordinal);
+                uri.AppendQuery(pair[..eq], pair[(eq + 1)..], escapeValue: false);
+            }
+        }
+    }
+}

@@ -1,0 +1,153 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+
+namespace LandRedevelopment.Testing;
+
+/// <summary>A child process the tests own: output captured, killed (with its children) on dispose and at exit.</summary>
+public sealed class ChildProcess : IDisposable
+{
+    private static readonly ConcurrentDictionary<ChildProcess, byte> Live = new();
+    private readonly StringBuilder _output = new();
+
+    static ChildProcess()
+    {
+        AppDomain.CurrentDomain.ProcessExit += (_, _) =>
+        {
+            foreach (var child in Live.Keys)
+            {
+                child.Dispose();
+            }
+        };
+    }
+
+    private ChildProcess(Process process) => Process = process;
+
+    public Process Process { get; }
+
+    public string Output
+    {
+        get
+        {
+            lock (_output)
+            {
+                return _output.ToString();
+            }
+        }
+    }
+
+    public static ChildProcess Start(string fileName, IEnumerable<string> args, string? workingDirectory = null,
+        IReadOnlyDictionary<string, string?>? environment = null)
+    {
+        var psi = new ProcessStartInfo(fileName)
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            RedirectStandardInput = true,
+            UseShellExecute = false,
+            WorkingDirectory = workingDirectory ?? RepoPaths.Root,
+        };
+        foreach (var a in args)
+        {
+            psi.ArgumentList.Add(a);
+        }
+
+        if (environment is not null)
+        {
+            foreach (var (k, v) in environment)
+            {
+                psi.Environment[k] = v;
+            }
+        }
+
+        var process = new Process { StartInfo = psi, EnableRaisingEvents = true };
+        var child = new ChildProcess(process);
+        process.OutputDataReceived += (_, e) => child.Append(e.Data);
+        process.ErrorDataReceived += (_, e) => child.Append(e.Data);
+        process.Start();
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        Live[child] = 0;
+        return child;
+    }
+
+    public bool HasExited => Process.HasExited;
+
+    /// <summary>SIGKILL, no goodbye: what a crash looks like.</summary>
+    public void Kill()
+    {
+        try
+        {
+            if (!Process.HasExited)
+            {
+                Process.Kill(entireProcessTree: true);
+                Process.WaitForExit(10_000);
+            }
+        }
+        catch (InvalidOperationException)
+        {
+            // Already gone.
+        }
+    }
+
+    public void Dispose()
+    {
+        Live.TryRemove(this, out _);
+        Kill();
+        Process.Dispose();
+    }
+
+    private void Append(string? line)
+    {
+        if (line is null)
+        {
+            return;
+        }
+
+        lock (_output)
+        {
+            if (_output.Length < 1_000_000)
+            {
+                _output.AppendLine(line);
+            }
+        }
+    }
+}
+
+/// <summary>Free loopback ports and waiting for a listener.</summary>
+public static class Loopback
+{
+    public static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    public static async Task WaitForPortAsync(int port, ChildProcess owner, TimeSpan timeout, string what)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (DateTime.UtcNow < deadline)
+        {
+            if (owner.HasExited)
+            {
+                throw new InvalidOperationException($"{what} exited with {owner.Process.ExitCode} before listening on {port}:\n{owner.Output}");
+            }
+
+            try
+            {
+                using var client = new TcpClient();
+                await client.ConnectAsync(IPAddress.Loopback, port);
+                return;
+            }
+            catch (SocketException)
+            {
+                await Task.Delay(100);
+            }
+        }
+
+        throw new TimeoutException($"{what} did not listen on {port} within {timeout}:\n{owner.Output}");
+    }
+}
