@@ -1,5 +1,50 @@
-var builder = WebApplication.CreateBuilder(args);
+using LandRedevelopment.Functions.Health;
+using LandRedevelopment.Functions.Hosting;
+using LandRedevelopment.Functions.Hosting.Local;
+using LandRedevelopment.Functions.Problems;
+
+// The content root is the app folder (appsettings, function.json, host.json), wherever it is started from.
+var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
+builder.Configuration.AddLocalSettings(LocalSettingsConfiguration.ResolvePath(builder.Environment.ContentRootPath));
+
+// Under the Functions host the app must listen where the host calls it; on its own, on 127.0.0.1:7071
+// (the address the Functions host itself would use locally), unless --urls/ASPNETCORE_URLS say otherwise.
+var customHandlerPort = builder.Configuration["FUNCTIONS_CUSTOMHANDLER_PORT"];
+if (!string.IsNullOrEmpty(customHandlerPort))
+{
+    builder.WebHost.UseUrls($"http://127.0.0.1:{customHandlerPort}");
+}
+else if (string.IsNullOrEmpty(builder.Configuration["urls"]))
+{
+    builder.WebHost.UseUrls("http://127.0.0.1:7071");
+}
+
+// Structured (JSON) console logs in Azure, single lines locally: see appsettings*.json.
+
+builder.Services.AddApiProblems();
+builder.Services.AddOpenApi("v1", o => o.AddDocumentTransformer((document, _, _) =>
+{
+    document.Info.Title = "Low-efficiency land redevelopment service";
+    document.Info.Description = "Tenant cities, parcel surveys and evidence, the multi-level review, and staged land-price payments.";
+    return Task.CompletedTask;
+}));
+builder.Services.TryAddSingleton(TimeProvider.System);
+builder.Services.AddSingleton(sp => new StorageAccount(sp.GetRequiredService<IConfiguration>(), StorageAccount.DefaultConnectionName, sp.GetRequiredService<TimeProvider>()));
+builder.Services.AddLocalTriggerRunner();
+
 var app = builder.Build();
+
+app.UseApiProblems();
+app.MapOpenApi("/api/openapi/{documentName}.json");
+app.UseSwaggerUI(o =>
+{
+    o.RoutePrefix = "api/docs";
+    o.SwaggerEndpoint("/api/openapi/v1.json", "v1");
+    o.DocumentTitle = "Land redevelopment API";
+});
+
+app.MapHealthApi();
+
 app.Run();
 
 /// <summary>The entry point, visible to tests.</summary>

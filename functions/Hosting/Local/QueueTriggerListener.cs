@@ -1,0 +1,220 @@
+using System.Text.Json;
+using Azure;
+using LandRedevelopment.Functions.Hosting.CustomHandler;
+using LandRedevelopment.Storage.Queues;
+
+namespace LandRedevelopment.Functions.Hosting.Local;
+
+/// <summary>
+/// Polls one queue for one queue-triggered function with the host's semantics: batches of
+/// <c>batchSize</c>, exponential back-off to <c>maxPollingInterval</c> when idle, a lease (visibility)
+/// renewed while the handler runs, deletion on success, release after <c>visibilityTimeout</c> on
+/// failure, and <c>{queue}-poison</c> once a message has been dequeued <c>maxDequeueCount</c> times.
+/// </summary>
+public sealed partial class QueueTriggerListener
+{
+    private static readonly TimeSpan Lease = TimeSpan.FromMinutes(10);
+    private static readonly TimeSpan MinPollingInterval = TimeSpan.FromMilliseconds(100);
+
+    private readonly FunctionDefinition _function;
+    private readonly QueueClient _queue;
+    private readonly QueueClient _poison;
+    private readonly QueueTriggerSettings _settings;
+    private readonly FunctionInvoker _invoker;
+    private readonly Uri _handler;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+
+    public QueueTriggerListener(FunctionDefinition function, QueueClient queue, QueueClient poison, QueueTriggerSettings settings,
+        FunctionInvoker invoker, Uri handler, TimeProvider time, ILogger logger)
+    {
+        _function = function;
+        _queue = queue;
+        _poison = poison;
+        _settings = settings;
+        _invoker = invoker;
+        _handler = handler;
+        _time = time;
+        _logger = logger;
+    }
+
+    public async Task RunAsync(CancellationToken stoppingToken)
+    {
+        await _queue.CreateIfNotExistsAsync(cancellationToken: stoppingToken).ConfigureAwait(false);
+        await _poison.CreateIfNotExistsAsync(cancellationToken: stoppingToken).ConfigureAwait(false);
+        LogListening(_logger, _function.Name, _queue.Name);
+
+        var delay = MinPollingInterval;
+        var inFlight = new List<Task>();
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            QueueMessage[] messages;
+            try
+            {
+                var room = _settings.BatchSize + _settings.NewBatchThreshold - inFlight.Count;
+                messages = room <= 0 ? [] : (await _queue.ReceiveMessagesAsync(Math.Min(room, 32), Lease, stoppingToken).ConfigureAwait(false)).Value;
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                break;
+            }
+            catch (RequestFailedException e)
+            {
+                LogPollFailed(_logger, _function.Name, e.Status, e.ErrorCode);
+                messages = [];
+            }
+
+            foreach (var message in messages)
+            {
+                inFlight.Add(ProcessAsync(message, stoppingToken));
+            }
+
+            // Fetch more once the batch drains below the threshold, as the host does.
+            while (inFlight.Count > _settings.NewBatchThreshold)
+            {
+                inFlight.Remove(await Task.WhenAny(inFlight).ConfigureAwait(false));
+            }
+
+            inFlight.RemoveAll(t => t.IsCompleted);
+            if (messages.Length > 0)
+            {
+                delay = MinPollingInterval;
+                continue;
+            }
+
+            try
+            {
+                await Task.Delay(delay, _time, stoppingToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                break;
+            }
+
+            delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, Math.Max(_settings.MaxPollingInterval.Ticks, MinPollingInterval.Ticks)));
+        }
+
+        // Let running invocations finish; an unfinished one becomes visible again when its lease runs out.
+        await Task.WhenAll(inFlight).ConfigureAwait(false);
+    }
+
+    private async Task ProcessAsync(QueueMessage message, CancellationToken stoppingToken)
+    {
+        try
+        {
+            if (message.DequeueCount > _settings.MaxDequeueCount)
+            {
+                // Dequeued too often without a verdict (e.g. the process died mid-invocation each time).
+                await MoveToPoisonAsync(message, message.PopReceipt, stoppingToken).ConfigureAwait(false);
+                return;
+            }
+
+            var popReceipt = message.PopReceipt;
+            using var renewal = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+            var renewing = RenewLeaseAsync(message, r => popReceipt = r, renewal.Token);
+            InvocationOutcome outcome;
+            try
+            {
+                outcome = await _invoker.InvokeAsync(_handler, _function.Name, Envelope(message), stoppingToken).ConfigureAwait(false);
+            }
+            finally
+            {
+                await renewal.CancelAsync().ConfigureAwait(false);
+                popReceipt = await renewing.ConfigureAwait(false) ?? popReceipt;
+            }
+
+            if (outcome.Succeeded)
+            {
+                await _queue.DeleteMessageAsync(message.MessageId, popReceipt, stoppingToken).ConfigureAwait(false);
+                return;
+            }
+
+            LogInvocationFailed(_logger, _function.Name, message.MessageId, message.DequeueCount, outcome.Status, Truncate(outcome.Error));
+            if (message.DequeueCount >= _settings.MaxDequeueCount)
+            {
+                await MoveToPoisonAsync(message, popReceipt, stoppingToken).ConfigureAwait(false);
+            }
+            else
+            {
+                await _queue.UpdateMessageAsync(message.MessageId, popReceipt, visibilityTimeout: _settings.VisibilityTimeout, cancellationToken: stoppingToken).ConfigureAwait(false);
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // Shutting down: the lease expires and the message is tried again.
+        }
+        catch (RequestFailedException e)
+        {
+            // Lost the lease (404 on the pop receipt) or storage trouble: the message will reappear.
+            LogSettleFailed(_logger, _function.Name, message.MessageId, e.Status, e.ErrorCode);
+        }
+    }
+
+    private async Task<string?> RenewLeaseAsync(QueueMessage message, Action<string> renewed, CancellationToken token)
+    {
+        string? latest = null;
+        try
+        {
+            while (true)
+            {
+                await Task.Delay(Lease / 2, _time, token).ConfigureAwait(false);
+                var receipt = await _queue.UpdateMessageAsync(message.MessageId, latest ?? message.PopReceipt, visibilityTimeout: Lease, cancellationToken: token).ConfigureAwait(false);
+                latest = receipt.Value.PopReceipt;
+                renewed(latest);
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            return latest;
+        }
+        catch (RequestFailedException e)
+        {
+            LogSettleFailed(_logger, _function.Name, message.MessageId, e.Status, e.ErrorCode);
+            return latest;
+        }
+    }
+
+    private async Task MoveToPoisonAsync(QueueMessage message, string popReceipt, CancellationToken token)
+    {
+        // Send first, then delete: a crash in between leaves a duplicate in poison, never a lost message.
+        await _poison.SendMessageAsync(message.MessageText, timeToLive: Timeout.InfiniteTimeSpan, cancellationToken: token).ConfigureAwait(false);
+        await _queue.DeleteMessageAsync(message.MessageId, popReceipt, token).ConfigureAwait(false);
+        LogPoisoned(_logger, _function.Name, message.MessageId, message.DequeueCount, _poison.Name);
+    }
+
+    private InvocationRequest Envelope(QueueMessage message)
+    {
+        string Time(DateTimeOffset? t) => t?.ToString("O", System.Globalization.CultureInfo.InvariantCulture) ?? "";
+        return new InvocationRequest
+        {
+            Data = { [_function.Trigger.Name] = JsonSerializer.SerializeToElement(message.MessageText) },
+            Metadata =
+            {
+                ["DequeueCount"] = JsonSerializer.SerializeToElement(message.DequeueCount),
+                ["ExpirationTime"] = JsonSerializer.SerializeToElement(Time(message.ExpiresOn)),
+                ["Id"] = JsonSerializer.SerializeToElement(message.MessageId),
+                ["InsertionTime"] = JsonSerializer.SerializeToElement(Time(message.InsertedOn)),
+                ["NextVisibleTime"] = JsonSerializer.SerializeToElement(Time(message.NextVisibleOn)),
+                ["PopReceipt"] = JsonSerializer.SerializeToElement(message.PopReceipt),
+                ["sys"] = FunctionInvoker.Sys(_function.Name, _time.GetUtcNow()),
+            },
+        };
+    }
+
+    private static string Truncate(string? s) => s is null ? "" : s.Length <= 500 ? s : s[..500] + "…";
+
+    [LoggerMessage(EventId = 2001, Level = LogLevel.Information, Message = "Queue trigger {FunctionName} listening on '{Queue}'")]
+    private static partial void LogListening(ILogger logger, string functionName, string queue);
+
+    [LoggerMessage(EventId = 2002, Level = LogLevel.Warning, Message = "Queue trigger {FunctionName}: polling failed ({Status} {ErrorCode})")]
+    private static partial void LogPollFailed(ILogger logger, string functionName, int status, string? errorCode);
+
+    [LoggerMessage(EventId = 2003, Level = LogLevel.Warning, Message = "Queue trigger {FunctionName}: message {MessageId} failed on try {DequeueCount} (status {Status}): {Error}")]
+    private static partial void LogInvocationFailed(ILogger logger, string functionName, string messageId, long dequeueCount, int status, string error);
+
+    [LoggerMessage(EventId = 2004, Level = LogLevel.Error, Message = "Queue trigger {FunctionName}: message {MessageId} moved to '{PoisonQueue}' after {DequeueCount} tries")]
+    private static partial void LogPoisoned(ILogger logger, string functionName, string messageId, long dequeueCount, string poisonQueue);
+
+    [LoggerMessage(EventId = 2005, Level = LogLevel.Warning, Message = "Queue trigger {FunctionName}: could not settle message {MessageId} ({Status} {ErrorCode}); it will be delivered again")]
+    private static partial void LogSettleFailed(ILogger logger, string functionName, string messageId, int status, string? errorCode);
+}

@@ -1,0 +1,79 @@
+using Azure.Core;
+using Azure.Identity;
+using LandRedevelopment.Storage;
+using LandRedevelopment.Storage.Blobs;
+using LandRedevelopment.Storage.Queues;
+using LandRedevelopment.Storage.Tables;
+
+namespace LandRedevelopment.Functions.Hosting;
+
+/// <summary>
+/// The storage clients for one connection setting, read the way the Functions host reads it:
+/// either a connection string in <c>{name}</c> (keys; Azurite locally), or an identity-based connection
+/// (<c>{name}__accountName</c> or <c>{name}__blobServiceUri</c>/<c>__queueServiceUri</c>/<c>__tableServiceUri</c>,
+/// optional <c>{name}__clientId</c> for a user-assigned managed identity). Clients are built once.
+/// </summary>
+public sealed class StorageAccount
+{
+    /// <summary>The setting the Functions host itself uses for its storage.</summary>
+    public const string DefaultConnectionName = "AzureWebJobsStorage";
+
+    private readonly Lazy<QueueServiceClient> _base64Queues;
+
+    public StorageAccount(IConfiguration configuration, string connectionName = DefaultConnectionName, TimeProvider? time = null)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        ConnectionName = connectionName;
+        var clock = time ?? TimeProvider.System;
+        var connectionString = configuration[connectionName];
+        var section = configuration.GetSection(connectionName);
+
+        if (!string.IsNullOrWhiteSpace(connectionString))
+        {
+            var parsed = StorageConnectionString.Parse(connectionString);
+            AccountName = parsed.AccountName;
+            Tables = new TableServiceClient(connectionString, new TableClientOptions { TimeProvider = clock });
+            Queues = new QueueServiceClient(connectionString, new QueueClientOptions { TimeProvider = clock });
+            Blobs = new BlobServiceClient(connectionString, new BlobClientOptions { TimeProvider = clock });
+            _base64Queues = new(() => new QueueServiceClient(connectionString,
+                new QueueClientOptions { TimeProvider = clock, MessageEncoding = QueueMessageEncoding.Base64 }));
+            return;
+        }
+
+        var accountName = section["accountName"];
+        Uri Endpoint(string service) =>
+            section[$"{service}ServiceUri"] is { Length: > 0 } uri ? new Uri(uri)
+            : accountName is { Length: > 0 } ? new Uri($"https://{accountName}.{service}.core.windows.net")
+            : throw new InvalidOperationException(
+                $"Storage connection '{connectionName}' is not configured: set '{connectionName}' to a connection string, " +
+                $"or '{connectionName}__accountName' (or '{connectionName}__{service}ServiceUri') for a managed identity.");
+
+        var blobUri = Endpoint("blob");
+        var queueUri = Endpoint("queue");
+        var tableUri = Endpoint("table");
+        AccountName = accountName ?? StorageConnectionString.AccountNameFromEndpoint(blobUri);
+        TokenCredential credential = new DefaultAzureCredential(new DefaultAzureCredentialOptions
+        {
+            ManagedIdentityClientId = section["clientId"],
+        });
+        Tables = new TableServiceClient(tableUri, credential, new TableClientOptions { TimeProvider = clock });
+        Queues = new QueueServiceClient(queueUri, credential, new QueueClientOptions { TimeProvider = clock });
+        Blobs = new BlobServiceClient(blobUri, credential, new BlobClientOptions { TimeProvider = clock });
+        _base64Queues = new(() => new QueueServiceClient(queueUri, credential,
+            new QueueClientOptions { TimeProvider = clock, MessageEncoding = QueueMessageEncoding.Base64 }));
+    }
+
+    public string ConnectionName { get; }
+
+    public string AccountName { get; }
+
+    public TableServiceClient Tables { get; }
+
+    /// <summary>Queues whose messages are plain text.</summary>
+    public QueueServiceClient Queues { get; }
+
+    /// <summary>Queues whose messages are base64, as the Functions queue trigger expects by default.</summary>
+    public QueueServiceClient Base64Queues => _base64Queues.Value;
+
+    public BlobServiceClient Blobs { get; }
+}

@@ -1,0 +1,47 @@
+using System.Net;
+using System.Text.Json;
+using LandRedevelopment.Testing;
+
+namespace LandRedevelopment.Functions.Tests.Api;
+
+public class HealthTests(AppFixture fixture) : IClassFixture<AppFixture>
+{
+    [Fact]
+    public async Task Health_is_200_with_every_storage_service_checked_when_Azurite_answers()
+    {
+        using var response = await fixture.Http.GetAsync("api/health");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        using var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        Assert.Equal("Healthy", body.RootElement.GetProperty("status").GetString());
+        var checks = body.RootElement.GetProperty("checks").EnumerateArray().ToDictionary(c => c.GetProperty("name").GetString()!, c => c.GetProperty("status").GetString());
+        Assert.Equal(new Dictionary<string, string?> { ["blobs"] = "Healthy", ["queues"] = "Healthy", ["tables"] = "Healthy" }, checks);
+    }
+
+    [Fact]
+    public async Task Health_is_503_problem_json_naming_each_service_when_storage_is_unreachable()
+    {
+        // Ports nothing listens on: every storage call is refused.
+        int blob = Loopback.FreePort(), queue = Loopback.FreePort(), table = Loopback.FreePort();
+        var dead = "DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;" +
+                   $"AccountKey={LandRedevelopment.Storage.StorageConnectionString.DevelopmentAccountKey};" +
+                   $"BlobEndpoint=http://127.0.0.1:{blob}/devstoreaccount1;QueueEndpoint=http://127.0.0.1:{queue}/devstoreaccount1;TableEndpoint=http://127.0.0.1:{table}/devstoreaccount1;";
+        using var app = await AppProcess.StartAsync(new Dictionary<string, string?>
+        {
+            ["AzureWebJobsStorage"] = dead,
+            ["LocalTriggers__Enabled"] = "false",
+        });
+
+        using var response = await app.Http.GetAsync("api/health");
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        using var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        Assert.Equal(503, body.RootElement.GetProperty("status").GetInt32());
+        var detail = body.RootElement.GetProperty("detail").GetString()!;
+        Assert.Contains("blobs", detail, StringComparison.Ordinal);
+        Assert.Contains("queues", detail, StringComparison.Ordinal);
+        Assert.Contains("tables", detail, StringComparison.Ordinal);
+        Assert.All(body.RootElement.GetProperty("checks").EnumerateArray(), c => Assert.Equal("Unhealthy", c.GetProperty("status").GetString()));
+    }
+}

@@ -1,0 +1,48 @@
+using System.Net;
+using System.Text.Json;
+using LandRedevelopment.Functions.Hosting;
+using LandRedevelopment.Testing;
+
+namespace LandRedevelopment.Functions.Tests.Api;
+
+public class OpenApiTests(AppFixture fixture) : IClassFixture<AppFixture>
+{
+    /// <summary>The functions that serve the documentation itself are not part of the API it describes.</summary>
+    private static readonly HashSet<string> DocumentationFunctions = ["OpenApiDocument", "ApiDocs"];
+
+    [Fact]
+    public async Task The_OpenAPI_document_describes_every_HTTP_function_with_its_methods()
+    {
+        using var doc = JsonDocument.Parse(await fixture.Http.GetStringAsync("api/openapi/v1.json"));
+        var paths = doc.RootElement.GetProperty("paths");
+        var described = paths.EnumerateObject().ToDictionary(
+            p => Normalise(p.Name),
+            p => p.Value.EnumerateObject().Select(m => m.Name.ToUpperInvariant()).ToHashSet());
+
+        var httpFunctions = FunctionCatalog.Load(AppProcess.AppDirectory).Where(f => f.IsHttp && !DocumentationFunctions.Contains(f.Name)).ToList();
+        Assert.NotEmpty(httpFunctions);
+        foreach (var function in httpFunctions)
+        {
+            var route = Normalise("/api/" + function.Trigger.Route!.TrimEnd('/'));
+            Assert.True(described.ContainsKey(route), $"{function.Name}: {route} is not in the OpenAPI document (has: {string.Join(", ", described.Keys)})");
+            foreach (var method in function.Trigger.Methods ?? [])
+            {
+                Assert.Contains(method.ToUpperInvariant(), described[route]);
+            }
+        }
+    }
+
+    [Fact]
+    public async Task The_browsable_API_docs_page_is_served()
+    {
+        using var response = await fixture.Http.GetAsync("api/docs/index.html");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var html = await response.Content.ReadAsStringAsync();
+        Assert.Contains("swagger", html, StringComparison.OrdinalIgnoreCase);
+    }
+
+    /// <summary>Route parameters compared by position, not name; no trailing slash.</summary>
+    private static string Normalise(string route) =>
+        System.Text.RegularExpressions.Regex.Replace(route.TrimEnd('/'), @"\{[^}]+\}", "{}").ToLowerInvariant();
+}
