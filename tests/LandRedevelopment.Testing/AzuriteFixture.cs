@@ -65,12 +65,10 @@ public sealed class AzuriteServer : IDisposable
             "--blobHost", "127.0.0.1", "--blobPort", blob.ToString(System.Globalization.CultureInfo.InvariantCulture),
             "--queueHost", "127.0.0.1", "--queuePort", queue.ToString(System.Globalization.CultureInfo.InvariantCulture),
             "--tableHost", "127.0.0.1", "--tablePort", table.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            "--location", dir,
         };
-        if (location is null)
-        {
-            args.Add("--inMemoryPersistence");
-        }
+
+        // Azurite refuses --location together with --inMemoryPersistence ("not supported when the --location option is set").
+        args.AddRange(location is null ? ["--inMemoryPersistence"] : ["--location", dir]);
 
         var process = ChildProcess.Start("node", args);
         var timeout = TimeSpan.FromSeconds(60);
