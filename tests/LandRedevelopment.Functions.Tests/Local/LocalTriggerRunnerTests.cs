@@ -31,6 +31,7 @@ public class LocalTriggerRunnerTests(AzuriteFixture azurite) : IClassFixture<Azu
         var seen = new ConcurrentQueue<QueueTriggerInvocation>();
         var root = RunnerHarness.WriteAppRoot(FastHostJson, new Dictionary<string, string> { ["Succeeds"] = QueueFunction(queueName) });
         await Queue(queueName).CreateIfNotExistsAsync();
+        await Queue(queueName + "-poison").CreateIfNotExistsAsync();
         await Queue(queueName).SendMessageAsync("{\"case\":\"克拉玛依-001\"}");
 
         await using var harness = await RunnerHarness.StartAsync(root, azurite.ConnectionString, app =>
@@ -61,6 +62,7 @@ public class LocalTriggerRunnerTests(AzuriteFixture azurite) : IClassFixture<Azu
         var root = RunnerHarness.WriteAppRoot(FastHostJson, new Dictionary<string, string> { ["AlwaysFails"] = QueueFunction(queueName) });
         await Queue(queueName).CreateIfNotExistsAsync();
         await Queue(queueName).SendMessageAsync("doomed");
+        await Queue(queueName + "-poison").CreateIfNotExistsAsync();
 
         await using var harness = await RunnerHarness.StartAsync(root, azurite.ConnectionString, app =>
             app.MapPost("/AlwaysFails", async (HttpRequest request) =>
@@ -92,6 +94,7 @@ public class LocalTriggerRunnerTests(AzuriteFixture azurite) : IClassFixture<Azu
         var root = RunnerHarness.WriteAppRoot(FastHostJson, new Dictionary<string, string> { ["FailsOnce"] = QueueFunction(queueName) });
         await Queue(queueName).CreateIfNotExistsAsync();
         await Queue(queueName).SendMessageAsync("flaky");
+        await Queue(queueName + "-poison").CreateIfNotExistsAsync();
 
         await using var harness = await RunnerHarness.StartAsync(root, azurite.ConnectionString, app =>
             app.MapPost("/FailsOnce", () => Interlocked.Increment(ref tries) == 1
