@@ -45,3 +45,40 @@ public class HealthTests(AppFixture fixture) : IClassFixture<AppFixture>
         Assert.All(body.RootElement.GetProperty("checks").EnumerateArray(), c => Assert.Equal("Unhealthy", c.GetProperty("status").GetString()));
     }
 }
+
+public class LocalRunnerStartTests(AppFixture fixture) : IClassFixture<AppFixture>
+{
+    [Fact]
+    public async Task On_its_own_the_app_starts_the_local_trigger_runner()
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (DateTime.UtcNow < deadline && !fixture.App.Process.Output.Contains("Local trigger runner started", StringComparison.Ordinal))
+        {
+            await Task.Delay(100);
+        }
+
+        Assert.Contains("Local trigger runner started", fixture.App.Process.Output, StringComparison.Ordinal);
+    }
+}
+
+/// <summary>Under the Functions host the app must listen where the host calls it, with the runner off.</summary>
+public class CustomHandlerPortTests(AzuriteFixture azurite) : IClassFixture<AzuriteFixture>
+{
+    [Fact]
+    public async Task Under_the_Functions_host_the_app_listens_on_FUNCTIONS_CUSTOMHANDLER_PORT()
+    {
+        var port = Loopback.FreePort();
+        using var app = await AppProcess.StartAsync(new Dictionary<string, string?>
+        {
+            ["AzureWebJobsStorage"] = azurite.ConnectionString,
+            ["FUNCTIONS_CUSTOMHANDLER_PORT"] = port.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["ASPNETCORE_URLS"] = null,
+        }, port);
+
+        using var response = await app.Http.GetAsync("api/health");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        await Task.Delay(1000);
+        Assert.DoesNotContain("Local trigger runner started", app.Process.Output, StringComparison.Ordinal);
+    }
+}
