@@ -11,38 +11,18 @@ namespace LandRedevelopment.Functions.Hosting.Local;
 /// renewed while the handler runs, deletion on success, release after <c>visibilityTimeout</c> on
 /// failure, and <c>{queue}-poison</c> once a message has been dequeued <c>maxDequeueCount</c> times.
 /// </summary>
-public sealed partial class QueueTriggerListener
+public sealed partial class QueueTriggerListener(
+    FunctionDefinition function, QueueClient queue, QueueClient poison, QueueTriggerSettings settings,
+    FunctionInvoker invoker, Uri handler, TimeProvider time, ILogger logger)
 {
     private static readonly TimeSpan Lease = TimeSpan.FromMinutes(10);
     private static readonly TimeSpan MinPollingInterval = TimeSpan.FromMilliseconds(100);
 
-    private readonly FunctionDefinition _function;
-    private readonly QueueClient _queue;
-    private readonly QueueClient _poison;
-    private readonly QueueTriggerSettings _settings;
-    private readonly FunctionInvoker _invoker;
-    private readonly Uri _handler;
-    private readonly TimeProvider _time;
-    private readonly ILogger _logger;
-
-    public QueueTriggerListener(FunctionDefinition function, QueueClient queue, QueueClient poison, QueueTriggerSettings settings,
-        FunctionInvoker invoker, Uri handler, TimeProvider time, ILogger logger)
-    {
-        _function = function;
-        _queue = queue;
-        _poison = poison;
-        _settings = settings;
-        _invoker = invoker;
-        _handler = handler;
-        _time = time;
-        _logger = logger;
-    }
-
     public async Task RunAsync(CancellationToken stoppingToken)
     {
-        await _queue.CreateIfNotExistsAsync(cancellationToken: stoppingToken).ConfigureAwait(false);
-        await _poison.CreateIfNotExistsAsync(cancellationToken: stoppingToken).ConfigureAwait(false);
-        LogListening(_logger, _function.Name, _queue.Name);
+        await queue.CreateIfNotExistsAsync(cancellationToken: stoppingToken).ConfigureAwait(false);
+        await poison.CreateIfNotExistsAsync(cancellationToken: stoppingToken).ConfigureAwait(false);
+        LogListening(logger, function.Name, queue.Name);
 
         var delay = MinPollingInterval;
         var inFlight = new List<Task>();
@@ -51,8 +31,8 @@ public sealed partial class QueueTriggerListener
             QueueMessage[] messages;
             try
             {
-                var room = _settings.BatchSize + _settings.NewBatchThreshold - inFlight.Count;
-                messages = room <= 0 ? [] : (await _queue.ReceiveMessagesAsync(Math.Min(room, 32), Lease, stoppingToken).ConfigureAwait(false)).Value;
+                var room = settings.BatchSize + settings.NewBatchThreshold - inFlight.Count;
+                messages = room <= 0 ? [] : (await queue.ReceiveMessagesAsync(Math.Min(room, 32), Lease, stoppingToken).ConfigureAwait(false)).Value;
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
@@ -60,7 +40,7 @@ public sealed partial class QueueTriggerListener
             }
             catch (RequestFailedException e)
             {
-                LogPollFailed(_logger, _function.Name, e.Status, e.ErrorCode);
+                LogPollFailed(logger, function.Name, e.Status, e.ErrorCode);
                 messages = [];
             }
 
@@ -70,7 +50,7 @@ public sealed partial class QueueTriggerListener
             }
 
             // Fetch more once the batch drains below the threshold, as the host does.
-            while (inFlight.Count > _settings.NewBatchThreshold)
+            while (inFlight.Count > settings.NewBatchThreshold)
             {
                 inFlight.Remove(await Task.WhenAny(inFlight).ConfigureAwait(false));
             }
@@ -84,14 +64,14 @@ public sealed partial class QueueTriggerListener
 
             try
             {
-                await Task.Delay(delay, _time, stoppingToken).ConfigureAwait(false);
+                await Task.Delay(delay, time, stoppingToken).ConfigureAwait(false);
             }
             catch (OperationCanceledException)
             {
                 break;
             }
 
-            delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, Math.Max(_settings.MaxPollingInterval.Ticks, MinPollingInterval.Ticks)));
+            delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, Math.Max(settings.MaxPollingInterval.Ticks, MinPollingInterval.Ticks)));
         }
 
         // Let running invocations finish; an unfinished one becomes visible again when its lease runs out.
@@ -102,7 +82,7 @@ public sealed partial class QueueTriggerListener
     {
         try
         {
-            if (message.DequeueCount > _settings.MaxDequeueCount)
+            if (message.DequeueCount > settings.MaxDequeueCount)
             {
                 // Dequeued too often without a verdict (e.g. the process died mid-invocation each time).
                 await MoveToPoisonAsync(message, message.PopReceipt, stoppingToken).ConfigureAwait(false);
@@ -115,7 +95,7 @@ public sealed partial class QueueTriggerListener
             InvocationOutcome outcome;
             try
             {
-                outcome = await _invoker.InvokeAsync(_handler, _function.Name, Envelope(message), stoppingToken).ConfigureAwait(false);
+                outcome = await invoker.InvokeAsync(handler, function.Name, Envelope(message), stoppingToken).ConfigureAwait(false);
             }
             finally
             {
@@ -125,18 +105,18 @@ public sealed partial class QueueTriggerListener
 
             if (outcome.Succeeded)
             {
-                await _queue.DeleteMessageAsync(message.MessageId, popReceipt, stoppingToken).ConfigureAwait(false);
+                await queue.DeleteMessageAsync(message.MessageId, popReceipt, stoppingToken).ConfigureAwait(false);
                 return;
             }
 
-            LogInvocationFailed(_logger, _function.Name, message.MessageId, message.DequeueCount, outcome.Status, Truncate(outcome.Error));
-            if (message.DequeueCount >= _settings.MaxDequeueCount)
+            LogInvocationFailed(logger, function.Name, message.MessageId, message.DequeueCount, outcome.Status, Truncate(outcome.Error));
+            if (message.DequeueCount >= settings.MaxDequeueCount)
             {
                 await MoveToPoisonAsync(message, popReceipt, stoppingToken).ConfigureAwait(false);
             }
             else
             {
-                await _queue.UpdateMessageAsync(message.MessageId, popReceipt, visibilityTimeout: _settings.VisibilityTimeout, cancellationToken: stoppingToken).ConfigureAwait(false);
+                await queue.UpdateMessageAsync(message.MessageId, popReceipt, visibilityTimeout: settings.VisibilityTimeout, cancellationToken: stoppingToken).ConfigureAwait(false);
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -146,7 +126,7 @@ public sealed partial class QueueTriggerListener
         catch (RequestFailedException e)
         {
             // Lost the lease (404 on the pop receipt) or storage trouble: the message will reappear.
-            LogSettleFailed(_logger, _function.Name, message.MessageId, e.Status, e.ErrorCode);
+            LogSettleFailed(logger, function.Name, message.MessageId, e.Status, e.ErrorCode);
         }
     }
 
@@ -157,8 +137,8 @@ public sealed partial class QueueTriggerListener
         {
             while (true)
             {
-                await Task.Delay(Lease / 2, _time, token).ConfigureAwait(false);
-                var receipt = await _queue.UpdateMessageAsync(message.MessageId, latest ?? message.PopReceipt, visibilityTimeout: Lease, cancellationToken: token).ConfigureAwait(false);
+                await Task.Delay(Lease / 2, time, token).ConfigureAwait(false);
+                var receipt = await queue.UpdateMessageAsync(message.MessageId, latest ?? message.PopReceipt, visibilityTimeout: Lease, cancellationToken: token).ConfigureAwait(false);
                 latest = receipt.Value.PopReceipt;
                 renewed(latest);
             }
@@ -169,7 +149,7 @@ public sealed partial class QueueTriggerListener
         }
         catch (RequestFailedException e)
         {
-            LogSettleFailed(_logger, _function.Name, message.MessageId, e.Status, e.ErrorCode);
+            LogSettleFailed(logger, function.Name, message.MessageId, e.Status, e.ErrorCode);
             return latest;
         }
     }
@@ -177,9 +157,9 @@ public sealed partial class QueueTriggerListener
     private async Task MoveToPoisonAsync(QueueMessage message, string popReceipt, CancellationToken token)
     {
         // Send first, then delete: a crash in between leaves a duplicate in poison, never a lost message.
-        await _poison.SendMessageAsync(message.MessageText, timeToLive: Timeout.InfiniteTimeSpan, cancellationToken: token).ConfigureAwait(false);
-        await _queue.DeleteMessageAsync(message.MessageId, popReceipt, token).ConfigureAwait(false);
-        LogPoisoned(_logger, _function.Name, message.MessageId, message.DequeueCount, _poison.Name);
+        await poison.SendMessageAsync(message.MessageText, timeToLive: Timeout.InfiniteTimeSpan, cancellationToken: token).ConfigureAwait(false);
+        await queue.DeleteMessageAsync(message.MessageId, popReceipt, token).ConfigureAwait(false);
+        LogPoisoned(logger, function.Name, message.MessageId, message.DequeueCount, poison.Name);
     }
 
     private InvocationRequest Envelope(QueueMessage message)
@@ -187,7 +167,7 @@ public sealed partial class QueueTriggerListener
         string Time(DateTimeOffset? t) => t?.ToString("O", System.Globalization.CultureInfo.InvariantCulture) ?? "";
         return new InvocationRequest
         {
-            Data = { [_function.Trigger.Name] = JsonSerializer.SerializeToElement(message.MessageText) },
+            Data = { [function.Trigger.Name] = JsonSerializer.SerializeToElement(message.MessageText) },
             Metadata =
             {
                 ["DequeueCount"] = JsonSerializer.SerializeToElement(message.DequeueCount),
@@ -196,7 +176,7 @@ public sealed partial class QueueTriggerListener
                 ["InsertionTime"] = JsonSerializer.SerializeToElement(Time(message.InsertedOn)),
                 ["NextVisibleTime"] = JsonSerializer.SerializeToElement(Time(message.NextVisibleOn)),
                 ["PopReceipt"] = JsonSerializer.SerializeToElement(message.PopReceipt),
-                ["sys"] = FunctionInvoker.Sys(_function.Name, _time.GetUtcNow()),
+                ["sys"] = FunctionInvoker.Sys(function.Name, time.GetUtcNow()),
             },
         };
     }

@@ -11,53 +11,35 @@ namespace LandRedevelopment.Functions.Hosting.Local;
 /// monitor, it keeps the last and next occurrence in a status blob, so that an occurrence missed while
 /// the app was down fires once at start-up with <c>IsPastDue = true</c>.
 /// </summary>
-public sealed partial class TimerTriggerListener
+public sealed partial class TimerTriggerListener(
+    FunctionDefinition function, TimerSchedule schedule, BlobClient? statusBlob,
+    FunctionInvoker invoker, Uri handler, TimeProvider time, ILogger logger)
 {
-    private readonly FunctionDefinition _function;
-    private readonly TimerSchedule _schedule;
-    private readonly BlobClient? _status;
-    private readonly FunctionInvoker _invoker;
-    private readonly Uri _handler;
-    private readonly TimeProvider _time;
-    private readonly ILogger _logger;
-
-    public TimerTriggerListener(FunctionDefinition function, TimerSchedule schedule, BlobClient? status,
-        FunctionInvoker invoker, Uri handler, TimeProvider time, ILogger logger)
-    {
-        _function = function;
-        _schedule = schedule;
-        _status = status;
-        _invoker = invoker;
-        _handler = handler;
-        _time = time;
-        _logger = logger;
-    }
-
     public async Task RunAsync(CancellationToken stoppingToken)
     {
-        LogScheduled(_logger, _function.Name, _schedule.ToString() ?? "");
+        LogScheduled(logger, function.Name, schedule.ToString() ?? "");
         var status = await ReadStatusAsync(stoppingToken).ConfigureAwait(false);
-        var now = _time.GetUtcNow();
+        var now = time.GetUtcNow();
 
         if (status is not null && status.Next <= now)
         {
             await FireAsync(status.Next, status, pastDue: true, stoppingToken).ConfigureAwait(false);
             status = await ReadStatusAsync(stoppingToken).ConfigureAwait(false);
         }
-        else if (_function.Trigger.RunOnStartup)
+        else if (function.Trigger.RunOnStartup)
         {
             await FireAsync(now, status, pastDue: false, stoppingToken).ConfigureAwait(false);
         }
 
         while (!stoppingToken.IsCancellationRequested)
         {
-            var due = _schedule.GetNextOccurrence(_time.GetUtcNow());
-            var wait = due - _time.GetUtcNow();
+            var due = schedule.GetNextOccurrence(time.GetUtcNow());
+            var wait = due - time.GetUtcNow();
             try
             {
                 if (wait > TimeSpan.Zero)
                 {
-                    await Task.Delay(wait, _time, stoppingToken).ConfigureAwait(false);
+                    await Task.Delay(wait, time, stoppingToken).ConfigureAwait(false);
                 }
             }
             catch (OperationCanceledException)
@@ -71,18 +53,18 @@ public sealed partial class TimerTriggerListener
 
     private async Task<ScheduleStatus?> FireAsync(DateTimeOffset due, ScheduleStatus? previous, bool pastDue, CancellationToken token)
     {
-        var now = _time.GetUtcNow();
+        var now = time.GetUtcNow();
         var timer = new TimerInfo { ScheduleStatus = previous, IsPastDue = pastDue };
         var request = new InvocationRequest
         {
-            Data = { [_function.Trigger.Name] = JsonSerializer.SerializeToElement(timer) },
-            Metadata = { ["sys"] = FunctionInvoker.Sys(_function.Name, now) },
+            Data = { [function.Trigger.Name] = JsonSerializer.SerializeToElement(timer) },
+            Metadata = { ["sys"] = FunctionInvoker.Sys(function.Name, now) },
         };
 
         InvocationOutcome outcome;
         try
         {
-            outcome = await _invoker.InvokeAsync(_handler, _function.Name, request, token).ConfigureAwait(false);
+            outcome = await invoker.InvokeAsync(handler, function.Name, request, token).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (token.IsCancellationRequested)
         {
@@ -91,29 +73,29 @@ public sealed partial class TimerTriggerListener
 
         if (outcome.Succeeded)
         {
-            LogFired(_logger, _function.Name, due, pastDue);
+            LogFired(logger, function.Name, due, pastDue);
         }
         else
         {
             // The host does not retry a failed timer invocation; the next occurrence is the retry.
-            LogFailed(_logger, _function.Name, due, outcome.Status, outcome.Error ?? "");
+            LogFailed(logger, function.Name, due, outcome.Status, outcome.Error ?? "");
         }
 
-        var status = new ScheduleStatus { Last = due, Next = _schedule.GetNextOccurrence(due > now ? due : now), LastUpdated = _time.GetUtcNow() };
+        var status = new ScheduleStatus { Last = due, Next = schedule.GetNextOccurrence(due > now ? due : now), LastUpdated = time.GetUtcNow() };
         await WriteStatusAsync(status, token).ConfigureAwait(false);
         return status;
     }
 
     private async Task<ScheduleStatus?> ReadStatusAsync(CancellationToken token)
     {
-        if (_status is null)
+        if (statusBlob is null)
         {
             return null;
         }
 
         try
         {
-            var download = await _status.DownloadStreamingAsync(cancellationToken: token).ConfigureAwait(false);
+            var download = await statusBlob.DownloadStreamingAsync(cancellationToken: token).ConfigureAwait(false);
             await using var content = download.Value.Content;
             return await JsonSerializer.DeserializeAsync<ScheduleStatus>(content, cancellationToken: token).ConfigureAwait(false);
         }
@@ -129,7 +111,7 @@ public sealed partial class TimerTriggerListener
 
     private async Task WriteStatusAsync(ScheduleStatus status, CancellationToken token)
     {
-        if (_status is null)
+        if (statusBlob is null)
         {
             return;
         }
@@ -137,11 +119,11 @@ public sealed partial class TimerTriggerListener
         try
         {
             using var body = new MemoryStream(JsonSerializer.SerializeToUtf8Bytes(status));
-            await _status.UploadAsync(body, new BlobUploadOptions { ContentType = "application/json" }, token).ConfigureAwait(false);
+            await statusBlob.UploadAsync(body, new BlobUploadOptions { ContentType = "application/json" }, token).ConfigureAwait(false);
         }
         catch (RequestFailedException e)
         {
-            LogStatusNotSaved(_logger, _function.Name, e.Status, e.ErrorCode);
+            LogStatusNotSaved(logger, function.Name, e.Status, e.ErrorCode);
         }
     }
 
