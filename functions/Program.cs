@@ -1,7 +1,10 @@
+using LandRedevelopment.Functions.Admin;
 using LandRedevelopment.Functions.Health;
 using LandRedevelopment.Functions.Hosting;
 using LandRedevelopment.Functions.Hosting.Local;
 using LandRedevelopment.Functions.Problems;
+using LandRedevelopment.Functions.Tenants;
+using LandRedevelopment.Tenants;
 
 // The content root is the app folder (appsettings, function.json, host.json), wherever it is started from.
 var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
@@ -30,6 +33,11 @@ builder.Services.AddOpenApi("v1", o => o.AddDocumentTransformer((document, _, _)
 }));
 builder.Services.TryAddSingleton(TimeProvider.System);
 builder.Services.AddSingleton(sp => new StorageAccount(sp.GetRequiredService<IConfiguration>(), StorageAccount.DefaultConnectionName, sp.GetRequiredService<TimeProvider>()));
+builder.Services.AddSingleton(sp => new TenantDirectory(sp.GetRequiredService<StorageAccount>().Tables.GetTableClient("tenants"), sp.GetRequiredService<TimeProvider>()));
+builder.Services.AddSingleton<StorageBootstrap>();
+builder.Services.AddHostedService(sp => sp.GetRequiredService<StorageBootstrap>());
+builder.Services.AddSingleton<AdminAuthorization>();
+builder.Services.AddSingleton<TenantApiKeyFilter>();
 builder.Services.AddLocalTriggerRunner();
 
 var app = builder.Build();
@@ -44,6 +52,9 @@ app.UseSwaggerUI(o =>
 });
 
 app.MapHealthApi();
+app.MapTenantsAdminApi();
+app.MapTenantResourcesAdminApi();
+app.MapFieldApi();
 
 app.Run();
 

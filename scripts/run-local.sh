@@ -20,6 +20,13 @@ CONFIGURATION=${CONFIGURATION:-Release}
 mkdir -p "$LOCAL_DIR/azurite" "$LOCAL_DIR/maildev"
 settings="$LOCAL_DIR/local.settings.json"
 [ -f "$settings" ] || cp functions/local.settings.sample.json "$settings"
+# A local admin key, made once per machine and kept in the (ignored) settings file.
+node -e '
+  const fs = require("fs"), crypto = require("crypto"), file = process.argv[1];
+  const s = JSON.parse(fs.readFileSync(file, "utf8")); s.Values = s.Values || {};
+  if (!s.Values.Admin__Key) { s.Values.Admin__Key = "local-admin-" + crypto.randomBytes(18).toString("base64url"); fs.writeFileSync(file, JSON.stringify(s, null, 2) + "\n"); }
+' "$settings"
+keys_file="$LOCAL_DIR/tenant-api-keys.json"
 
 port_busy() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 for p in "$BLOB_PORT" "$QUEUE_PORT" "$TABLE_PORT" "$SMTP_PORT" "$MAILDEV_WEB_PORT" "$APP_PORT"; do
@@ -63,18 +70,32 @@ if [ "$BLOB_PORT$QUEUE_PORT$TABLE_PORT" != "100001000110002" ]; then
   export AzureWebJobsStorage="DefaultEndpointsProtocol=http;AccountName=$account;AccountKey=$key;BlobEndpoint=http://127.0.0.1:$BLOB_PORT/$account;QueueEndpoint=http://127.0.0.1:$QUEUE_PORT/$account;TableEndpoint=http://127.0.0.1:$TABLE_PORT/$account;"
 fi
 export Smtp__Host=127.0.0.1 Smtp__Port="$SMTP_PORT"
+export Seed__BuiltInTenants=true Seed__KeysFile="$keys_file"
 
 cat <<MSG
 run-local: Azurite  blob $BLOB_PORT, queue $QUEUE_PORT, table $TABLE_PORT on 127.0.0.1 (data in $LOCAL_DIR/azurite)
 run-local: MailDev  http://127.0.0.1:$MAILDEV_WEB_PORT (SMTP 127.0.0.1:$SMTP_PORT)
 run-local: settings $settings
 run-local: the app  http://127.0.0.1:$APP_PORT  (health: /api/health, API docs: /api/docs)
+run-local: admin key: Admin__Key in $settings (send it as 'Authorization: Bearer <key>')
 MSG
 
+touch "$LOCAL_DIR/.app-started"
 LOCAL_SETTINGS_PATH="$settings" ASPNETCORE_ENVIRONMENT=Development DOTNET_ENVIRONMENT=Development \
   ASPNETCORE_URLS="http://127.0.0.1:$APP_PORT" \
   dotnet "functions/bin/$CONFIGURATION/net10.0/LandRedevelopment.Functions.dll" &
 pids+=($!)
+
+# The app onboards karamay, urumqi, zhongwei and jiamusi (idempotently) and writes their field-app keys.
+for _ in $(seq 1 600); do
+  if [ -s "$keys_file" ] && [ "$keys_file" -nt "$LOCAL_DIR/.app-started" ]; then break; fi
+  kill -0 "${pids[2]}" 2>/dev/null || break
+  sleep 0.1
+done
+if [ -s "$keys_file" ]; then
+  echo "run-local: built-in tenants and their field-app API keys (X-Api-Key), also in $keys_file:"
+  sed -n 's/^ *"\([a-z-]*\)": "\(.*\)",\{0,1\}$/run-local:   \1  \2/p' "$keys_file"
+fi
 set +e
 wait -n "${pids[@]}"
 echo "run-local: a process exited; stopping the rest" >&2

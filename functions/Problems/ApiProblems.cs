@@ -33,6 +33,25 @@ public static partial class ApiProblems
     {
         public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
         {
+            if (exception is Azure.RequestFailedException storage && IsStorageUnavailable(storage))
+            {
+                // Storage down, or not bootstrapped yet: the client can retry; nothing was acknowledged.
+                LogStorageUnavailable(logger, httpContext.Request.Method, httpContext.Request.Path, storage.Status, storage.ErrorCode);
+                httpContext.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
+                httpContext.Response.Headers.RetryAfter = "5";
+                return await problems.TryWriteAsync(new ProblemDetailsContext
+                {
+                    HttpContext = httpContext,
+                    Exception = exception,
+                    ProblemDetails =
+                    {
+                        Status = StatusCodes.Status503ServiceUnavailable,
+                        Type = RequestProblems.TypeBase + "storage-unavailable",
+                        Title = "Storage is not available right now; try again.",
+                    },
+                });
+            }
+
             if (exception is not BadHttpRequestException bad)
             {
                 LogUnhandled(logger, httpContext.Request.Method, httpContext.Request.Path, exception);
@@ -52,6 +71,12 @@ public static partial class ApiProblems
                 },
             });
         }
+
+        private static bool IsStorageUnavailable(Azure.RequestFailedException e) =>
+            e.Status is 0 or >= 500 || e.ErrorCode is "TableNotFound" or "QueueNotFound" or "ContainerNotFound";
+
+        [LoggerMessage(EventId = 1002, Level = LogLevel.Warning, Message = "Storage unavailable on {Method} {Path}: {Status} {ErrorCode}")]
+        private static partial void LogStorageUnavailable(ILogger logger, string method, string path, int status, string? errorCode);
 
         [LoggerMessage(EventId = 1001, Level = LogLevel.Error, Message = "Unhandled error on {Method} {Path}")]
         private static partial void LogUnhandled(ILogger logger, string method, string path, Exception exception);

@@ -23,11 +23,29 @@ public class OpenApiTests(AppFixture fixture) : IClassFixture<AppFixture>
         Assert.NotEmpty(httpFunctions);
         foreach (var function in httpFunctions)
         {
-            var route = Normalise("/api/" + function.Trigger.Route!.TrimEnd('/'));
+            var route = Normalise("/" + function.Trigger.Route!.TrimEnd('/'));
             Assert.True(described.ContainsKey(route), $"{function.Name}: {route} is not in the OpenAPI document (has: {string.Join(", ", described.Keys)})");
             foreach (var method in function.Trigger.Methods ?? [])
             {
                 Assert.Contains(method.ToUpperInvariant(), described[route]);
+            }
+        }
+    }
+
+    [Fact]
+    public async Task Every_operation_in_the_OpenAPI_document_has_a_function_json_so_the_host_forwards_it()
+    {
+        using var doc = JsonDocument.Parse(await fixture.Http.GetStringAsync("api/openapi/v1.json"));
+        var declared = FunctionCatalog.Load(AppProcess.AppDirectory).Where(f => f.IsHttp)
+            .SelectMany(f => (f.Trigger.Methods ?? []).Select(m => (Route: Normalise("/" + f.Trigger.Route!), Method: m.ToUpperInvariant())))
+            .ToHashSet();
+
+        foreach (var path in doc.RootElement.GetProperty("paths").EnumerateObject())
+        {
+            foreach (var method in path.Value.EnumerateObject())
+            {
+                Assert.True(declared.Contains((Normalise(path.Name), method.Name.ToUpperInvariant())),
+                    $"{method.Name.ToUpperInvariant()} {path.Name} has no function.json: under the Functions host it would never be called");
             }
         }
     }

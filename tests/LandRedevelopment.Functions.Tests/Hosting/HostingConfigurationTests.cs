@@ -51,7 +51,7 @@ public sealed class HostingConfigurationTests : IDisposable
         var functions = FunctionCatalog.Load(AppProcess.AppDirectory);
 
         Assert.True(File.Exists(Path.Combine(AppProcess.AppDirectory, "host.json")));
-        Assert.Contains(functions, f => f.Name == "Health" && f.IsHttp && f.Trigger.Route == "health");
+        Assert.Contains(functions, f => f.Name == "Health" && f.IsHttp && f.Trigger.Route == "api/health");
         Assert.All(functions, f => Assert.Single(f.Bindings, b => b.Type.EndsWith("Trigger", StringComparison.Ordinal)));
     }
 
@@ -65,6 +65,20 @@ public sealed class HostingConfigurationTests : IDisposable
         Assert.True(handler.GetProperty("enableForwardingHttpRequest").GetBoolean());
         Assert.Equal("Microsoft.Azure.Functions.ExtensionBundle", doc.RootElement.GetProperty("extensionBundle").GetProperty("id").GetString());
         Assert.Equal(5, QueueTriggerSettings.Load(RepoPaths.Root).MaxDequeueCount);
+    }
+
+    [Fact]
+    public void No_route_starts_with_admin_and_every_route_carries_api_because_the_host_reserves_admin()
+    {
+        // The Functions host refuses any function route template that starts with "admin" (its own
+        // management API), whatever the routePrefix; so the prefix is empty and routes spell out "api/".
+        using var doc = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(RepoPaths.Root, "host.json")));
+        Assert.Equal("", doc.RootElement.GetProperty("extensions").GetProperty("http").GetProperty("routePrefix").GetString());
+        foreach (var function in FunctionCatalog.Load(AppProcess.AppDirectory).Where(f => f.IsHttp))
+        {
+            Assert.StartsWith("api/", function.Trigger.Route, StringComparison.Ordinal);
+            Assert.False(function.Trigger.Route!.StartsWith("admin", StringComparison.OrdinalIgnoreCase), function.Name);
+        }
     }
 
     [Fact]

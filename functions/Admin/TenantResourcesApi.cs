@@ -1,0 +1,238 @@
+using System.Net.Mail;
+using LandRedevelopment.Functions.Problems;
+using LandRedevelopment.Tenants;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace LandRedevelopment.Functions.Admin;
+
+public sealed record CreatedApiKey(string ApiKey, ApiKeyInfo Key, string Note);
+
+public sealed record SigningKeysView(string Tenant, IReadOnlyList<SigningKeyInfo> Keys);
+
+/// <summary>Officers, API keys, signing keys and holiday calendars of a tenant (admin key required).</summary>
+public static class TenantResourcesApi
+{
+    private static readonly TimeSpan DefaultOverlap = TimeSpan.FromDays(7);
+    private static readonly TimeSpan MaxOverlap = TimeSpan.FromDays(90);
+
+    public static RouteGroupBuilder MapTenantResourcesAdminApi(this IEndpointRouteBuilder app)
+    {
+        var admin = app.MapGroup("/api/admin/tenants/{tenant}").WithTags("Admin: tenant resources").AddEndpointFilter<AdminAuthorization>()
+            .ProducesProblem(401).ProducesProblem(404);
+
+        admin.MapPut("/officers/{officerId}", PutOfficer).WithName("PutOfficer")
+            .WithSummary("Creates or replaces an officer: name, e-mail, and the roles they hold (e.g. district-bureau:克拉玛依区, city-bureau).")
+            .Accepts<Officer>("application/json").ProducesProblem(400);
+        admin.MapGet("/officers", ListOfficers).WithName("ListOfficers").WithSummary("Lists the tenant's officers.");
+
+        admin.MapPost("/keys", CreateKey).WithName("CreateApiKey").WithSummary("Creates a field-app API key, shown once.").ProducesProblem(400);
+        admin.MapGet("/keys", ListKeys).WithName("ListApiKeys").WithSummary("Lists the tenant's API keys (prefix only).");
+        admin.MapDelete("/keys/{prefix}", RevokeKey).WithName("RevokeApiKey").WithSummary("Revokes an API key by its prefix.");
+
+        admin.MapGet("/signing-keys", ListSigningKeys).WithName("ListSigningKeys").WithSummary("The e-mail link signing keys (ids and dates, never secrets).");
+        admin.MapPost("/signing-keys/rotations", RotateSigningKey).WithName("RotateSigningKey")
+            .WithSummary("Starts signing links with a new key; older keys keep verifying for the overlap (default 7 days, at most 90).")
+            .ProducesProblem(400);
+
+        admin.MapPut("/calendars/{year:int}", PutCalendar).WithName("PutHolidayCalendar")
+            .WithSummary("Loads a year's statutory holidays and make-up working days (调休) as published by the State Council.")
+            .ProducesProblem(400);
+        admin.MapGet("/calendars", ListCalendars).WithName("ListHolidayCalendars").WithSummary("The tenant's holiday calendars.");
+        return admin;
+    }
+
+    internal static async Task<Results<Ok<Officer>, ProblemHttpResult>> PutOfficer(string tenant, string officerId, HttpRequest request, TenantDirectory directory, CancellationToken ct)
+    {
+        var (body, problem) = await RequestProblems.ReadJsonAsync(request);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        var fields = new JsonFields(body);
+        if (!fields.IsObject)
+        {
+            return RequestProblems.Validation(fields.Errors);
+        }
+
+        fields.OnlyKnown("id", "name", "email", "roles");
+        if (!Identifiers.IsValidOfficerId(officerId))
+        {
+            fields.Errors.Add(new FieldError("officerId", "must be " + Identifiers.OfficerIdRule));
+        }
+
+        var bodyId = fields.String("id", required: false, maxLength: 64);
+        if (bodyId is not null && bodyId != officerId)
+        {
+            fields.Errors.Add(new FieldError("$.id", "must match the officer id in the path"));
+        }
+
+        var name = fields.String("name", required: true, maxLength: 100);
+        var email = fields.String("email", required: true, maxLength: 254, IsEmail, "an e-mail address");
+        var roles = fields.Strings("roles", required: true, maxItems: 20, maxLength: 100,
+            r => !r.Any(char.IsControl) && !r.Contains(' ', StringComparison.Ordinal), "a role name without spaces, e.g. city-bureau or district-bureau:克拉玛依区");
+        if (fields.Errors.Count > 0)
+        {
+            return RequestProblems.Validation(fields.Errors);
+        }
+
+        return await Guard(tenant, () => directory.UpsertOfficerAsync(tenant, new Officer(officerId, name!, email!, roles!.Distinct().ToList()), ct));
+    }
+
+    internal static Task<Results<Ok<IReadOnlyList<Officer>>, ProblemHttpResult>> ListOfficers(string tenant, TenantDirectory directory, CancellationToken ct) =>
+        Guard(tenant, () => directory.ListOfficersAsync(tenant, ct));
+
+    internal static async Task<Results<Created<CreatedApiKey>, ProblemHttpResult>> CreateKey(string tenant, HttpRequest request, TenantDirectory directory, CancellationToken ct)
+    {
+        string? label = null;
+        if (HasBody(request))
+        {
+            var (body, problem) = await RequestProblems.ReadJsonAsync(request);
+            if (problem is not null)
+            {
+                return problem;
+            }
+
+            var fields = new JsonFields(body);
+            if (fields.IsObject)
+            {
+                fields.OnlyKnown("label");
+                label = fields.String("label", required: false, maxLength: 100);
+            }
+
+            if (fields.Errors.Count > 0)
+            {
+                return RequestProblems.Validation(fields.Errors);
+            }
+        }
+
+        try
+        {
+            var (key, info) = await directory.CreateApiKeyAsync(tenant, label, ct);
+            return TypedResults.Created($"/api/admin/tenants/{tenant}/keys/{info.Prefix}", new CreatedApiKey(key, info, "The API key is shown only now; it is stored as a hash."));
+        }
+        catch (DirectoryException e) when (e.Failure == DirectoryFailure.TenantNotFound)
+        {
+            return TenantsApi.TenantNotFound(tenant);
+        }
+    }
+
+    internal static Task<Results<Ok<IReadOnlyList<ApiKeyInfo>>, ProblemHttpResult>> ListKeys(string tenant, TenantDirectory directory, CancellationToken ct) =>
+        Guard(tenant, () => directory.ListApiKeysAsync(tenant, ct));
+
+    internal static Task<Results<Ok<ApiKeyInfo>, ProblemHttpResult>> RevokeKey(string tenant, string prefix, TenantDirectory directory, CancellationToken ct) =>
+        Guard(tenant, () => directory.RevokeApiKeyAsync(tenant, prefix, ct));
+
+    internal static Task<Results<Ok<SigningKeysView>, ProblemHttpResult>> ListSigningKeys(string tenant, TenantDirectory directory, TimeProvider time, CancellationToken ct) =>
+        Guard(tenant, async () => new SigningKeysView(tenant, (await directory.GetSigningKeysAsync(tenant, ct)).Describe(time.GetUtcNow())));
+
+    internal static async Task<Results<Ok<SigningKeysView>, ProblemHttpResult>> RotateSigningKey(string tenant, HttpRequest request, TenantDirectory directory, TimeProvider time, CancellationToken ct)
+    {
+        var overlap = DefaultOverlap;
+        if (HasBody(request))
+        {
+            var (body, problem) = await RequestProblems.ReadJsonAsync(request);
+            if (problem is not null)
+            {
+                return problem;
+            }
+
+            var fields = new JsonFields(body);
+            if (fields.IsObject)
+            {
+                fields.OnlyKnown("overlapHours");
+                if (fields.Number("overlapHours", required: false, 0, MaxOverlap.TotalHours) is { } hours)
+                {
+                    overlap = TimeSpan.FromHours(hours);
+                }
+            }
+
+            if (fields.Errors.Count > 0)
+            {
+                return RequestProblems.Validation(fields.Errors);
+            }
+        }
+
+        return await Guard(tenant, async () => new SigningKeysView(tenant, (await directory.RotateSigningKeyAsync(tenant, overlap, ct)).Describe(time.GetUtcNow())));
+    }
+
+    internal static async Task<Results<Ok<HolidayCalendarYear>, ProblemHttpResult>> PutCalendar(string tenant, int year, HttpRequest request, TenantDirectory directory, CancellationToken ct)
+    {
+        var (body, problem) = await RequestProblems.ReadJsonAsync(request);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        var fields = new JsonFields(body);
+        if (!fields.IsObject)
+        {
+            return RequestProblems.Validation(fields.Errors);
+        }
+
+        fields.OnlyKnown("year", "holidays", "workingDays", "source");
+        if (year is < 2000 or > 2100)
+        {
+            fields.Errors.Add(new FieldError("year", "must be from 2000 to 2100"));
+        }
+
+        var holidays = fields.Dates("holidays", required: true, maxItems: 60) ?? [];
+        var workingDays = fields.Dates("workingDays", required: true, maxItems: 30) ?? [];
+        var source = fields.String("source", required: false, maxLength: 300);
+        for (var i = 0; i < holidays.Count; i++)
+        {
+            if (holidays[i].Year != year)
+            {
+                fields.Errors.Add(new FieldError($"$.holidays[{i}]", $"must be a date in {year}"));
+            }
+        }
+
+        for (var i = 0; i < workingDays.Count; i++)
+        {
+            if (workingDays[i].Year != year)
+            {
+                fields.Errors.Add(new FieldError($"$.workingDays[{i}]", $"must be a date in {year}"));
+            }
+            else if (workingDays[i].DayOfWeek is not (DayOfWeek.Saturday or DayOfWeek.Sunday))
+            {
+                fields.Errors.Add(new FieldError($"$.workingDays[{i}]", "must be a Saturday or Sunday: a make-up working day (调休) moves work onto a weekend day"));
+            }
+            else if (holidays.Contains(workingDays[i]))
+            {
+                fields.Errors.Add(new FieldError($"$.workingDays[{i}]", "must not also be a holiday"));
+            }
+        }
+
+        if (fields.Errors.Count > 0)
+        {
+            return RequestProblems.Validation(fields.Errors);
+        }
+
+        return await Guard(tenant, () => directory.PutCalendarAsync(tenant,
+            new HolidayCalendarYear(year, holidays.Distinct().Order().ToList(), workingDays.Distinct().Order().ToList(), source, default), ct));
+    }
+
+    internal static Task<Results<Ok<IReadOnlyList<HolidayCalendarYear>>, ProblemHttpResult>> ListCalendars(string tenant, TenantDirectory directory, CancellationToken ct) =>
+        Guard(tenant, () => directory.ListCalendarsAsync(tenant, ct));
+
+    private static async Task<Results<Ok<T>, ProblemHttpResult>> Guard<T>(string tenant, Func<Task<T>> action)
+    {
+        try
+        {
+            return TypedResults.Ok(await action());
+        }
+        catch (DirectoryException e) when (e.Failure == DirectoryFailure.TenantNotFound)
+        {
+            return TenantsApi.TenantNotFound(tenant);
+        }
+        catch (DirectoryException e) when (e.Failure == DirectoryFailure.KeyNotFound)
+        {
+            return RequestProblems.NotFound("No such API key.", e.Message);
+        }
+    }
+
+    /// <summary>Optional bodies: a length, or chunked transfer, means the client sent one.</summary>
+    private static bool HasBody(HttpRequest request) => request.ContentLength is > 0 || request.Headers.TransferEncoding.Count > 0;
+
+    private static bool IsEmail(string s) => MailAddress.TryCreate(s, out var a) && a.Address == s && s.Contains('.', StringComparison.Ordinal);
+}

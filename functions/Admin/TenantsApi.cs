@@ -1,0 +1,152 @@
+using System.Text.Json;
+using LandRedevelopment.Functions.Problems;
+using LandRedevelopment.Policies;
+using LandRedevelopment.Tenants;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace LandRedevelopment.Functions.Admin;
+
+public sealed record CreatedTenant(Tenant Tenant, string ApiKey, string ApiKeyPrefix, string Note);
+
+public sealed record PolicyVersionView(string Tenant, int Version, DateTimeOffset CreatedAt, string Sha256, JsonElement Policy);
+
+/// <summary>
+/// The admin API for onboarding cities: tenants, their versioned policies, officers, field-app API keys,
+/// e-mail link signing keys and holiday calendars. Everything needs the admin key.
+/// </summary>
+public static class TenantsApi
+{
+    public static RouteGroupBuilder MapTenantsAdminApi(this IEndpointRouteBuilder app)
+    {
+        var admin = app.MapGroup("/api/admin/tenants").WithTags("Admin: tenants").AddEndpointFilter<AdminAuthorization>()
+            .ProducesProblem(401);
+
+        admin.MapPost("/", CreateTenant).WithName("CreateTenant").WithSummary("Onboards a city with its policy; answers its first field-app API key, shown once.")
+            .Accepts<JsonElement>("application/json").ProducesProblem(400).ProducesProblem(409).ProducesProblem(415);
+        admin.MapGet("/", ListTenants).WithName("ListTenants").WithSummary("Lists the tenants.");
+        admin.MapGet("/{tenant}", GetTenant).WithName("GetTenant").WithSummary("One tenant.").ProducesProblem(404);
+        admin.MapGet("/{tenant}/policy", GetPolicy).WithName("GetPolicy").WithSummary("The tenant's current policy document.").ProducesProblem(404);
+        admin.MapPut("/{tenant}/policy", PutPolicy).WithName("PutPolicy")
+            .WithSummary("Adds a policy version and makes it current. Cases keep the version they started under.")
+            .Accepts<JsonElement>("application/json").ProducesProblem(400).ProducesProblem(404);
+        admin.MapGet("/{tenant}/policy/versions/{version:int}", GetPolicyVersion).WithName("GetPolicyVersion").WithSummary("One policy version.").ProducesProblem(404);
+        return admin;
+    }
+
+    internal static async Task<Results<Created<CreatedTenant>, ProblemHttpResult>> CreateTenant(HttpRequest request, TenantDirectory directory, CancellationToken ct)
+    {
+        var (body, problem) = await RequestProblems.ReadJsonAsync(request, 2 * 1024 * 1024);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        var fields = new JsonFields(body);
+        if (!fields.IsObject)
+        {
+            return RequestProblems.Validation(fields.Errors);
+        }
+
+        fields.OnlyKnown("id", "displayName", "timeZone", "policy");
+        var id = fields.String("id", required: true, maxLength: 40, Identifiers.IsValidTenantId, Identifiers.TenantIdRule);
+        var displayName = fields.String("displayName", required: true, maxLength: 100);
+        var timeZone = fields.String("timeZone", required: true, maxLength: 64, IsKnownTimeZone, "an IANA time zone id such as Asia/Shanghai");
+        var policy = fields.Object("policy", required: true);
+        var errors = fields.Errors;
+        string? policyJson = null;
+        if (policy is { } p)
+        {
+            var validation = PolicyValidator.Validate(p);
+            errors.AddRange(validation.Errors.Select(e => new FieldError("$.policy" + e.Path.TrimStart('$'), e.Message)));
+            policyJson = p.GetRawText();
+        }
+
+        if (errors.Count > 0)
+        {
+            return RequestProblems.Validation(errors);
+        }
+
+        try
+        {
+            var (tenant, key) = await directory.CreateAsync(id!, displayName!, timeZone!, policyJson!, ct);
+            return TypedResults.Created($"/api/admin/tenants/{tenant.Id}",
+                new CreatedTenant(tenant, key, ApiKeys.PrefixOf(key)!, "The API key is shown only now; it is stored as a hash."));
+        }
+        catch (DirectoryException e) when (e.Failure == DirectoryFailure.TenantExists)
+        {
+            return RequestProblems.Conflict("The tenant already exists.", e.Message);
+        }
+    }
+
+    internal static async Task<Ok<IReadOnlyList<Tenant>>> ListTenants(TenantDirectory directory, CancellationToken ct) =>
+        TypedResults.Ok(await directory.ListAsync(ct));
+
+    internal static async Task<Results<Ok<Tenant>, ProblemHttpResult>> GetTenant(string tenant, TenantDirectory directory, CancellationToken ct) =>
+        await directory.GetAsync(tenant, ct) is { } t ? TypedResults.Ok(t) : TenantNotFound(tenant);
+
+    internal static Task<Results<Ok<PolicyVersionView>, ProblemHttpResult>> GetPolicy(string tenant, TenantDirectory directory, CancellationToken ct) =>
+        PolicyView(tenant, null, directory, ct);
+
+    internal static Task<Results<Ok<PolicyVersionView>, ProblemHttpResult>> GetPolicyVersion(string tenant, int version, TenantDirectory directory, CancellationToken ct) =>
+        PolicyView(tenant, version, directory, ct);
+
+    internal static async Task<Results<Ok<PolicyVersionView>, ProblemHttpResult>> PolicyView(string tenant, int? version, TenantDirectory directory, CancellationToken ct)
+    {
+        try
+        {
+            var policy = await directory.GetPolicyAsync(tenant, version, ct);
+            using var doc = JsonDocument.Parse(policy.Json);
+            return TypedResults.Ok(new PolicyVersionView(tenant, policy.Version, policy.CreatedAt, policy.Sha256, doc.RootElement.Clone()));
+        }
+        catch (DirectoryException e)
+        {
+            return RequestProblems.NotFound(e.Failure == DirectoryFailure.TenantNotFound ? "No such tenant." : "No such policy version.", e.Message);
+        }
+    }
+
+    internal static async Task<Results<Created<PolicyVersionView>, Ok<PolicyVersionView>, ProblemHttpResult>> PutPolicy(
+        string tenant, HttpRequest request, TenantDirectory directory, CancellationToken ct)
+    {
+        var (body, problem) = await RequestProblems.ReadJsonAsync(request, 2 * 1024 * 1024);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        var validation = PolicyValidator.Validate(body);
+        if (!validation.IsValid)
+        {
+            return RequestProblems.Validation(validation.Errors.Select(e => new FieldError(e.Path, e.Message)), "The policy document is not valid.");
+        }
+
+        try
+        {
+            var before = (await directory.GetAsync(tenant, ct))?.PolicyVersion;
+            var stored = await directory.AddPolicyVersionAsync(tenant, body.GetRawText(), ct);
+            var view = new PolicyVersionView(tenant, stored.Version, stored.CreatedAt, stored.Sha256, body);
+            return stored.Version == before
+                ? TypedResults.Ok(view)
+                : TypedResults.Created($"/api/admin/tenants/{tenant}/policy/versions/{stored.Version}", view);
+        }
+        catch (DirectoryException e) when (e.Failure == DirectoryFailure.TenantNotFound)
+        {
+            return TenantNotFound(tenant);
+        }
+    }
+
+    internal static ProblemHttpResult TenantNotFound(string tenant) =>
+        RequestProblems.NotFound("No such tenant.", $"Tenant '{tenant}' does not exist.");
+
+    internal static bool IsKnownTimeZone(string id)
+    {
+        try
+        {
+            TimeZoneInfo.FindSystemTimeZoneById(id);
+            return true;
+        }
+        catch (Exception e) when (e is TimeZoneNotFoundException or InvalidTimeZoneException)
+        {
+            return false;
+        }
+    }
+}

@@ -1,0 +1,347 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using Azure;
+using LandRedevelopment.Storage.Tables;
+
+namespace LandRedevelopment.Tenants;
+
+/// <summary>Why a directory operation did not happen (mapped to 404/409 at the edge).</summary>
+public enum DirectoryFailure
+{
+    TenantNotFound,
+    TenantExists,
+    VersionNotFound,
+    KeyNotFound,
+    Conflict,
+}
+
+/// <summary>A directory operation refused for a reason the caller can act on.</summary>
+public sealed class DirectoryException(DirectoryFailure failure, string message) : Exception(message)
+{
+    public DirectoryFailure Failure { get; } = failure;
+}
+
+/// <summary>
+/// The tenant directory on Table storage. Everything about a tenant lives in one partition (the tenant
+/// id): its profile, every policy version, officers, API keys, signing keys and holiday calendars. One
+/// partition per tenant keeps tenants apart by construction and lets onboarding (profile + first
+/// policy + first key + first signing key) and a policy change (new version + profile pointer) commit
+/// as single entity-group transactions.
+/// </summary>
+public sealed class TenantDirectory(TableClient table, TimeProvider time)
+{
+    private const string ProfileRow = "profile";
+    private const string PolicyRowPrefix = "policy-";
+    private const string OfficerRowPrefix = "officer-";
+    private const string KeyRowPrefix = "key-";
+    private const string SigningRowPrefix = "signing-";
+    private const string CalendarRowPrefix = "calendar-";
+
+    // A string property holds at most 64 KiB (32K UTF-16 chars); policy documents are split across several.
+    private const int ChunkChars = 30_000;
+
+    public TableClient Table => table;
+
+    public Task EnsureCreatedAsync(CancellationToken ct = default) => table.CreateIfNotExistsAsync(ct);
+
+    /// <summary>Onboards a tenant with its first policy version, first API key and first signing key, atomically.</summary>
+    /// <returns>The new tenant and its first API key (the only time the key is seen).</returns>
+    public async Task<(Tenant Tenant, string ApiKey)> CreateAsync(string id, string displayName, string timeZone, string policyJson, CancellationToken ct = default)
+    {
+        var now = time.GetUtcNow();
+        var (key, prefix) = ApiKeys.Generate();
+        var profile = new TableEntity(id, ProfileRow)
+        {
+            ["DisplayName"] = displayName,
+            ["TimeZone"] = timeZone,
+            ["PolicyVersion"] = 1,
+            ["CreatedAt"] = now,
+        };
+        try
+        {
+            await table.SubmitTransactionAsync(
+            [
+                new TableTransactionAction(TableTransactionActionType.Add, profile),
+                new TableTransactionAction(TableTransactionActionType.Add, PolicyEntity(id, 1, policyJson, now)),
+                new TableTransactionAction(TableTransactionActionType.Add, KeyEntity(id, prefix, key, "first key", now)),
+                new TableTransactionAction(TableTransactionActionType.Add, SigningEntity(id, NewSigningKey(now))),
+            ], ct).ConfigureAwait(false);
+        }
+        catch (TableTransactionFailedException e) when (e.Status == 409)
+        {
+            throw new DirectoryException(DirectoryFailure.TenantExists, $"Tenant '{id}' already exists.");
+        }
+
+        return (new Tenant(id, displayName, timeZone, 1, now), key);
+    }
+
+    public async Task<Tenant?> GetAsync(string id, CancellationToken ct = default)
+    {
+        var row = await table.GetEntityIfExistsAsync(id, ProfileRow, cancellationToken: ct).ConfigureAwait(false);
+        return row.HasValue ? ToTenant(row.Value!) : null;
+    }
+
+    public async Task<IReadOnlyList<Tenant>> ListAsync(CancellationToken ct = default)
+    {
+        var tenants = new List<Tenant>();
+        await foreach (var row in table.QueryAsync(TableClient.CreateQueryFilter($"RowKey eq {ProfileRow}"), cancellationToken: ct).ConfigureAwait(false))
+        {
+            tenants.Add(ToTenant(row));
+        }
+
+        return tenants.OrderBy(t => t.Id, StringComparer.Ordinal).ToList();
+    }
+
+    /// <summary>The policy version <paramref name="version"/>, or the current one.</summary>
+    public async Task<PolicyVersion> GetPolicyAsync(string tenantId, int? version = null, CancellationToken ct = default)
+    {
+        var tenant = await RequireAsync(tenantId, ct).ConfigureAwait(false);
+        var wanted = version ?? tenant.PolicyVersion;
+        var row = await table.GetEntityIfExistsAsync(tenantId, PolicyRow(wanted), cancellationToken: ct).ConfigureAwait(false);
+        if (!row.HasValue)
+        {
+            throw new DirectoryException(DirectoryFailure.VersionNotFound, $"Tenant '{tenantId}' has no policy version {wanted}.");
+        }
+
+        var entity = row.Value!;
+        var chunks = entity.GetInt32("Chunks") ?? 0;
+        var json = string.Concat(Enumerable.Range(0, chunks).Select(i => entity.GetString("Json" + i.ToString(CultureInfo.InvariantCulture))));
+        return new PolicyVersion(wanted, json, entity.GetString("Sha256") ?? "", entity.GetDateTimeOffset("CreatedAt") ?? default);
+    }
+
+    /// <summary>Adds a policy version and makes it current; a policy identical to the current one adds nothing.</summary>
+    public async Task<PolicyVersion> AddPolicyVersionAsync(string tenantId, string policyJson, CancellationToken ct = default)
+    {
+        for (var attempt = 0; ; attempt++)
+        {
+            var profile = (await table.GetEntityIfExistsAsync(tenantId, ProfileRow, cancellationToken: ct).ConfigureAwait(false));
+            if (!profile.HasValue)
+            {
+                throw new DirectoryException(DirectoryFailure.TenantNotFound, $"Tenant '{tenantId}' does not exist.");
+            }
+
+            var current = await GetPolicyAsync(tenantId, null, ct).ConfigureAwait(false);
+            if (current.Sha256 == Sha256(policyJson))
+            {
+                return current;
+            }
+
+            var now = time.GetUtcNow();
+            var next = current.Version + 1;
+            var updated = new TableEntity(tenantId, ProfileRow) { ["PolicyVersion"] = next };
+            try
+            {
+                // The If-Match on the profile makes two concurrent changes race for the same version number: one wins.
+                await table.SubmitTransactionAsync(
+                [
+                    new TableTransactionAction(TableTransactionActionType.UpdateMerge, updated, profile.Value!.ETag),
+                    new TableTransactionAction(TableTransactionActionType.Add, PolicyEntity(tenantId, next, policyJson, now)),
+                ], ct).ConfigureAwait(false);
+                return new PolicyVersion(next, policyJson, Sha256(policyJson), now);
+            }
+            catch (TableTransactionFailedException e) when (e.Status is 409 or 412 && attempt < 5)
+            {
+                // Someone else added a version first; read again and add ours after it.
+            }
+        }
+    }
+
+    public async Task<Officer> UpsertOfficerAsync(string tenantId, Officer officer, CancellationToken ct = default)
+    {
+        await RequireAsync(tenantId, ct).ConfigureAwait(false);
+        await table.UpsertEntityAsync(new TableEntity(tenantId, OfficerRowPrefix + officer.Id)
+        {
+            ["Name"] = officer.Name,
+            ["Email"] = officer.Email,
+            ["Roles"] = JsonSerializer.Serialize(officer.Roles),
+        }, TableUpdateMode.Replace, ct).ConfigureAwait(false);
+        return officer;
+    }
+
+    public async Task<IReadOnlyList<Officer>> ListOfficersAsync(string tenantId, CancellationToken ct = default)
+    {
+        await RequireAsync(tenantId, ct).ConfigureAwait(false);
+        var officers = new List<Officer>();
+        await foreach (var row in RowsAsync(tenantId, OfficerRowPrefix, ct).ConfigureAwait(false))
+        {
+            officers.Add(new Officer(row.RowKey![OfficerRowPrefix.Length..], row.GetString("Name") ?? "", row.GetString("Email") ?? "",
+                JsonSerializer.Deserialize<List<string>>(row.GetString("Roles") ?? "[]") ?? []));
+        }
+
+        return officers;
+    }
+
+    /// <summary>Creates an API key; the returned key is the only time it is seen.</summary>
+    public async Task<(string Key, ApiKeyInfo Info)> CreateApiKeyAsync(string tenantId, string? label, CancellationToken ct = default)
+    {
+        await RequireAsync(tenantId, ct).ConfigureAwait(false);
+        var now = time.GetUtcNow();
+        var (key, prefix) = ApiKeys.Generate();
+        await table.AddEntityAsync(KeyEntity(tenantId, prefix, key, label, now), ct).ConfigureAwait(false);
+        return (key, new ApiKeyInfo(prefix, label, now, null));
+    }
+
+    public async Task<IReadOnlyList<ApiKeyInfo>> ListApiKeysAsync(string tenantId, CancellationToken ct = default)
+    {
+        await RequireAsync(tenantId, ct).ConfigureAwait(false);
+        var keys = new List<ApiKeyInfo>();
+        await foreach (var row in RowsAsync(tenantId, KeyRowPrefix, ct).ConfigureAwait(false))
+        {
+            keys.Add(new ApiKeyInfo(row.RowKey![KeyRowPrefix.Length..], row.GetString("Label"), row.GetDateTimeOffset("CreatedAt") ?? default, row.GetDateTimeOffset("RevokedAt")));
+        }
+
+        return keys;
+    }
+
+    /// <summary>Revokes a key by its prefix; revoking a revoked key changes nothing.</summary>
+    public async Task<ApiKeyInfo> RevokeApiKeyAsync(string tenantId, string prefix, CancellationToken ct = default)
+    {
+        await RequireAsync(tenantId, ct).ConfigureAwait(false);
+        var row = await table.GetEntityIfExistsAsync(tenantId, KeyRowPrefix + prefix, cancellationToken: ct).ConfigureAwait(false);
+        if (!row.HasValue)
+        {
+            throw new DirectoryException(DirectoryFailure.KeyNotFound, $"Tenant '{tenantId}' has no API key '{prefix}'.");
+        }
+
+        var entity = row.Value!;
+        var revokedAt = entity.GetDateTimeOffset("RevokedAt");
+        if (revokedAt is null)
+        {
+            revokedAt = time.GetUtcNow();
+            await table.UpsertEntityAsync(new TableEntity(tenantId, entity.RowKey!) { ["RevokedAt"] = revokedAt.Value }, TableUpdateMode.Merge, ct).ConfigureAwait(false);
+        }
+
+        return new ApiKeyInfo(prefix, entity.GetString("Label"), entity.GetDateTimeOffset("CreatedAt") ?? default, revokedAt);
+    }
+
+    /// <summary>Whether <paramref name="key"/> is a live API key of <paramref name="tenantId"/>. Unknown tenants and keys are simply false.</summary>
+    public async Task<bool> VerifyApiKeyAsync(string tenantId, string? key, CancellationToken ct = default)
+    {
+        var prefix = ApiKeys.PrefixOf(key);
+        if (prefix is null || !Identifiers.IsValidTenantId(tenantId))
+        {
+            return false;
+        }
+
+        var row = await table.GetEntityIfExistsAsync(tenantId, KeyRowPrefix + prefix, cancellationToken: ct).ConfigureAwait(false);
+        return row.HasValue && row.Value!.GetDateTimeOffset("RevokedAt") is null && ApiKeys.Matches(key!, row.Value.GetString("Hash") ?? "");
+    }
+
+    public async Task<SigningKeyRing> GetSigningKeysAsync(string tenantId, CancellationToken ct = default)
+    {
+        await RequireAsync(tenantId, ct).ConfigureAwait(false);
+        var keys = new List<SigningKey>();
+        await foreach (var row in RowsAsync(tenantId, SigningRowPrefix, ct).ConfigureAwait(false))
+        {
+            keys.Add(new SigningKey(row.RowKey![SigningRowPrefix.Length..], row.GetBinary("Secret") ?? [], row.GetDateTimeOffset("CreatedAt") ?? default, row.GetDateTimeOffset("RetiresAt")));
+        }
+
+        return new SigningKeyRing(keys);
+    }
+
+    /// <summary>
+    /// Starts signing with a new key; keys in use so far keep verifying for <paramref name="overlap"/>
+    /// (links already mailed stay good), then retire.
+    /// </summary>
+    public async Task<SigningKeyRing> RotateSigningKeyAsync(string tenantId, TimeSpan overlap, CancellationToken ct = default)
+    {
+        var ring = await GetSigningKeysAsync(tenantId, ct).ConfigureAwait(false);
+        var now = time.GetUtcNow();
+        var actions = new List<TableTransactionAction> { new(TableTransactionActionType.Add, SigningEntity(tenantId, NewSigningKey(now))) };
+        foreach (var key in ring.Keys.Where(k => k.IsValidAt(now) && (k.RetiresAt is null || k.RetiresAt > now + overlap)))
+        {
+            actions.Add(new(TableTransactionActionType.UpdateMerge, new TableEntity(tenantId, SigningRowPrefix + key.Id) { ["RetiresAt"] = now + overlap }));
+        }
+
+        await table.SubmitTransactionAsync(actions, ct).ConfigureAwait(false);
+        return await GetSigningKeysAsync(tenantId, ct).ConfigureAwait(false);
+    }
+
+    public async Task<HolidayCalendarYear> PutCalendarAsync(string tenantId, HolidayCalendarYear calendar, CancellationToken ct = default)
+    {
+        await RequireAsync(tenantId, ct).ConfigureAwait(false);
+        var stored = calendar with { UpdatedAt = time.GetUtcNow() };
+        await table.UpsertEntityAsync(new TableEntity(tenantId, CalendarRowPrefix + calendar.Year.ToString(CultureInfo.InvariantCulture))
+        {
+            ["Holidays"] = JsonSerializer.Serialize(stored.Holidays),
+            ["WorkingDays"] = JsonSerializer.Serialize(stored.WorkingDays),
+            ["Source"] = stored.Source,
+            ["UpdatedAt"] = stored.UpdatedAt,
+        }, TableUpdateMode.Replace, ct).ConfigureAwait(false);
+        return stored;
+    }
+
+    public async Task<IReadOnlyList<HolidayCalendarYear>> ListCalendarsAsync(string tenantId, CancellationToken ct = default)
+    {
+        await RequireAsync(tenantId, ct).ConfigureAwait(false);
+        var years = new List<HolidayCalendarYear>();
+        await foreach (var row in RowsAsync(tenantId, CalendarRowPrefix, ct).ConfigureAwait(false))
+        {
+            years.Add(new HolidayCalendarYear(
+                int.Parse(row.RowKey![CalendarRowPrefix.Length..], CultureInfo.InvariantCulture),
+                JsonSerializer.Deserialize<List<DateOnly>>(row.GetString("Holidays") ?? "[]") ?? [],
+                JsonSerializer.Deserialize<List<DateOnly>>(row.GetString("WorkingDays") ?? "[]") ?? [],
+                row.GetString("Source"),
+                row.GetDateTimeOffset("UpdatedAt") ?? default));
+        }
+
+        return years;
+    }
+
+    public static string Sha256(string text) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)));
+
+    private async Task<Tenant> RequireAsync(string tenantId, CancellationToken ct) =>
+        await GetAsync(tenantId, ct).ConfigureAwait(false) ?? throw new DirectoryException(DirectoryFailure.TenantNotFound, $"Tenant '{tenantId}' does not exist.");
+
+    private IAsyncEnumerable<TableEntity> RowsAsync(string tenantId, string rowPrefix, CancellationToken ct)
+    {
+        // Row keys of one kind share a prefix; '~' sorts after every character the ids may use.
+        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {tenantId} and RowKey ge {rowPrefix} and RowKey lt {rowPrefix + "~"}");
+        return table.QueryAsync(filter, cancellationToken: ct);
+    }
+
+    private static Tenant ToTenant(TableEntity row) => new(
+        row.PartitionKey!, row.GetString("DisplayName") ?? "", row.GetString("TimeZone") ?? "Asia/Shanghai",
+        row.GetInt32("PolicyVersion") ?? 1, row.GetDateTimeOffset("CreatedAt") ?? default);
+
+    private static string PolicyRow(int version) => PolicyRowPrefix + version.ToString("D6", CultureInfo.InvariantCulture);
+
+    private static TableEntity PolicyEntity(string tenantId, int version, string json, DateTimeOffset now)
+    {
+        var entity = new TableEntity(tenantId, PolicyRow(version))
+        {
+            ["Version"] = version,
+            ["Sha256"] = Sha256(json),
+            ["CreatedAt"] = now,
+        };
+        var chunks = 0;
+        for (var start = 0; start < json.Length; start += ChunkChars, chunks++)
+        {
+            entity["Json" + chunks.ToString(CultureInfo.InvariantCulture)] = json.Substring(start, Math.Min(ChunkChars, json.Length - start));
+        }
+
+        entity["Chunks"] = chunks;
+        return entity;
+    }
+
+    private static TableEntity KeyEntity(string tenantId, string prefix, string key, string? label, DateTimeOffset now) =>
+        new(tenantId, KeyRowPrefix + prefix)
+        {
+            ["Hash"] = ApiKeys.Hash(key),
+            ["Label"] = label,
+            ["CreatedAt"] = now,
+        };
+
+    private static SigningKey NewSigningKey(DateTimeOffset now) =>
+        new(now.ToString("yyyyMMddHHmmss", CultureInfo.InvariantCulture) + "-" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(4)),
+            RandomNumberGenerator.GetBytes(32), now, null);
+
+    private static TableEntity SigningEntity(string tenantId, SigningKey key) =>
+        new(tenantId, SigningRowPrefix + key.Id)
+        {
+            ["Secret"] = key.Secret,
+            ["CreatedAt"] = key.CreatedAt,
+        };
+}
