@@ -1,10 +1,8 @@
+using LandRedevelopment.Finance;
 using System.Text.Json;
 
-namespace LandRedevelopment.Shared.Tests.Money;
+namespace LandRedevelopment.Shared.Tests.Finance;
 
-// Inside a LandRedevelopment.* namespace the bare name Money finds the namespace LandRedevelopment.Money
-// before any using directive, so the type needs an alias declared here, in the inner namespace.
-using Money = LandRedevelopment.Money.Money;
 
 public class MoneyTests
 {

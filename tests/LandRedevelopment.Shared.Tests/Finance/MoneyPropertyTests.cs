@@ -1,11 +1,10 @@
+using LandRedevelopment.Finance;
 using System.Numerics;
 using System.Text.Json;
 using FsCheck;
 using FsCheck.Fluent;
 
-namespace LandRedevelopment.Shared.Tests.Money;
-
-using Money = LandRedevelopment.Money.Money;
+namespace LandRedevelopment.Shared.Tests.Finance;
 
 public class MoneyPropertyTests
 {

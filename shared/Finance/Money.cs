@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Numerics;
 using System.Text.Json.Serialization;
 
-namespace LandRedevelopment.Money;
+namespace LandRedevelopment.Finance;
 
 /// <summary>
 /// An exact amount of money in yuan (元), kept as a whole number of fen (分, 0.01 yuan).

@@ -1,6 +1,6 @@
 using System.Text.RegularExpressions;
 
-namespace LandRedevelopment.Money;
+namespace LandRedevelopment.Finance;
 
 /// <summary>The written forms of an amount of money that <see cref="Money.TryParse(string?, out Money)"/> reads.</summary>
 internal static partial class MoneyText

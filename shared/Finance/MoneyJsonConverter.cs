@@ -4,7 +4,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
-namespace LandRedevelopment.Money;
+namespace LandRedevelopment.Finance;
 
 /// <summary>
 /// Writes <see cref="Money"/> as a JSON number in yuan with exactly two decimals (<c>1234.50</c>) and reads
