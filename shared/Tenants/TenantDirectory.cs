@@ -290,6 +290,15 @@ public sealed class TenantDirectory(TableClient table, TimeProvider time)
         return years;
     }
 
+    /// <summary>The tenant's holiday calendar over every year loaded; weekends only where nothing is loaded.</summary>
+    public async Task<LandRedevelopment.Calendars.HolidayCalendar> GetHolidayCalendarAsync(string tenantId, CancellationToken ct = default)
+    {
+        var years = await ListCalendarsAsync(tenantId, ct).ConfigureAwait(false);
+        return years.Count == 0
+            ? LandRedevelopment.Calendars.HolidayCalendar.WeekendsOnly
+            : new LandRedevelopment.Calendars.HolidayCalendar(years.SelectMany(y => y.Holidays), years.SelectMany(y => y.WorkingDays));
+    }
+
     public static string Sha256(string text) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)));
 
     private async Task<Tenant> RequireAsync(string tenantId, CancellationToken ct) =>
