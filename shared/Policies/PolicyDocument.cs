@@ -12,6 +12,7 @@ namespace LandRedevelopment.Policies;
 public sealed record PolicyDocument
 {
     [Description("Version of this document format. Always 1.")]
+    [SchemaConst(1)]
     public int SchemaVersion { get; init; } = 1;
 
     [Description("Title of the policy, e.g. 《克拉玛依市低效用地管理办法》.")]
@@ -24,6 +25,7 @@ public sealed record PolicyDocument
     public IReadOnlyList<PolicySource> Sources { get; init; } = [];
 
     [Description("Land use classes the policy names. Surveys and rules refer to them by code.")]
+    [SchemaMinItems(1)]
     public required IReadOnlyList<LandUseClass> LandUses { get; init; }
 
     [Description("The survey attributes the rules read, with their types.")]
@@ -55,6 +57,7 @@ public sealed record PolicyDocument
 }
 
 /// <summary>A document the policy's rules come from.</summary>
+[Description("A document the policy's rules come from.")]
 public sealed record PolicySource
 {
     [Description("Short id used in citations, e.g. 克拉玛依.")]
@@ -85,9 +88,11 @@ public enum SourceStatus
 }
 
 /// <summary>A land use class, e.g. industrial (工业用地).</summary>
+[Description("A land use class, e.g. industrial (工业用地).")]
 public sealed record LandUseClass
 {
     [Description("Code used by surveys and rules, lower-case, e.g. industrial.")]
+    [SchemaPattern(SchemaPatternAttribute.LowerCaseId)]
     public required string Code { get; init; }
 
     [Description("The name in the policy's language, e.g. 工业用地.")]
@@ -104,9 +109,11 @@ public enum AttributeType
 }
 
 /// <summary>A fact a survey reports about a parcel and the rules read (e.g. idleSince, floorAreaRatio).</summary>
+[Description("A fact a survey reports about a parcel and the rules read (e.g. idleSince, floorAreaRatio).")]
 public sealed record AttributeDefinition
 {
     [Description("Attribute name as it appears in a survey's attributes object (camelCase).")]
+    [SchemaPattern(SchemaPatternAttribute.CamelCaseName)]
     public required string Name { get; init; }
 
     [Description("Its type: boolean, number, date (yyyy-MM-dd) or string.")]
@@ -120,6 +127,7 @@ public sealed record AttributeDefinition
 }
 
 /// <summary>The screening rules: preconditions, exemptions, exclusions and the criteria.</summary>
+[Description("The screening rules: preconditions, exemptions, exclusions and the criteria.")]
 public sealed record ScreeningRules
 {
     [Description("Must all hold for a parcel to be considered at all (e.g. ownership clear and undisputed).")]
@@ -132,13 +140,16 @@ public sealed record ScreeningRules
     public IReadOnlyList<NamedRule> Exclusions { get; init; } = [];
 
     [Description("A parcel meeting any one of these is a low-efficiency candidate.")]
+    [SchemaMinItems(1)]
     public required IReadOnlyList<NamedRule> Criteria { get; init; }
 }
 
 /// <summary>A rule with its id, meaning and source article.</summary>
+[Description("A rule with its id, meaning and source article.")]
 public sealed record NamedRule
 {
     [Description("Stable id, unique within its list, e.g. art4-2-idle.")]
+    [SchemaPattern(SchemaPatternAttribute.LowerCaseId)]
     public required string Id { get; init; }
 
     [Description("What the rule says, in the policy's words.")]
@@ -156,12 +167,15 @@ public sealed record NamedRule
 /// below (&lt;), over (&gt;) — so that 以上/以下 (inclusive) and 低于/超过 (exclusive) hold at the boundary.
 /// </summary>
 [Description("One condition: exactly one member is set.")]
+[SchemaExactlyOne]
 public sealed record Rule
 {
     [Description("All of these hold.")]
+    [SchemaMinItems(1)]
     public IReadOnlyList<Rule>? AllOf { get; init; }
 
     [Description("At least one of these holds.")]
+    [SchemaMinItems(1)]
     public IReadOnlyList<Rule>? AnyOf { get; init; }
 
     [Description("This does not hold.")]
@@ -171,6 +185,7 @@ public sealed record Rule
     public string? Flag { get; init; }
 
     [Description("The parcel's land use is one of these codes.")]
+    [SchemaMinItems(1)]
     public IReadOnlyList<string>? LandUseIn { get; init; }
 
     [Description("A string attribute (or the parcel's district or zone) is one of these values.")]
@@ -187,16 +202,20 @@ public sealed record Rule
 }
 
 /// <summary>A string attribute is one of several values.</summary>
+[Description("A string attribute (or the parcel's district or zone) is one of several values.")]
 public sealed record AttributeInRule
 {
     [Description("A string attribute, or district or zone (the parcel's own fields).")]
     public required string Attribute { get; init; }
 
     [Description("The values that satisfy the rule.")]
+    [SchemaMinItems(1)]
     public required IReadOnlyList<string> Values { get; init; }
 }
 
 /// <summary>A number attribute against a constant: exactly one comparator is set.</summary>
+[Description("A number attribute compared with a constant: exactly one comparator is set.")]
+[SchemaExactlyOne(nameof(AtLeast), nameof(AtMost), nameof(Below), nameof(Over))]
 public sealed record CompareRule
 {
     [Description("A number attribute.")]
@@ -209,12 +228,14 @@ public sealed record CompareRule
 }
 
 /// <summary>numerator compared with threshold × denominator, exactly (decimal arithmetic): exactly one comparator is set.</summary>
+[Description("numerator compared with threshold × denominator, in exact decimal arithmetic: exactly one comparator is set.")]
+[SchemaExactlyOne(nameof(AtLeast), nameof(AtMost), nameof(Below), nameof(Over))]
 public sealed record RatioRule
 {
     [Description("A number attribute, e.g. floorAreaRatio.")]
     public required string Numerator { get; init; }
 
-    [Description("A number attribute, e.g. planFloorAreaRatioLowerLimit, or parcelArea for the parcel's computed area.")]
+    [Description("A number attribute, e.g. planFloorAreaRatioLowerLimit, or parcelAreaM2 for the parcel's computed area.")]
     public required string Denominator { get; init; }
 
     [Description("numerator ≥ share × denominator.")] public decimal? AtLeast { get; init; }
@@ -224,6 +245,8 @@ public sealed record RatioRule
 }
 
 /// <summary>The time since a date attribute, measured at the survey date: exactly one comparator is set.</summary>
+[Description("The time since a date attribute, measured at the survey date: exactly one comparator is set.")]
+[SchemaExactlyOne(nameof(AtLeast), nameof(AtMost), nameof(Below), nameof(Over))]
 public sealed record DurationRule
 {
     [Description("A date attribute, e.g. idleSince.")]
@@ -236,9 +259,11 @@ public sealed record DurationRule
 }
 
 /// <summary>The review chains.</summary>
+[Description("The review chains, reminders and escalation.")]
 public sealed record ReviewRules
 {
     [Description("Chains that determine whether a parcel is low-efficiency. The first whose 'when' holds (or that has none) is used.")]
+    [SchemaMinItems(1)]
     public required IReadOnlyList<ReviewChain> DeterminationChains { get; init; }
 
     [Description("Chains that review a land user's redevelopment plan, chosen the same way.")]
@@ -255,9 +280,11 @@ public sealed record ReviewRules
 }
 
 /// <summary>An ordered chain of review steps.</summary>
+[Description("An ordered chain of review steps; the last step issues the decision.")]
 public sealed record ReviewChain
 {
     [Description("Stable id, e.g. standard, park-committee, green-channel.")]
+    [SchemaPattern(SchemaPatternAttribute.LowerCaseId)]
     public required string Id { get; init; }
 
     [Description("Name, e.g. 区自然资源局调查 → 区政府确认 → 市局复核 → 区局认定.")]
@@ -270,13 +297,16 @@ public sealed record ReviewChain
     public Rule? When { get; init; }
 
     [Description("The steps, in order.")]
+    [SchemaMinItems(1)]
     public required IReadOnlyList<ReviewStep> Steps { get; init; }
 }
 
 /// <summary>One review step: who decides it and by when.</summary>
+[Description("One review step: who decides it and by when.")]
 public sealed record ReviewStep
 {
     [Description("Stable id within the chain, e.g. district-investigation.")]
+    [SchemaPattern(SchemaPatternAttribute.LowerCaseId)]
     public required string Id { get; init; }
 
     [Description("Name, e.g. 区自然资源局调查认定.")]
@@ -296,6 +326,7 @@ public sealed record ReviewStep
 }
 
 /// <summary>A step's time limit.</summary>
+[Description("A step's time limit.")]
 public sealed record TimeLimit
 {
     [Description("The period, in calendar or working days.")]
@@ -309,6 +340,7 @@ public sealed record TimeLimit
 }
 
 /// <summary>What happens when a step runs over its time limit.</summary>
+[Description("What happens when a step runs over its time limit.")]
 public sealed record Escalation
 {
     [Description("The supervising role told when a step is overdue, e.g. city-bureau.")]
@@ -319,9 +351,11 @@ public sealed record Escalation
 }
 
 /// <summary>A condition a plan must satisfy before it may be approved.</summary>
+[Description("A condition a plan must satisfy before it may be approved.")]
 public sealed record PlanGate
 {
     [Description("Stable id, e.g. soil-pollution-survey.")]
+    [SchemaPattern(SchemaPatternAttribute.LowerCaseId)]
     public required string Id { get; init; }
 
     [Description("What the gate requires.")]
@@ -351,6 +385,7 @@ public enum DeadlineStart
 }
 
 /// <summary>The legal deadlines.</summary>
+[Description("The legal deadlines.")]
 public sealed record DeadlineRules
 {
     [Description("Time to submit a redevelopment plan; when it runs out without a plan the case goes to reclamation.")]
@@ -361,6 +396,7 @@ public sealed record DeadlineRules
 }
 
 /// <summary>A deadline: a period from an event.</summary>
+[Description("A deadline: a period from an event.")]
 public sealed record Deadline
 {
     [Description("The period.")]
@@ -387,9 +423,11 @@ public enum PriceFormula
 }
 
 /// <summary>The land-price rules.</summary>
+[Description("The land-price rules.")]
 public sealed record LandPriceRules
 {
     [Description("Price bases a contract may use; the contract names one.")]
+    [SchemaMinItems(1)]
     public required IReadOnlyList<PriceBasis> Bases { get; init; }
 
     [Description("Cases that pay no (extra) land price.")]
@@ -397,9 +435,11 @@ public sealed record LandPriceRules
 }
 
 /// <summary>One way of computing the price.</summary>
+[Description("One way of computing the land price.")]
 public sealed record PriceBasis
 {
     [Description("Stable id, e.g. new-conditions-70.")]
+    [SchemaPattern(SchemaPatternAttribute.LowerCaseId)]
     public required string Id { get; init; }
 
     [Description("What it is, in the policy's words.")]
@@ -409,6 +449,7 @@ public sealed record PriceBasis
     public required PriceFormula Formula { get; init; }
 
     [Description("The share applied, 0 < share ≤ 1 (e.g. 0.7).")]
+    [SchemaRange(0, 1, exclusiveMinimum: true)]
     public required decimal Share { get; init; }
 
     [Description("Both appraisals must have the same valuation date (中卫 4(1)).")]
@@ -419,9 +460,11 @@ public sealed record PriceBasis
 }
 
 /// <summary>A case that pays no extra land price.</summary>
+[Description("A case that pays no extra land price.")]
 public sealed record NoChargeCase
 {
     [Description("Stable id a contract claims, e.g. industrial-far-increase.")]
+    [SchemaPattern(SchemaPatternAttribute.LowerCaseId)]
     public required string Id { get; init; }
 
     [Description("The case, in the policy's words.")]
@@ -439,6 +482,7 @@ public enum InstalmentStart
 }
 
 /// <summary>The instalment rules.</summary>
+[Description("Whether and how the land price may be paid in instalments.")]
 public sealed record InstalmentRules
 {
     [Description("Whether the price may be paid in instalments at all.")]
@@ -448,15 +492,18 @@ public sealed record InstalmentRules
     public InstalmentStart CountFrom { get; init; } = InstalmentStart.ContractSigned;
 
     [Description("The first payment is at least this share of the amount due (e.g. 0.5).")]
+    [SchemaRange(0, 1, exclusiveMinimum: true)]
     public decimal? FirstPaymentAtLeast { get; init; }
 
     [Description("Everything is paid within this period.")]
     public Period? AllWithin { get; init; }
 
     [Description("A schedule fixed by the policy (e.g. 中卫: 20 % on signing, 50 % within a month, the rest within a year).")]
+    [SchemaMinItems(1)]
     public IReadOnlyList<InstalmentTerm>? FixedSchedule { get; init; }
 
     [Description("The schedule used when the land user asks for none and the policy fixes none.")]
+    [SchemaMinItems(1)]
     public IReadOnlyList<InstalmentTerm>? DefaultPlan { get; init; }
 
     [Description("Whose consent instalments need, e.g. the city government.")]
@@ -470,9 +517,11 @@ public sealed record InstalmentRules
 }
 
 /// <summary>One instalment of a schedule.</summary>
+[Description("One instalment of a schedule.")]
 public sealed record InstalmentTerm
 {
     [Description("Share of the amount due (0 < share ≤ 1); absent on the term that takes the rest.")]
+    [SchemaRange(0, 1, exclusiveMinimum: true)]
     public decimal? Share { get; init; }
 
     [Description("True on the last term: whatever remains.")]
@@ -483,22 +532,28 @@ public sealed record InstalmentTerm
 }
 
 /// <summary>Limits on a survey.</summary>
+[Description("Limits on a survey.")]
 public sealed record SurveyRules
 {
     [Description("Relative difference between the declared and the computed area above which the screening flags it (e.g. 0.05 = 5 %).")]
+    [SchemaRange(0)]
     public decimal DeclaredAreaTolerance { get; init; } = 0.05m;
 
     [Description("Most vertices a parcel polygon may have.")]
+    [SchemaRange(3)]
     public int MaxVertices { get; init; } = 10_000;
 }
 
 /// <summary>Limits on evidence files.</summary>
+[Description("Limits on evidence files.")]
 public sealed record EvidenceRules
 {
     [Description("Most files one survey may declare.")]
+    [SchemaRange(0)]
     public int MaxFiles { get; init; } = 50;
 
     [Description("Largest file, in bytes.")]
+    [SchemaRange(1)]
     public long MaxFileBytes { get; init; } = 512L * 1024 * 1024;
 
     [Description("Content types allowed.")]

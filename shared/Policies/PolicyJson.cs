@@ -14,6 +14,9 @@ public static class PolicyJson
         var options = new JsonSerializerOptions(JsonSerializerDefaults.Web)
         {
             UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
+            // The Web defaults read "0.7" as a number; a policy is an authored document, and a quoted number
+            // is as likely a mistake as not, so numbers are numbers (the schema says the same).
+            NumberHandling = JsonNumberHandling.Strict,
             DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
             WriteIndented = true,
             Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
