@@ -38,6 +38,9 @@ builder.Services.AddSingleton<StorageBootstrap>();
 builder.Services.AddHostedService(sp => sp.GetRequiredService<StorageBootstrap>());
 builder.Services.AddSingleton<AdminAuthorization>();
 builder.Services.AddSingleton<TenantApiKeyFilter>();
+builder.Services.AddOptions<SeedOptions>().BindConfiguration(SeedOptions.Section);
+builder.Services.AddSingleton<BuiltInTenantSeeder>();
+builder.Services.AddHostedService(sp => sp.GetRequiredService<BuiltInTenantSeeder>());
 builder.Services.AddLocalTriggerRunner();
 
 var app = builder.Build();
@@ -55,6 +58,7 @@ app.MapHealthApi();
 app.MapTenantsAdminApi();
 app.MapTenantResourcesAdminApi();
 app.MapFieldApi();
+app.MapPolicyDocs();
 
 app.Run();
 

@@ -1,4 +1,6 @@
+using System.ComponentModel;
 using System.Globalization;
+using System.Text.Json.Serialization;
 using System.Text;
 
 namespace LandRedevelopment.Calendars;
@@ -22,24 +24,31 @@ namespace LandRedevelopment.Calendars;
 /// because a policy file should say back the period as its source wrote it.
 /// </para>
 /// </remarks>
+[Description("A legal period: years, months and days (Civil Code arts. 200–204), or working days. Omitted parts are 0.")]
 public sealed record Period
 {
     /// <summary>Whole years; 0 by default.</summary>
+    [Description("Whole years.")]
     public int Years { get; init; }
 
     /// <summary>Whole months; 0 by default.</summary>
+    [Description("Whole months: ends on the corresponding day, or the month's last day.")]
     public int Months { get; init; }
 
     /// <summary>Whole (calendar) days; 0 by default.</summary>
+    [Description("Days, counted from the day after the event.")]
     public int Days { get; init; }
 
     /// <summary>Working days under a <see cref="HolidayCalendar"/>; 0 by default. Not combinable with the other units.</summary>
+    [Description("Working days (not with years, months or days): weekends and holidays skipped, make-up working days counted.")]
     public int WorkingDays { get; init; }
 
     /// <summary>Whether this period counts working days rather than calendar units.</summary>
+    [JsonIgnore]
     public bool IsWorkingDays => WorkingDays > 0;
 
     /// <summary>Whether the period is well formed: no negative component, and not both calendar units and working days.</summary>
+    [JsonIgnore]
     public bool IsValid => Problem is null;
 
     private string? Problem =>
