@@ -13,6 +13,7 @@ public static class FieldApi
 
         tenant.MapGet("/policy", GetPolicy).WithName("GetTenantPolicy")
             .WithSummary("The tenant's current policy: the land uses and attributes a survey reports, and the rules it is screened by.");
+        tenant.MapScreeningApi();
         return tenant;
     }
 

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Net;
+using System.Text.Json;
 using LandRedevelopment.Testing;
 
 namespace LandRedevelopment.Functions.Tests.Api;
@@ -65,6 +66,30 @@ public sealed class RunLocalScriptTests : IDisposable
 
         Assert.True(Directory.EnumerateFileSystemEntries(Path.Combine(_localDir, "azurite")).Any(), "Azurite keeps no data on disk");
 
+        // The four built-in cities are onboarded, their keys printed and written, and a key works.
+        var keys = await BuiltInKeysAsync(script);
+        Assert.Equal(["jiamusi", "karamay", "urumqi", "zhongwei"], keys.Keys.Order().ToArray());
+        Assert.Contains($"karamay  {keys["karamay"]}", script.Output, StringComparison.Ordinal);
+        using (var policy = new HttpRequestMessage(HttpMethod.Get, "api/t/karamay/policy"))
+        {
+            policy.Headers.Add("X-Api-Key", keys["karamay"]);
+            using var response = await http.SendAsync(policy);
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            Assert.Contains("克拉玛依", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        }
+
+        var adminKey = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(_localDir, "local.settings.json"))).RootElement
+            .GetProperty("Values").GetProperty("Admin__Key").GetString()!;
+        Assert.Contains(Path.Combine(_localDir, "local.settings.json"), script.Output, StringComparison.Ordinal);
+        using (var officers = new HttpRequestMessage(HttpMethod.Get, "api/admin/tenants/zhongwei/officers"))
+        {
+            officers.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", adminKey);
+            using var response = await http.SendAsync(officers);
+            var body = await response.Content.ReadAsStringAsync();
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            Assert.Contains("@zhongwei.maildev.local", body, StringComparison.Ordinal);
+        }
+
         using (var interrupt = Process.Start("kill", ["-INT", script.Process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
         {
             await interrupt.WaitForExitAsync();
@@ -75,6 +100,17 @@ public sealed class RunLocalScriptTests : IDisposable
         {
             Assert.False(await IsListening(port), $"{name} {port} still listening after Ctrl-C:\n{script.Output}");
         }
+    }
+
+    private async Task<Dictionary<string, string>> BuiltInKeysAsync(ChildProcess script)
+    {
+        var file = Path.Combine(_localDir, "tenant-api-keys.json");
+        for (var i = 0; i < 300 && !(File.Exists(file) && script.Output.Contains("run-local:   zhongwei", StringComparison.Ordinal)); i++)
+        {
+            await Task.Delay(100);
+        }
+
+        return JsonSerializer.Deserialize<Dictionary<string, string>>(await File.ReadAllTextAsync(file))!;
     }
 
     private static async Task<bool> IsListening(int port)

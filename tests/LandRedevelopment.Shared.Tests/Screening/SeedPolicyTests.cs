@@ -231,3 +231,25 @@ public class SeedPolicyTests
         });
     }
 }
+
+public class SeedPolicyValidationTests
+{
+    public static TheoryData<string> Cities => new(LandRedevelopment.Policies.SeedPolicies.All.Select(c => c.TenantId));
+
+    [Theory]
+    [MemberData(nameof(Cities))]
+    public void Every_built_in_policy_passes_the_schema_and_the_semantic_checks(string tenantId)
+    {
+        var city = LandRedevelopment.Policies.SeedPolicies.Get(tenantId);
+
+        var result = LandRedevelopment.Policies.PolicyValidator.Validate(city.Json);
+
+        Assert.True(result.IsValid, string.Join("\n", result.Errors.Select(e => $"{e.Path}: {e.Message}")));
+    }
+
+    [Fact]
+    public void The_four_seed_cities_are_built_in()
+    {
+        Assert.Equal(["jiamusi", "karamay", "urumqi", "zhongwei"], LandRedevelopment.Policies.SeedPolicies.All.Select(c => c.TenantId).Order().ToArray());
+    }
+}
