@@ -43,16 +43,10 @@ public static class TenantResourcesApi
 
     internal static async Task<Results<Ok<Officer>, ProblemHttpResult>> PutOfficer(string tenant, string officerId, HttpRequest request, TenantDirectory directory, CancellationToken ct)
     {
-        var (body, problem) = await RequestProblems.ReadJsonAsync(request);
-        if (problem is not null)
+        var (fields, problem) = await RequestProblems.ReadObjectAsync(request);
+        if (fields is null)
         {
-            return problem;
-        }
-
-        var fields = new JsonFields(body);
-        if (!fields.IsObject)
-        {
-            return RequestProblems.Validation(fields.Errors);
+            return problem!;
         }
 
         fields.OnlyKnown("id", "name", "email", "roles");
@@ -158,16 +152,10 @@ public static class TenantResourcesApi
 
     internal static async Task<Results<Ok<HolidayCalendarYear>, ProblemHttpResult>> PutCalendar(string tenant, int year, HttpRequest request, TenantDirectory directory, CancellationToken ct)
     {
-        var (body, problem) = await RequestProblems.ReadJsonAsync(request);
-        if (problem is not null)
+        var (fields, problem) = await RequestProblems.ReadObjectAsync(request);
+        if (fields is null)
         {
-            return problem;
-        }
-
-        var fields = new JsonFields(body);
-        if (!fields.IsObject)
-        {
-            return RequestProblems.Validation(fields.Errors);
+            return problem!;
         }
 
         fields.OnlyKnown("year", "holidays", "workingDays", "source");

@@ -35,16 +35,10 @@ public static class TenantsApi
 
     internal static async Task<Results<Created<CreatedTenant>, ProblemHttpResult>> CreateTenant(HttpRequest request, TenantDirectory directory, CancellationToken ct)
     {
-        var (body, problem) = await RequestProblems.ReadJsonAsync(request, 2 * 1024 * 1024);
-        if (problem is not null)
+        var (fields, problem) = await RequestProblems.ReadObjectAsync(request, 2 * 1024 * 1024);
+        if (fields is null)
         {
-            return problem;
-        }
-
-        var fields = new JsonFields(body);
-        if (!fields.IsObject)
-        {
-            return RequestProblems.Validation(fields.Errors);
+            return problem!;
         }
 
         fields.OnlyKnown("id", "displayName", "timeZone", "policy");

@@ -77,6 +77,19 @@ public static class RequestProblems
         }
     }
 
+    /// <summary>Reads a JSON object body into <see cref="JsonFields"/>, or the problem that stops it.</summary>
+    public static async Task<(JsonFields? Fields, ProblemHttpResult? Problem)> ReadObjectAsync(HttpRequest request, long maxBytes = 1024 * 1024)
+    {
+        var (body, problem) = await ReadJsonAsync(request, maxBytes);
+        if (problem is not null)
+        {
+            return (null, problem);
+        }
+
+        var fields = new JsonFields(body);
+        return fields.IsObject ? (fields, null) : (null, Validation(fields.Errors));
+    }
+
     private static ProblemHttpResult TooLarge(long maxBytes) =>
         TypedResults.Problem(statusCode: StatusCodes.Status413PayloadTooLarge, type: TypeBase + "too-large",
             title: "The request body is too large.", detail: $"At most {maxBytes} bytes are accepted here.");
