@@ -160,6 +160,25 @@ public class TenantsAdminTests(AppFixture fixture) : IClassFixture<AppFixture>
     }
 
     [Fact]
+    public async Task An_invalid_policy_version_is_400_with_every_error_and_keeps_the_current_version()
+    {
+        var (tenant, _) = await fixture.OnboardAsync();
+        var broken = TestPolicies.Minimal("坏的");
+        broken["landUses"] = new JsonArray();
+        broken["screening"]!["criteria"]![0]!["rule"]!["allOf"]![0]!["landUseIn"]![0] = "no-such-use";
+        broken["review"]!["escalation"] = new JsonObject();
+
+        using var put = await fixture.Http.SendAsync(fixture.Admin(HttpMethod.Put, $"api/admin/tenants/{tenant}/policy", broken));
+        using var current = await fixture.Http.SendAsync(fixture.Admin(HttpMethod.Get, $"api/admin/tenants/{tenant}/policy"));
+
+        Assert.Equal(HttpStatusCode.BadRequest, put.StatusCode);
+        var paths = (await Json(put)).GetProperty("errors").EnumerateArray().Select(e => e.GetProperty("path").GetString()).ToList();
+        Assert.Contains("$.landUses", paths);
+        Assert.Contains("$.review.escalation.notifyRole", paths);
+        Assert.Equal(1, (await Json(current)).GetProperty("version").GetInt32());
+    }
+
+    [Fact]
     public async Task Concurrent_policy_changes_each_get_their_own_version()
     {
         var (tenant, _) = await fixture.OnboardAsync();
