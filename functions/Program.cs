@@ -34,6 +34,7 @@ builder.Services.AddOpenApi("v1", o => o.AddDocumentTransformer((document, _, _)
 builder.Services.TryAddSingleton(TimeProvider.System);
 builder.Services.AddSingleton(sp => new StorageAccount(sp.GetRequiredService<IConfiguration>(), StorageAccount.DefaultConnectionName, sp.GetRequiredService<TimeProvider>()));
 builder.Services.AddSingleton(sp => new TenantDirectory(sp.GetRequiredService<StorageAccount>().Tables.GetTableClient("tenants"), sp.GetRequiredService<TimeProvider>()));
+builder.Services.AddSingleton(sp => new LandRedevelopment.Cases.CaseStore(sp.GetRequiredService<StorageAccount>().Tables, sp.GetRequiredService<StorageAccount>().Blobs, sp.GetRequiredService<TimeProvider>()));
 builder.Services.AddSingleton<StorageBootstrap>();
 builder.Services.AddHostedService(sp => sp.GetRequiredService<StorageBootstrap>());
 builder.Services.AddSingleton<AdminAuthorization>();

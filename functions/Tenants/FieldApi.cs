@@ -1,4 +1,5 @@
 using LandRedevelopment.Functions.Admin;
+using LandRedevelopment.Functions.Cases;
 using LandRedevelopment.Tenants;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -14,6 +15,9 @@ public static class FieldApi
         tenant.MapGet("/policy", GetPolicy).WithName("GetTenantPolicy")
             .WithSummary("The tenant's current policy: the land uses and attributes a survey reports, and the rules it is screened by.");
         tenant.MapScreeningApi();
+        tenant.MapSurveysApi();
+        tenant.MapCasesApi();
+        tenant.MapEvidenceApi();
         return tenant;
     }
 

@@ -64,34 +64,9 @@ public static class ScreeningApi
         var surveyed = fields.String("surveyedOn", required: true, maxLength: 10,
             s => DateOnly.TryParseExact(s, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out _), "a date yyyy-MM-dd");
         var area = fields.Number("parcelAreaM2", required: false, 0, 1e9);
-        var attributes = new Dictionary<string, AttributeValue>(StringComparer.Ordinal);
-        if (fields.Object("attributes", required: false) is { } values)
-        {
-            var declared = policy.Attributes.ToDictionary(a => a.Name, StringComparer.Ordinal);
-            foreach (var property in values.EnumerateObject())
-            {
-                var at = $"{path}.attributes.{property.Name}";
-                if (!declared.TryGetValue(property.Name, out var definition))
-                {
-                    fields.Errors.Add(new FieldError(at, "is not an attribute of the tenant's policy"));
-                    continue;
-                }
-
-                if (property.Value.ValueKind == JsonValueKind.Null)
-                {
-                    continue;
-                }
-
-                try
-                {
-                    attributes[property.Name] = AttributeValue.FromJson(property.Value, definition.Type);
-                }
-                catch (AttributeValueException)
-                {
-                    fields.Errors.Add(new FieldError(at, $"must be a {TypeWord(definition.Type)}"));
-                }
-            }
-        }
+        var attributes = fields.Object("attributes", required: false) is { } values
+            ? ReadAttributes(values, policy, $"{path}.attributes", fields.Errors)
+            : new Dictionary<string, AttributeValue>(StringComparer.Ordinal);
 
         if (fields.Errors.Count > 0)
         {
@@ -107,6 +82,40 @@ public static class ScreeningApi
             ParcelAreaM2 = area is null ? null : (decimal)area.Value,
             Attributes = attributes,
         }, fields.Errors);
+    }
+
+    /// <summary>Reads a survey's attributes against the policy's definitions; every bad one is reported.</summary>
+    public static Dictionary<string, AttributeValue> ReadAttributes(JsonElement values, PolicyDocument policy, string path, List<FieldError> errors)
+    {
+        ArgumentNullException.ThrowIfNull(policy);
+        ArgumentNullException.ThrowIfNull(errors);
+        var attributes = new Dictionary<string, AttributeValue>(StringComparer.Ordinal);
+        var declared = policy.Attributes.ToDictionary(a => a.Name, StringComparer.Ordinal);
+        foreach (var property in values.EnumerateObject())
+        {
+            var at = $"{path}.{property.Name}";
+            if (!declared.TryGetValue(property.Name, out var definition))
+            {
+                errors.Add(new FieldError(at, "is not an attribute of the tenant's policy"));
+                continue;
+            }
+
+            if (property.Value.ValueKind == JsonValueKind.Null)
+            {
+                continue;
+            }
+
+            try
+            {
+                attributes[property.Name] = AttributeValue.FromJson(property.Value, definition.Type);
+            }
+            catch (AttributeValueException)
+            {
+                errors.Add(new FieldError(at, $"must be a {TypeWord(definition.Type)}"));
+            }
+        }
+
+        return attributes;
     }
 
     private static string TypeWord(AttributeType type) => type switch

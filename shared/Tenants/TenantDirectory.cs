@@ -39,9 +39,6 @@ public sealed class TenantDirectory(TableClient table, TimeProvider time)
     private const string SigningRowPrefix = "signing-";
     private const string CalendarRowPrefix = "calendar-";
 
-    // A string property holds at most 64 KiB (32K UTF-16 chars); policy documents are split across several.
-    private const int ChunkChars = 30_000;
-
     public TableClient Table => table;
 
     public Task EnsureCreatedAsync(CancellationToken ct = default) => table.CreateIfNotExistsAsync(ct);
@@ -106,8 +103,7 @@ public sealed class TenantDirectory(TableClient table, TimeProvider time)
         }
 
         var entity = row.Value!;
-        var chunks = entity.GetInt32("Chunks") ?? 0;
-        var json = string.Concat(Enumerable.Range(0, chunks).Select(i => entity.GetString("Json" + i.ToString(CultureInfo.InvariantCulture))));
+        var json = LargeText.Get(entity, "Json") ?? "";
         return new PolicyVersion(wanted, json, entity.GetString("Sha256") ?? "", entity.GetDateTimeOffset("CreatedAt") ?? default);
     }
 
@@ -325,13 +321,7 @@ public sealed class TenantDirectory(TableClient table, TimeProvider time)
             ["Sha256"] = Sha256(json),
             ["CreatedAt"] = now,
         };
-        var chunks = 0;
-        for (var start = 0; start < json.Length; start += ChunkChars, chunks++)
-        {
-            entity["Json" + chunks.ToString(CultureInfo.InvariantCulture)] = json.Substring(start, Math.Min(ChunkChars, json.Length - start));
-        }
-
-        entity["Chunks"] = chunks;
+        LargeText.Set(entity, "Json", json);
         return entity;
     }
 

@@ -1,0 +1,446 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using Azure;
+using LandRedevelopment.Storage.Blobs;
+using LandRedevelopment.Storage.Tables;
+
+namespace LandRedevelopment.Cases;
+
+/// <summary>How claiming a submission id went.</summary>
+public enum SubmissionClaim
+{
+    /// <summary>First time this id is seen: it is now bound to the content and case.</summary>
+    New,
+
+    /// <summary>Seen before with the same content: a retry.</summary>
+    Repeat,
+
+    /// <summary>Seen before with different content.</summary>
+    DifferentContent,
+}
+
+/// <summary>A row of the tenant's case index: enough to list, filter and map cases without opening them.</summary>
+public sealed record CaseSummary(
+    string CaseId, CaseState State, string LandCode, string District, string? Zone, string LandUse,
+    decimal AreaM2, string Outcome, bool IsCandidate, DateTimeOffset UpdatedAt,
+    double MinLon, double MinLat, double MaxLon, double MaxLat);
+
+/// <summary>
+/// Parcel cases on Table and Blob storage. Each case is one partition (<c>{tenant}|{caseId}</c>) holding
+/// its state row, its events and its evidence rows, so every transition commits as one entity-group
+/// transaction guarded by the state row's ETag. Around it, per tenant: submission ids (idempotency),
+/// parcel claims (one live case per land code) and the case index (listing, overlap search, maps), which
+/// are derived and re-written by every retry. Geometry and evidence live in the tenant's container.
+/// </summary>
+public sealed class CaseStore(TableServiceClient tables, BlobServiceClient blobs, TimeProvider time)
+{
+    private const string CaseRow = "case";
+    private const string EventRowPrefix = "event-";
+    private const string EvidenceRowPrefix = "evidence-";
+
+    private readonly TableClient _cases = tables.GetTableClient("cases");
+    private readonly TableClient _index = tables.GetTableClient("caseindex");
+    private readonly TableClient _submissions = tables.GetTableClient("submissions");
+    private readonly TableClient _parcels = tables.GetTableClient("parcels");
+
+    public async Task EnsureCreatedAsync(CancellationToken ct = default)
+    {
+        await _cases.CreateIfNotExistsAsync(ct).ConfigureAwait(false);
+        await _index.CreateIfNotExistsAsync(ct).ConfigureAwait(false);
+        await _submissions.CreateIfNotExistsAsync(ct).ConfigureAwait(false);
+        await _parcels.CreateIfNotExistsAsync(ct).ConfigureAwait(false);
+    }
+
+    /// <summary>The blob service (for user-delegation SAS under a managed identity).</summary>
+    public BlobServiceClient BlobService => blobs;
+
+    /// <summary>The tenant's blob container: every blob of the tenant lives under it.</summary>
+    public BlobContainerClient Container(string tenantId) => blobs.GetBlobContainerClient("t-" + tenantId);
+
+    /// <summary>The case id a submission id maps to: deterministic, so two racing first tries agree.</summary>
+    public static string CaseIdFor(string tenantId, string submissionId)
+    {
+        var hash = System.Security.Cryptography.SHA256.HashData(Encoding.UTF8.GetBytes(tenantId + "\n" + submissionId));
+        return "c" + Convert.ToHexStringLower(hash.AsSpan(0, 10));
+    }
+
+    /// <summary>Binds a submission id to its content hash, or tells how it was seen before.</summary>
+    public async Task<SubmissionClaim> ClaimSubmissionAsync(string tenantId, string submissionId, string contentHash, string caseId, CancellationToken ct)
+    {
+        try
+        {
+            await _submissions.AddEntityAsync(new TableEntity(tenantId, submissionId)
+            {
+                ["ContentHash"] = contentHash,
+                ["CaseId"] = caseId,
+                ["CreatedAt"] = time.GetUtcNow(),
+            }, ct).ConfigureAwait(false);
+            return SubmissionClaim.New;
+        }
+        catch (RequestFailedException e) when (e.Status == 409)
+        {
+            var existing = await _submissions.GetEntityAsync(tenantId, submissionId, cancellationToken: ct).ConfigureAwait(false);
+            return existing.Value.GetString("ContentHash") == contentHash ? SubmissionClaim.Repeat : SubmissionClaim.DifferentContent;
+        }
+    }
+
+    /// <summary>
+    /// Claims a land code for a case. Answers the case id that holds it: <paramref name="caseId"/> when
+    /// the claim is ours (new, or a retry), another id when a live case holds the parcel.
+    /// </summary>
+    public async Task<string> ClaimParcelAsync(string tenantId, string landCode, string caseId, Func<ParcelCase, bool> releases, CancellationToken ct)
+    {
+        for (var attempt = 0; attempt < 5; attempt++)
+        {
+            var row = await _parcels.GetEntityIfExistsAsync(tenantId, landCode, cancellationToken: ct).ConfigureAwait(false);
+            if (!row.HasValue)
+            {
+                try
+                {
+                    await _parcels.AddEntityAsync(new TableEntity(tenantId, landCode) { ["CaseId"] = caseId }, ct).ConfigureAwait(false);
+                    return caseId;
+                }
+                catch (RequestFailedException e) when (e.Status == 409)
+                {
+                    continue;
+                }
+            }
+
+            var holder = row.Value!.GetString("CaseId")!;
+            if (holder == caseId)
+            {
+                return caseId;
+            }
+
+            // A claim whose case was never written (a crash between the two) or whose case no longer
+            // holds the parcel (closed, or returned for a new survey) passes to the new case.
+            var held = await GetAsync(tenantId, holder, ct).ConfigureAwait(false);
+            if (held is not null && !releases(held.Value.Case))
+            {
+                return holder;
+            }
+
+            try
+            {
+                await _parcels.UpdateEntityAsync(new TableEntity(tenantId, landCode) { ["CaseId"] = caseId }, row.Value.ETag, TableUpdateMode.Replace, ct).ConfigureAwait(false);
+                return caseId;
+            }
+            catch (RequestFailedException e) when (e.Status == 412)
+            {
+                // Someone else moved the claim meanwhile: look again.
+            }
+        }
+
+        throw new InvalidOperationException($"Could not settle the claim on parcel {landCode}.");
+    }
+
+    /// <summary>Writes a new case with its first events and declared evidence in one transaction; false if it already exists.</summary>
+    public async Task<bool> CreateAsync(ParcelCase parcelCase, IReadOnlyList<EvidenceFile> evidence, IReadOnlyList<(string Type, object Data)> events, string geometryJson, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(parcelCase);
+        var container = Container(parcelCase.TenantId);
+        await container.CreateIfNotExistsAsync(cancellationToken: ct).ConfigureAwait(false);
+        using (var geometry = new MemoryStream(Encoding.UTF8.GetBytes(geometryJson)))
+        {
+            // Written first and named by the case: a retry rewrites the same bytes.
+            await container.GetBlobClient(GeometryBlob(parcelCase.CaseId)).UploadAsync(geometry, new BlobUploadOptions { ContentType = "application/geo+json" }, ct).ConfigureAwait(false);
+        }
+
+        var partition = Partition(parcelCase.TenantId, parcelCase.CaseId);
+        var actions = new List<TableTransactionAction> { new(TableTransactionActionType.Add, CaseEntity(parcelCase)) };
+        actions.AddRange(events.Select((e, i) => new TableTransactionAction(TableTransactionActionType.Add, EventEntity(partition, i + 1, e.Type, e.Data, parcelCase.CreatedAt))));
+        actions.AddRange(evidence.Select(f => new TableTransactionAction(TableTransactionActionType.Add, EvidenceEntity(partition, f))));
+        try
+        {
+            await _cases.SubmitTransactionAsync(actions, ct).ConfigureAwait(false);
+            return true;
+        }
+        catch (TableTransactionFailedException e) when (e.Status == 409)
+        {
+            return false;
+        }
+    }
+
+    public async Task<(ParcelCase Case, ETag ETag)?> GetAsync(string tenantId, string caseId, CancellationToken ct)
+    {
+        var row = await _cases.GetEntityIfExistsAsync(Partition(tenantId, caseId), CaseRow, cancellationToken: ct).ConfigureAwait(false);
+        return row.HasValue ? (ToCase(row.Value!), row.Value!.ETag) : null;
+    }
+
+    public async Task<IReadOnlyList<EvidenceFile>> GetEvidenceAsync(string tenantId, string caseId, CancellationToken ct)
+    {
+        var files = new List<EvidenceFile>();
+        await foreach (var row in Rows(Partition(tenantId, caseId), EvidenceRowPrefix, ct).ConfigureAwait(false))
+        {
+            files.Add(ToEvidence(row));
+        }
+
+        return files;
+    }
+
+    public async Task<IReadOnlyList<CaseEvent>> GetEventsAsync(string tenantId, string caseId, CancellationToken ct)
+    {
+        var events = new List<CaseEvent>();
+        await foreach (var row in Rows(Partition(tenantId, caseId), EventRowPrefix, ct).ConfigureAwait(false))
+        {
+            using var data = JsonDocument.Parse(LargeText.Get(row, "Data") ?? "{}");
+            events.Add(new CaseEvent(row.GetInt32("Sequence") ?? 0, row.GetString("Type") ?? "", row.GetDateTimeOffset("At") ?? default, data.RootElement.Clone()));
+        }
+
+        return events;
+    }
+
+    /// <summary>
+    /// Records a verified evidence file: the evidence row, an <c>EvidenceVerified</c> event and, when it
+    /// was the last one missing, <c>SurveyCompleted</c> and the move to <see cref="CaseState.ReadyForReview"/> —
+    /// one transaction, guarded by the case row's ETag so concurrent uploads serialise.
+    /// </summary>
+    public async Task<ParcelCase> RecordEvidenceVerifiedAsync(string tenantId, string caseId, string name, string blobName, string etag, CancellationToken ct)
+    {
+        for (var attempt = 0; ; attempt++)
+        {
+            var (parcelCase, caseETag) = await GetAsync(tenantId, caseId, ct).ConfigureAwait(false) ?? throw new InvalidOperationException($"Case {caseId} does not exist.");
+            var evidence = await GetEvidenceAsync(tenantId, caseId, ct).ConfigureAwait(false);
+            var file = evidence.Single(f => f.Name == name);
+            if (file.Status == EvidenceStatus.Verified)
+            {
+                return parcelCase;
+            }
+
+            var now = time.GetUtcNow();
+            var partition = Partition(tenantId, caseId);
+            var completes = evidence.All(f => f.Name == name || f.Status == EvidenceStatus.Verified);
+            var version = parcelCase.Version + 1;
+            var actions = new List<TableTransactionAction>
+            {
+                new(TableTransactionActionType.UpdateMerge, EvidenceEntity(partition, file with { Status = EvidenceStatus.Verified, BlobName = blobName, ETag = etag, VerifiedAt = now })),
+                new(TableTransactionActionType.Add, EventEntity(partition, version, "EvidenceVerified", new { name, sha256 = file.Sha256, size = file.Size }, now)),
+            };
+            var updated = parcelCase with { Version = version, UpdatedAt = now };
+            if (completes && parcelCase.State == CaseState.AwaitingEvidence)
+            {
+                version++;
+                updated = updated with { Version = version, State = CaseState.ReadyForReview };
+                actions.Add(new(TableTransactionActionType.Add, EventEntity(partition, version, "SurveyCompleted", new { evidence = evidence.Count }, now)));
+            }
+
+            actions.Add(new(TableTransactionActionType.UpdateMerge, new TableEntity(partition, CaseRow)
+            {
+                ["State"] = updated.State.ToString(),
+                ["Version"] = updated.Version,
+                ["UpdatedAt"] = now,
+            }, caseETag));
+
+            try
+            {
+                await _cases.SubmitTransactionAsync(actions, ct).ConfigureAwait(false);
+                await UpsertIndexStateAsync(updated, ct).ConfigureAwait(false);
+                return updated;
+            }
+            catch (TableTransactionFailedException e) when (e.Status is 409 or 412 && attempt < 10)
+            {
+                // Another transition won the race for this version: read again and re-apply.
+            }
+        }
+    }
+
+    public async Task UpsertIndexAsync(ParcelCase parcelCase, (double MinLon, double MinLat, double MaxLon, double MaxLat) envelope, string geometryJson, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(parcelCase);
+        var entity = new TableEntity(parcelCase.TenantId, parcelCase.CaseId)
+        {
+            ["State"] = parcelCase.State.ToString(),
+            ["LandCode"] = parcelCase.LandCode,
+            ["District"] = parcelCase.District,
+            ["Zone"] = parcelCase.Zone,
+            ["LandUse"] = parcelCase.LandUse,
+            ["AreaM2"] = (double)parcelCase.AreaM2,
+            ["Outcome"] = parcelCase.Outcome,
+            ["IsCandidate"] = parcelCase.IsCandidate,
+            ["UpdatedAt"] = parcelCase.UpdatedAt,
+            ["MinLon"] = envelope.MinLon,
+            ["MinLat"] = envelope.MinLat,
+            ["MaxLon"] = envelope.MaxLon,
+            ["MaxLat"] = envelope.MaxLat,
+        };
+        if (geometryJson.Length <= 200_000)
+        {
+            // Kept beside the summary so maps need no blob reads; larger parcels are read from their blob.
+            LargeText.Set(entity, "Geometry", geometryJson);
+        }
+
+        await _index.UpsertEntityAsync(entity, TableUpdateMode.Merge, ct).ConfigureAwait(false);
+    }
+
+    private Task UpsertIndexStateAsync(ParcelCase parcelCase, CancellationToken ct) =>
+        _index.UpsertEntityAsync(new TableEntity(parcelCase.TenantId, parcelCase.CaseId)
+        {
+            ["State"] = parcelCase.State.ToString(),
+            ["UpdatedAt"] = parcelCase.UpdatedAt,
+        }, TableUpdateMode.Merge, ct);
+
+    /// <summary>One page of the tenant's cases, filtered by state and district.</summary>
+    public async Task<(IReadOnlyList<CaseSummary> Cases, string? ContinuationToken)> ListAsync(
+        string tenantId, CaseState? state, string? district, string? continuationToken, int pageSize, CancellationToken ct)
+    {
+        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {tenantId}");
+        if (state is not null)
+        {
+            filter += " and " + TableClient.CreateQueryFilter($"State eq {state.Value.ToString()}");
+        }
+
+        if (district is not null)
+        {
+            filter += " and " + TableClient.CreateQueryFilter($"District eq {district}");
+        }
+
+        var select = new[] { "RowKey", "State", "LandCode", "District", "Zone", "LandUse", "AreaM2", "Outcome", "IsCandidate", "UpdatedAt", "MinLon", "MinLat", "MaxLon", "MaxLat" };
+        await foreach (var page in _index.QueryAsync(filter, pageSize, select, ct).AsPages(continuationToken, pageSize).ConfigureAwait(false))
+        {
+            return (page.Values.Select(ToSummary).ToList(), page.ContinuationToken);
+        }
+
+        return ([], null);
+    }
+
+    /// <summary>Every case of the tenant whose bounding box meets the envelope (candidates for an overlap check).</summary>
+    public async Task<IReadOnlyList<(CaseSummary Summary, string? GeometryJson)>> InEnvelopeAsync(string tenantId, (double MinLon, double MinLat, double MaxLon, double MaxLat) envelope, CancellationToken ct)
+    {
+        var filter = TableClient.CreateQueryFilter(
+            $"PartitionKey eq {tenantId} and MinLon le {envelope.MaxLon} and MaxLon ge {envelope.MinLon} and MinLat le {envelope.MaxLat} and MaxLat ge {envelope.MinLat}");
+        var found = new List<(CaseSummary, string?)>();
+        await foreach (var row in _index.QueryAsync(filter, cancellationToken: ct).ConfigureAwait(false))
+        {
+            found.Add((ToSummary(row), LargeText.Get(row, "Geometry")));
+        }
+
+        return found;
+    }
+
+    /// <summary>Every case of the tenant with its geometry, for the map feed.</summary>
+    public async IAsyncEnumerable<(CaseSummary Summary, string GeometryJson)> AllWithGeometryAsync(string tenantId, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)
+    {
+        await foreach (var row in _index.QueryAsync(TableClient.CreateQueryFilter($"PartitionKey eq {tenantId}"), cancellationToken: ct).ConfigureAwait(false))
+        {
+            var summary = ToSummary(row);
+            yield return (summary, LargeText.Get(row, "Geometry") ?? await GetGeometryAsync(tenantId, summary.CaseId, ct).ConfigureAwait(false));
+        }
+    }
+
+    public async Task<string> GetGeometryAsync(string tenantId, string caseId, CancellationToken ct)
+    {
+        var download = await Container(tenantId).GetBlobClient(GeometryBlob(caseId)).DownloadStreamingAsync(cancellationToken: ct).ConfigureAwait(false);
+        await using var content = download.Value.Content;
+        using var reader = new StreamReader(content, Encoding.UTF8);
+        return await reader.ReadToEndAsync(ct).ConfigureAwait(false);
+    }
+
+    public static string EvidenceBlob(string caseId, string name) => $"cases/{caseId}/evidence/{name}";
+
+    public static string DirectUploadBlob(string caseId, string name, string uploadId) => $"cases/{caseId}/uploads/{uploadId}/{name}";
+
+    private static string GeometryBlob(string caseId) => $"cases/{caseId}/parcel.geojson";
+
+    private static string Partition(string tenantId, string caseId) => tenantId + "|" + caseId;
+
+    private IAsyncEnumerable<TableEntity> Rows(string partition, string prefix, CancellationToken ct) =>
+        _cases.QueryAsync(TableClient.CreateQueryFilter($"PartitionKey eq {partition} and RowKey ge {prefix} and RowKey lt {prefix + "~"}"), cancellationToken: ct);
+
+    private static TableEntity CaseEntity(ParcelCase c)
+    {
+        var entity = new TableEntity(Partition(c.TenantId, c.CaseId), CaseRow)
+        {
+            ["State"] = c.State.ToString(),
+            ["PolicyVersion"] = c.PolicyVersion,
+            ["SubmissionId"] = c.SubmissionId,
+            ["LandCode"] = c.LandCode,
+            ["District"] = c.District,
+            ["Zone"] = c.Zone,
+            ["LandUse"] = c.LandUse,
+            ["SurveyedOn"] = c.SurveyedOn.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+            ["Surveyor"] = c.Surveyor,
+            ["DeclaredAreaM2"] = c.DeclaredAreaM2?.ToString(CultureInfo.InvariantCulture),
+            ["AreaM2"] = c.AreaM2.ToString(CultureInfo.InvariantCulture),
+            ["AreaMu"] = c.AreaMu.ToString(CultureInfo.InvariantCulture),
+            ["GaussKrugerZone"] = c.GaussKrugerZone,
+            ["OverlappingCases"] = JsonSerializer.Serialize(c.OverlappingCases),
+            ["IsCandidate"] = c.IsCandidate,
+            ["Outcome"] = c.Outcome,
+            ["Version"] = c.Version,
+            ["CreatedAt"] = c.CreatedAt,
+            ["UpdatedAt"] = c.UpdatedAt,
+        };
+        LargeText.Set(entity, "Attributes", c.Attributes.GetRawText());
+        LargeText.Set(entity, "Screening", c.Screening.GetRawText());
+        return entity;
+    }
+
+    private static ParcelCase ToCase(TableEntity row)
+    {
+        var partition = row.PartitionKey!;
+        var bar = partition.IndexOf('|', StringComparison.Ordinal);
+        using var attributes = JsonDocument.Parse(LargeText.Get(row, "Attributes") ?? "{}");
+        using var screening = JsonDocument.Parse(LargeText.Get(row, "Screening") ?? "{}");
+        return new ParcelCase
+        {
+            TenantId = partition[..bar],
+            CaseId = partition[(bar + 1)..],
+            State = Enum.Parse<CaseState>(row.GetString("State")!),
+            PolicyVersion = row.GetInt32("PolicyVersion") ?? 1,
+            SubmissionId = row.GetString("SubmissionId") ?? "",
+            LandCode = row.GetString("LandCode") ?? "",
+            District = row.GetString("District") ?? "",
+            Zone = row.GetString("Zone"),
+            LandUse = row.GetString("LandUse") ?? "",
+            SurveyedOn = DateOnly.ParseExact(row.GetString("SurveyedOn")!, "yyyy-MM-dd", CultureInfo.InvariantCulture),
+            Surveyor = row.GetString("Surveyor") ?? "",
+            DeclaredAreaM2 = row.GetString("DeclaredAreaM2") is { } d ? decimal.Parse(d, CultureInfo.InvariantCulture) : null,
+            AreaM2 = decimal.Parse(row.GetString("AreaM2") ?? "0", CultureInfo.InvariantCulture),
+            AreaMu = decimal.Parse(row.GetString("AreaMu") ?? "0", CultureInfo.InvariantCulture),
+            GaussKrugerZone = row.GetInt32("GaussKrugerZone") ?? 0,
+            OverlappingCases = JsonSerializer.Deserialize<List<string>>(row.GetString("OverlappingCases") ?? "[]") ?? [],
+            Attributes = attributes.RootElement.Clone(),
+            Screening = screening.RootElement.Clone(),
+            IsCandidate = row.GetBoolean("IsCandidate") ?? false,
+            Outcome = row.GetString("Outcome") ?? "",
+            Version = row.GetInt32("Version") ?? 0,
+            CreatedAt = row.GetDateTimeOffset("CreatedAt") ?? default,
+            UpdatedAt = row.GetDateTimeOffset("UpdatedAt") ?? default,
+        };
+    }
+
+    private static TableEntity EventEntity(string partition, int sequence, string type, object data, DateTimeOffset at)
+    {
+        var entity = new TableEntity(partition, EventRowPrefix + sequence.ToString("D6", CultureInfo.InvariantCulture))
+        {
+            ["Sequence"] = sequence,
+            ["Type"] = type,
+            ["At"] = at,
+        };
+        LargeText.Set(entity, "Data", JsonSerializer.Serialize(data, JsonSerializerOptions.Web));
+        return entity;
+    }
+
+    private static TableEntity EvidenceEntity(string partition, EvidenceFile f) => new(partition, EvidenceRowPrefix + f.Name)
+    {
+        ["Name"] = f.Name,
+        ["Sha256"] = f.Sha256,
+        ["Size"] = f.Size,
+        ["ContentType"] = f.ContentType,
+        ["Status"] = f.Status.ToString(),
+        ["BlobName"] = f.BlobName,
+        ["ETag"] = f.ETag,
+        ["VerifiedAt"] = f.VerifiedAt,
+    };
+
+    private static EvidenceFile ToEvidence(TableEntity row) => new(
+        row.GetString("Name")!, row.GetString("Sha256")!, row.GetInt64("Size") ?? 0, row.GetString("ContentType")!,
+        Enum.Parse<EvidenceStatus>(row.GetString("Status")!), row.GetString("BlobName"), row.GetString("ETag"), row.GetDateTimeOffset("VerifiedAt"));
+
+    private static CaseSummary ToSummary(TableEntity row) => new(
+        row.RowKey!, Enum.Parse<CaseState>(row.GetString("State")!), row.GetString("LandCode") ?? "", row.GetString("District") ?? "",
+        row.GetString("Zone"), row.GetString("LandUse") ?? "", (decimal)(row.GetDouble("AreaM2") ?? 0), row.GetString("Outcome") ?? "",
+        row.GetBoolean("IsCandidate") ?? false, row.GetDateTimeOffset("UpdatedAt") ?? default,
+        row.GetDouble("MinLon") ?? 0, row.GetDouble("MinLat") ?? 0, row.GetDouble("MaxLon") ?? 0, row.GetDouble("MaxLat") ?? 0);
+}

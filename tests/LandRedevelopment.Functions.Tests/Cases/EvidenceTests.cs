@@ -1,0 +1,190 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Security.Cryptography;
+using System.Text.Json.Nodes;
+using LandRedevelopment.Storage.Blobs;
+
+namespace LandRedevelopment.Functions.Tests.Cases;
+
+public class EvidenceTests(AppFixture fixture) : IClassFixture<AppFixture>
+{
+    private async Task<(FieldClient Field, string CaseId)> CaseWith(params JsonObject[] evidence)
+    {
+        var field = await FieldClient.OnboardAsync(fixture, "karamay");
+        var (lon, lat, _) = SurveyKit.Places["karamay"];
+        using var response = await field.SubmitAsync(SurveyKit.Survey("karamay", SurveyKit.LandCode(), SurveyKit.Square(lon, lat, 30), evidence));
+        var body = await SurveyKit.Json(response);
+        Assert.True(response.StatusCode == HttpStatusCode.Created, body.ToString());
+        return (field, body.GetProperty("caseId").GetString()!);
+    }
+
+    private async Task<IReadOnlyList<string>> BlobsOf(string tenant, string caseId)
+    {
+        var names = new List<string>();
+        var container = new BlobServiceClient(fixture.ConnectionString).GetBlobContainerClient("t-" + tenant);
+        await foreach (var blob in container.GetBlobsAsync($"cases/{caseId}/evidence/"))
+        {
+            names.Add(blob.Name);
+        }
+
+        await foreach (var blob in container.GetBlobsAsync($"cases/{caseId}/uploads/"))
+        {
+            names.Add(blob.Name);
+        }
+
+        return names;
+    }
+
+    [Fact]
+    public async Task A_file_that_does_not_match_its_declaration_is_refused_and_leaves_no_blob()
+    {
+        var photo = SurveyKit.Jpeg(50_000);
+        var (field, caseId) = await CaseWith(SurveyKit.Declare("photo.jpg", photo, "image/jpeg"));
+        var tampered = (byte[])photo.Clone();
+        tampered[^1] ^= 0xFF;
+        var png = (byte[])photo.Clone();
+        new byte[] { 0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A }.CopyTo(png, 0);
+
+        using var wrongHash = await field.PutEvidenceAsync(caseId, "photo.jpg", tampered, "image/jpeg");
+        using var wrongSize = await field.PutEvidenceAsync(caseId, "photo.jpg", photo[..^10], "image/jpeg");
+        using var wrongType = await field.PutEvidenceAsync(caseId, "photo.jpg", png, "image/jpeg");
+        using var wrongHeader = await field.PutEvidenceAsync(caseId, "photo.jpg", photo, "application/pdf");
+        using var undeclared = await field.PutEvidenceAsync(caseId, "other.jpg", photo, "image/jpeg");
+
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, wrongHash.StatusCode);
+        Assert.Contains("SHA-256", await wrongHash.Content.ReadAsStringAsync(), StringComparison.OrdinalIgnoreCase);
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, wrongSize.StatusCode);
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, wrongType.StatusCode);
+        Assert.Contains("image/png", await wrongType.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.UnsupportedMediaType, wrongHeader.StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, undeclared.StatusCode);
+        Assert.Empty(await BlobsOf(field.Tenant, caseId));
+        Assert.Equal("AwaitingEvidence", (await field.CaseAsync(caseId)).GetProperty("state").GetString());
+    }
+
+    [Fact]
+    public async Task An_identical_repeat_is_200_and_different_bytes_for_a_stored_file_409()
+    {
+        var photo = SurveyKit.Jpeg(40_000);
+        var (field, caseId) = await CaseWith(SurveyKit.Declare("photo.jpg", photo, "image/jpeg"));
+        using var first = await field.PutEvidenceAsync(caseId, "photo.jpg", photo, "image/jpeg");
+        var other = SurveyKit.Jpeg(40_000, seed: 9);
+
+        using var repeat = await field.PutEvidenceAsync(caseId, "photo.jpg", photo, "image/jpeg");
+        using var different = await field.PutEvidenceAsync(caseId, "photo.jpg", other, "image/jpeg");
+
+        Assert.Equal(HttpStatusCode.Created, first.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, repeat.StatusCode);
+        Assert.Equal(HttpStatusCode.Conflict, different.StatusCode);
+        var view = await field.CaseAsync(caseId);
+        Assert.Single(view.GetProperty("history").EnumerateArray(), e => e.GetProperty("type").GetString() == "EvidenceVerified");
+        using var download = await field.SendAsync(HttpMethod.Get, $"cases/{caseId}/evidence/photo.jpg");
+        Assert.Equal(photo, await download.Content.ReadAsByteArrayAsync());
+    }
+
+    [Fact]
+    public async Task A_large_file_goes_straight_to_storage_through_a_SAS_URL_and_is_verified_on_completion()
+    {
+        var report = SurveyKit.Pdf(3 * 1024 * 1024);
+        var (field, caseId) = await CaseWith(SurveyKit.Declare("report.pdf", report, "application/pdf"));
+
+        // A bad upload first: completion refuses it and deletes the blob.
+        var (badId, badUrl) = await UploadUrl(field, caseId, "report.pdf");
+        await PutToSas(badUrl, SurveyKit.Pdf(3 * 1024 * 1024, seed: 5));
+        using var badComplete = await field.SendAsync(HttpMethod.Post, $"cases/{caseId}/evidence/report.pdf/complete", JsonContent.Create(new { uploadId = badId }));
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, badComplete.StatusCode);
+        Assert.Empty(await BlobsOf(field.Tenant, caseId));
+
+        var (uploadId, url) = await UploadUrl(field, caseId, "report.pdf");
+        await PutToSas(url, report);
+        using var complete = await field.SendAsync(HttpMethod.Post, $"cases/{caseId}/evidence/report.pdf/complete", JsonContent.Create(new { uploadId }));
+        using var again = await field.SendAsync(HttpMethod.Post, $"cases/{caseId}/evidence/report.pdf/upload-url");
+
+        Assert.Equal(HttpStatusCode.OK, complete.StatusCode);
+        Assert.Equal("ReadyForReview", (await SurveyKit.Json(complete)).GetProperty("caseState").GetString());
+        Assert.Equal(HttpStatusCode.Conflict, again.StatusCode);
+        using var download = await field.SendAsync(HttpMethod.Get, $"cases/{caseId}/evidence/report.pdf");
+        Assert.Equal(SurveyKit.Sha256(report), Convert.ToHexStringLower(SHA256.HashData(await download.Content.ReadAsByteArrayAsync())));
+
+        // The SAS is write-only: it cannot read the file back.
+        using var http = new HttpClient();
+        using var read = await http.GetAsync(url);
+        Assert.Equal(HttpStatusCode.Forbidden, read.StatusCode);
+    }
+
+    [Fact]
+    public async Task A_256_MB_upload_streams_through_the_app_with_flat_memory()
+    {
+        const long size = 256L * 1024 * 1024;
+        var sha = Convert.ToHexStringLower(await SHA256.HashDataAsync(new GeneratedJpegStream(size)));
+        var (field, caseId) = await CaseWith(new JsonObject { ["name"] = "drone.jpg", ["sha256"] = sha, ["size"] = size, ["contentType"] = "image/jpeg" });
+        var pid = fixture.App.Process.Process.Id;
+        var before = PeakResidentBytes(pid);
+
+        var content = new StreamContent(new GeneratedJpegStream(size), 64 * 1024);
+        content.Headers.ContentType = new MediaTypeHeaderValue("image/jpeg");
+        content.Headers.ContentLength = size;
+        using var response = await field.SendAsync(HttpMethod.Put, $"cases/{caseId}/evidence/drone.jpg", content);
+
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        var growth = PeakResidentBytes(pid) - before;
+        Console.WriteLine($"256 MB upload: app peak resident memory grew by {growth / 1024 / 1024} MB");
+        Assert.True(growth < 96L * 1024 * 1024, $"peak resident memory grew by {growth / 1024 / 1024} MB during a 256 MB upload");
+    }
+
+    private static long PeakResidentBytes(int pid)
+    {
+        var line = File.ReadAllLines($"/proc/{pid}/status").Single(l => l.StartsWith("VmHWM:", StringComparison.Ordinal));
+        return long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], System.Globalization.CultureInfo.InvariantCulture) * 1024;
+    }
+
+    private static async Task<(string UploadId, Uri Url)> UploadUrl(FieldClient field, string caseId, string name)
+    {
+        using var response = await field.SendAsync(HttpMethod.Post, $"cases/{caseId}/evidence/{name}/upload-url");
+        var body = await SurveyKit.Json(response);
+        Assert.True(response.StatusCode == HttpStatusCode.OK, body.ToString());
+        return (body.GetProperty("uploadId").GetString()!, new Uri(body.GetProperty("url").GetString()!));
+    }
+
+    private static async Task PutToSas(Uri url, byte[] bytes)
+    {
+        using var http = new HttpClient();
+        using var request = new HttpRequestMessage(HttpMethod.Put, url) { Content = new ByteArrayContent(bytes) };
+        request.Headers.Add("x-ms-blob-type", "BlockBlob");
+        request.Headers.Add("x-ms-version", "2025-11-05");
+        request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/pdf");
+        using var response = await http.SendAsync(request);
+        Assert.True(response.IsSuccessStatusCode, $"SAS upload: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+    }
+
+    /// <summary>A deterministic, non-seekable JPEG-looking stream of any length, generated as it is read.</summary>
+    private sealed class GeneratedJpegStream(long length) : Stream
+    {
+        private long _position;
+
+        public override bool CanRead => true;
+        public override bool CanSeek => false;
+        public override bool CanWrite => false;
+        public override long Length => throw new NotSupportedException();
+        public override long Position { get => _position; set => throw new NotSupportedException(); }
+
+        public override int Read(byte[] buffer, int offset, int count)
+        {
+            var n = (int)Math.Min(count, length - _position);
+            for (var i = 0; i < n; i++)
+            {
+                var p = _position + i;
+                buffer[offset + i] = p switch { 0 => 0xFF, 1 => 0xD8, 2 => 0xFF, 3 => 0xE0, _ => (byte)((p * 2654435761L) >> 13) };
+            }
+
+            _position += n;
+            return n;
+        }
+
+        public override void Flush() { }
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+        public override void SetLength(long value) => throw new NotSupportedException();
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+    }
+}
