@@ -108,8 +108,7 @@ public class BlobClient
                 return await PutBlobAsync(buffer.AsMemory(0, read), options, cancellationToken).ConfigureAwait(false);
             }
 
-            // One ID prefix per upload keeps blocks of concurrent uploads to the same blob apart; the counter keeps the order.
-            var uploadId = Guid.NewGuid().ToByteArray();
+            var uploadId = Guid.NewGuid();
             var blockIds = new List<string>();
             using var wholeMd5 = IncrementalHash.CreateHash(HashAlgorithmName.MD5);
             async Task StageAsync(ReadOnlyMemory<byte> block)
@@ -119,12 +118,9 @@ public class BlobClient
                     throw new InvalidOperationException($"The content needs more than {MaxBlocks} blocks of {blockSize} bytes; raise BlockSize.");
                 }
 
-                var id = new byte[20];
-                uploadId.CopyTo(id, 0);
-                BinaryPrimitives.WriteInt32BigEndian(id.AsSpan(16), blockIds.Count);
-                blockIds.Add(Convert.ToBase64String(id));
+                blockIds.Add(NewBlockId(uploadId, blockIds.Count));
                 wholeMd5.AppendData(block.Span);
-                await PutBlockAsync(blockIds[^1], block, cancellationToken).ConfigureAwait(false);
+                await StageBlockAsync(blockIds[^1], block, cancellationToken).ConfigureAwait(false);
             }
 
             // Stage whole blocks of what the first read brought, then keep the rest as the start of the next block.
@@ -152,13 +148,55 @@ public class BlobClient
                 }
             }
 
-            return await PutBlockListAsync(blockIds, wholeMd5.GetHashAndReset(), options, cancellationToken).ConfigureAwait(false);
+            return await CommitBlockListCoreAsync(blockIds, wholeMd5.GetHashAndReset(), options, cancellationToken).ConfigureAwait(false);
         }
         finally
         {
             // Cleared: the pool is process-wide and the buffer held tenant content.
             ArrayPool<byte>.Shared.Return(buffer, clearArray: true);
         }
+    }
+
+    /// <summary>
+    /// Put Block: stages <paramref name="content"/> under <paramref name="base64BlockId"/> without changing the blob.
+    /// Staged blocks are invisible (the blob does not exist, or keeps its old content) until
+    /// <see cref="CommitBlockListAsync"/> names them; the service discards uncommitted blocks after a week, or when
+    /// another block list is committed. All block IDs of one blob must be base64 of the same length (see <see cref="NewBlockId"/>).
+    /// </summary>
+    public virtual async Task<Response<BlockInfo>> StageBlockAsync(string base64BlockId, ReadOnlyMemory<byte> content,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(base64BlockId);
+        using var message = _context.NewMessage(RequestMethod.Put, _blobUri);
+        message.Request.Uri.AppendQuery("comp", "block");
+        message.Request.Uri.AppendQuery("blockid", base64BlockId);
+        // The service checks each block against its MD5, so a block corrupted in transit fails instead of being committed.
+        message.Request.Headers.SetValue("Content-MD5", Convert.ToBase64String(MD5.HashData(content.Span)));
+        message.Request.Content = RequestContent.Create(content);
+        var response = await _context.Pipeline.SendAsync(message, cancellationToken, 201).ConfigureAwait(false);
+        return Response.FromValue(new BlockInfo(ContentMd5(response)), response);
+    }
+
+    /// <summary>
+    /// Put Block List: makes the blob the staged blocks named, in order, with the options' content type and metadata
+    /// (replacing any existing content); the options' conditions apply to the existing blob and their transfer sizes
+    /// are not used. Staged blocks left out are discarded.
+    /// </summary>
+    public virtual Task<Response<BlobContentInfo>> CommitBlockListAsync(IEnumerable<string> base64BlockIds, BlobUploadOptions? options = null,
+        CancellationToken cancellationToken = default) =>
+        CommitBlockListCoreAsync(base64BlockIds, null, options, cancellationToken);
+
+    /// <summary>
+    /// A block ID for block <paramref name="index"/> of one upload: base64 of the upload's ID and the big-endian index,
+    /// the same length for every block. The upload ID keeps blocks of concurrent uploads to the same blob apart.
+    /// </summary>
+    public static string NewBlockId(Guid uploadId, int index)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(index);
+        Span<byte> id = stackalloc byte[20];
+        uploadId.TryWriteBytes(id);
+        BinaryPrimitives.WriteInt32BigEndian(id[16..], index);
+        return Convert.ToBase64String(id);
     }
 
     /// <summary>Get Blob, streamed: the returned content is read from the network as it is read. Dispose the result.</summary>
@@ -265,26 +303,20 @@ public class BlobClient
         return Response.FromValue(ContentInfo(response), response);
     }
 
-    private async Task PutBlockAsync(string blockId, ReadOnlyMemory<byte> block, CancellationToken cancellationToken)
+    private async Task<Response<BlobContentInfo>> CommitBlockListCoreAsync(IEnumerable<string> base64BlockIds, byte[]? wholeMd5,
+        BlobUploadOptions? options, CancellationToken cancellationToken)
     {
-        using var message = _context.NewMessage(RequestMethod.Put, _blobUri);
-        message.Request.Uri.AppendQuery("comp", "block");
-        message.Request.Uri.AppendQuery("blockid", blockId);
-        // The service checks each block against its MD5, so a block corrupted in transit fails instead of being committed.
-        message.Request.Headers.SetValue("Content-MD5", Convert.ToBase64String(MD5.HashData(block.Span)));
-        message.Request.Content = RequestContent.Create(block);
-        await _context.Pipeline.SendAsync(message, cancellationToken, 201).ConfigureAwait(false);
-    }
-
-    private async Task<Response<BlobContentInfo>> PutBlockListAsync(IEnumerable<string> blockIds, byte[] wholeMd5, BlobUploadOptions options,
-        CancellationToken cancellationToken)
-    {
+        ArgumentNullException.ThrowIfNull(base64BlockIds);
         using var message = _context.NewMessage(RequestMethod.Put, _blobUri);
         message.Request.Uri.AppendQuery("comp", "blocklist");
-        SetBlobHeaders(message.Request, options);
-        // Stored as the blob's Content-MD5, which Put Block List would otherwise leave empty.
-        message.Request.Headers.SetValue("x-ms-blob-content-md5", Convert.ToBase64String(wholeMd5));
-        message.Request.Content = StorageRest.XmlContent(new XElement("BlockList", blockIds.Select(id => new XElement("Latest", id))));
+        SetBlobHeaders(message.Request, options ?? new BlobUploadOptions());
+        if (wholeMd5 is not null)
+        {
+            // Stored as the blob's Content-MD5, which Put Block List would otherwise leave empty.
+            message.Request.Headers.SetValue("x-ms-blob-content-md5", Convert.ToBase64String(wholeMd5));
+        }
+
+        message.Request.Content = StorageRest.XmlContent(new XElement("BlockList", base64BlockIds.Select(id => new XElement("Latest", id))));
         var response = await _context.Pipeline.SendAsync(message, cancellationToken, 201).ConfigureAwait(false);
         return Response.FromValue(ContentInfo(response), response);
     }

@@ -57,6 +57,19 @@ public class BlobContentInfo
     public byte[]? ContentHash { get; }
 }
 
+/// <summary>What Put Block returns.</summary>
+public class BlockInfo
+{
+    /// <summary>Creates the info (for tests and mocks).</summary>
+    public BlockInfo(byte[]? contentHash)
+    {
+        ContentHash = contentHash;
+    }
+
+    /// <summary>The MD5 of the block as the service received it, when it returned one.</summary>
+    public byte[]? ContentHash { get; }
+}
+
 /// <summary>A container's ETag and last-modified time after Create Container.</summary>
 public class BlobContainerInfo
 {
