@@ -26,7 +26,7 @@ public static class EvidenceApi
     {
         tenant.MapPut("/cases/{caseId}/evidence/{name}", Put).WithName("PutEvidence")
             .WithSummary("Uploads a declared evidence file (the body is the file). Identical repeat → 200; different bytes for a stored file → 409.")
-            .Accepts<Stream>("application/octet-stream").Produces<EvidenceReceipt>(201).Produces<EvidenceReceipt>(200)
+            .Produces<EvidenceReceipt>(201).Produces<EvidenceReceipt>(200)
             .ProducesProblem(404).ProducesProblem(409).ProducesProblem(413).ProducesProblem(415).ProducesProblem(422);
         tenant.MapPost("/cases/{caseId}/evidence/{name}/upload-url", UploadUrl).WithName("EvidenceUploadUrl")
             .WithSummary("A write-only SAS URL for uploading a large evidence file straight to storage (valid for minutes).")
@@ -159,7 +159,7 @@ public static class EvidenceApi
             return Rejected(name, stored.Verdict.Message, stored.Verdict.Kind.ToString());
         }
 
-        var updated = await cases.RecordEvidenceVerifiedAsync(tenant, caseId, name, blobName, stored.ETag!.Value.ToString(), ct);
+        var updated = await cases.RecordEvidenceVerifiedAsync(tenant, caseId, name, blobName, stored.ETag.ToString(), ct);
         return TypedResults.Ok(Receipt(caseId, file with { Status = EvidenceStatus.Verified }, updated.State));
     }
 

@@ -128,11 +128,11 @@ public static partial class SurveysApi
             events.Add(("SurveyCompleted", new { evidence = 0 }));
         }
 
-        var geometryJson = geometry.ToGeoJson();
+        var geometryJson = geometry.ToGeoJsonString();
         var created = await cases.CreateAsync(parcelCase, evidence, events, geometryJson, ct);
         var current = created ? parcelCase : (await cases.GetAsync(tenant, caseId, ct))!.Value.Case;
         var envelope = geometry.Envelope;
-        await cases.UpsertIndexAsync(current, (envelope.MinX, envelope.MinY, envelope.MaxX, envelope.MaxY), geometryJson, ct);
+        await cases.UpsertIndexAsync(current, (envelope.MinLongitude, envelope.MinLatitude, envelope.MaxLongitude, envelope.MaxLatitude), geometryJson, ct);
         var view = await CasesApi.ViewAsync(tenant, current, cases, ct);
         return created ? TypedResults.Created($"/api/t/{tenant}/cases/{caseId}", view) : TypedResults.Ok(view);
     }
@@ -143,7 +143,7 @@ public static partial class SurveysApi
     {
         var envelope = geometry.Envelope;
         var found = new List<Overlap>();
-        foreach (var (summary, json) in await cases.InEnvelopeAsync(tenant, (envelope.MinX, envelope.MinY, envelope.MaxX, envelope.MaxY), ct))
+        foreach (var (summary, json) in await cases.InEnvelopeAsync(tenant, (envelope.MinLongitude, envelope.MinLatitude, envelope.MaxLongitude, envelope.MaxLatitude), ct))
         {
             if (summary.CaseId == caseId)
             {

@@ -345,7 +345,10 @@ public sealed class CaseStore(TableServiceClient tables, BlobServiceClient blobs
     private static string Partition(string tenantId, string caseId) => tenantId + "|" + caseId;
 
     private IAsyncEnumerable<TableEntity> Rows(string partition, string prefix, CancellationToken ct) =>
-        _cases.QueryAsync(TableClient.CreateQueryFilter($"PartitionKey eq {partition} and RowKey ge {prefix} and RowKey lt {prefix + "~"}"), cancellationToken: ct);
+        _cases.QueryAsync(TableClient.CreateQueryFilter($"PartitionKey eq {partition} and RowKey ge {prefix} and RowKey lt {PrefixEnd(prefix)}"), cancellationToken: ct);
+
+    /// <summary>The smallest key after every key that starts with <paramref name="prefix"/> (names may hold any character, CJK included).</summary>
+    public static string PrefixEnd(string prefix) => prefix[..^1] + (char)(prefix[^1] + 1);
 
     private static TableEntity CaseEntity(ParcelCase c)
     {

@@ -302,8 +302,8 @@ public sealed class TenantDirectory(TableClient table, TimeProvider time)
 
     private IAsyncEnumerable<TableEntity> RowsAsync(string tenantId, string rowPrefix, CancellationToken ct)
     {
-        // Row keys of one kind share a prefix; '~' sorts after every character the ids may use.
-        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {tenantId} and RowKey ge {rowPrefix} and RowKey lt {rowPrefix + "~"}");
+        // Row keys of one kind share a prefix; the range ends just after it, whatever characters follow.
+        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {tenantId} and RowKey ge {rowPrefix} and RowKey lt {LandRedevelopment.Cases.CaseStore.PrefixEnd(rowPrefix)}");
         return table.QueryAsync(filter, cancellationToken: ct);
     }
 

@@ -78,7 +78,6 @@ public class TenantsAdminTests(AppFixture fixture) : IClassFixture<AppFixture>
     [MemberData(nameof(BadOnboardings))]
     public async Task A_bad_onboarding_is_400_problem_json_naming_the_field_and_creates_nothing(string body, string path)
     {
-        var before = await TenantIds();
         using var request = fixture.Admin(HttpMethod.Post, "api/admin/tenants");
         request.Content = new StringContent(body, System.Text.Encoding.UTF8, "application/json");
 
@@ -88,7 +87,8 @@ public class TenantsAdminTests(AppFixture fixture) : IClassFixture<AppFixture>
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
         var errors = (await Json(response)).GetProperty("errors").EnumerateArray().Select(e => e.GetProperty("path").GetString()).ToList();
         Assert.Contains(errors, e => e == path || e!.StartsWith(path + ".", StringComparison.Ordinal) || e.StartsWith(path + "[", StringComparison.Ordinal));
-        Assert.Equal(before, await TenantIds());
+        // Other test classes onboard tenants on the same storage at the same time, so look for these ids only.
+        Assert.DoesNotContain(await TenantIds(), id => id is "ok-id" or "karamay");
     }
 
     [Fact]

@@ -43,8 +43,8 @@ public class ReadingTests(AppFixture fixture) : IClassFixture<AppFixture>
         using var map = await field.SendAsync(HttpMethod.Get, "parcels.geojson");
 
         Assert.Equal(ids.Order(), paged.Order());
-        Assert.Equal([ids[0]], (await SurveyKit.Json(awaiting)).GetProperty("cases").EnumerateArray().Select(c => c.GetProperty("caseId").GetString()).ToArray());
-        Assert.Equal([ids[2]], (await SurveyKit.Json(district)).GetProperty("cases").EnumerateArray().Select(c => c.GetProperty("caseId").GetString()).ToArray());
+        Assert.Equal([ids[0]], (await SurveyKit.Json(awaiting)).GetProperty("cases").EnumerateArray().Select(c => c.GetProperty("caseId").GetString()!).ToArray());
+        Assert.Equal([ids[2]], (await SurveyKit.Json(district)).GetProperty("cases").EnumerateArray().Select(c => c.GetProperty("caseId").GetString()!).ToArray());
         Assert.Equal(HttpStatusCode.BadRequest, badState.StatusCode);
         Assert.Equal("application/geo+json", map.Content.Headers.ContentType?.MediaType);
         var features = (await SurveyKit.Json(map)).GetProperty("features").EnumerateArray().ToList();

@@ -121,7 +121,7 @@ public class SurveyTests(AppFixture fixture) : IClassFixture<AppFixture>
 
         Assert.Equal(HttpStatusCode.Created, second.StatusCode);
         var body = await SurveyKit.Json(second);
-        Assert.Equal([firstId], body.GetProperty("overlappingCases").EnumerateArray().Select(c => c.GetString()).ToArray());
+        Assert.Equal([firstId!], body.GetProperty("overlappingCases").EnumerateArray().Select(c => c.GetString()!).ToArray());
         var flags = body.GetProperty("screening").GetProperty("flags").EnumerateArray().Select(f => f.GetString()!).ToList();
         Assert.Contains(flags, f => f.Contains(firstId!, StringComparison.Ordinal));
         Assert.Contains(flags, f => f.Contains("declared area", StringComparison.Ordinal));
