@@ -75,7 +75,21 @@ public static class EvidenceApi
         }
 
         var blobName = CaseStore.EvidenceBlob(caseId, name);
-        var result = await EvidenceUploader.UploadAsync(cases.Container(tenant).GetBlobClient(blobName), declared, request.Body, ct);
+        EvidenceUploadResult result;
+        try
+        {
+            result = await EvidenceUploader.UploadAsync(cases.Container(tenant).GetBlobClient(blobName), declared, request.Body, ct);
+        }
+        catch (RequestFailedException e) when (e.ErrorCode == "InvalidBlockList")
+        {
+            // Two identical uploads raced and the other one committed first (its commit dropped our blocks).
+            // Our bytes matched the declaration, so if the file is now verified this was a repeat.
+            var now = (await cases.GetEvidenceAsync(tenant, caseId, ct)).First(f => f.Name == name);
+            return now.Status == EvidenceStatus.Verified
+                ? TypedResults.Ok(Receipt(caseId, now, (await cases.GetAsync(tenant, caseId, ct))!.Value.Case.State))
+                : RequestProblems.Conflict("Another upload of this file is in progress.", $"Retry the upload of {name} in a moment.");
+        }
+
         if (!result.Verdict.IsOk)
         {
             return Rejected(name, result.Verdict.Message, result.Verdict.Kind.ToString());

@@ -143,6 +143,8 @@ public class SurveyTests(AppFixture fixture) : IClassFixture<AppFixture>
         { "sha", "$.evidence[0].sha256" },
         { "duplicate", "$.evidence[1].name" },
         { "extra", "$.parcel.colour" },
+        { "count", "$.evidence" },
+        { "bodyShape", "$.parcel" },
     };
 
     [Theory]
@@ -172,6 +174,16 @@ public class SurveyTests(AppFixture fixture) : IClassFixture<AppFixture>
             case "sha": file["sha256"] = "abc"; break;
             case "duplicate": ((JsonArray)survey["evidence"]!).Add(SurveyKit.Declare("a.jpg", photo, "image/jpeg")); break;
             case "extra": parcel["colour"] = "red"; break;
+            case "count":
+                var many = new JsonArray();
+                for (var n = 0; n < 51; n++)
+                {
+                    many.Add(SurveyKit.Declare($"p{n}.jpg", photo, "image/jpeg"));
+                }
+
+                survey["evidence"] = many;
+                break;
+            case "bodyShape": survey["parcel"] = new JsonArray(1, 2); break;
         }
 
         using var response = await field.SubmitAsync(survey);
