@@ -4,6 +4,7 @@ using System.Net.Http.Headers;
 using System.Security.Cryptography;
 using System.Text.Json.Nodes;
 using LandRedevelopment.Storage.Blobs;
+using LandRedevelopment.Testing;
 
 namespace LandRedevelopment.Functions.Tests.Cases;
 
@@ -117,12 +118,12 @@ public class EvidenceTests(AppFixture fixture) : IClassFixture<AppFixture>
     public async Task A_256_MB_upload_streams_through_the_app_with_flat_memory()
     {
         const long size = 256L * 1024 * 1024;
-        var sha = Convert.ToHexStringLower(await SHA256.HashDataAsync(new GeneratedJpegStream(size)));
+        var sha = Convert.ToHexStringLower(await SHA256.HashDataAsync(new GeneratedStream(size, 7, JpegStart)));
         var (field, caseId) = await CaseWith(new JsonObject { ["name"] = "drone.jpg", ["sha256"] = sha, ["size"] = size, ["contentType"] = "image/jpeg" });
         var pid = fixture.App.Process.Process.Id;
         var before = PeakResidentBytes(pid);
 
-        var content = new StreamContent(new GeneratedJpegStream(size), 64 * 1024);
+        var content = new StreamContent(new GeneratedStream(size, 7, JpegStart), 64 * 1024);
         content.Headers.ContentType = new MediaTypeHeaderValue("image/jpeg");
         content.Headers.ContentLength = size;
         using var response = await field.SendAsync(HttpMethod.Put, $"cases/{caseId}/evidence/drone.jpg", content);
@@ -132,6 +133,8 @@ public class EvidenceTests(AppFixture fixture) : IClassFixture<AppFixture>
         Console.WriteLine($"256 MB upload: app peak resident memory grew by {growth / 1024 / 1024} MB");
         Assert.True(growth < 96L * 1024 * 1024, $"peak resident memory grew by {growth / 1024 / 1024} MB during a 256 MB upload");
     }
+
+    private static readonly byte[] JpegStart = [0xFF, 0xD8, 0xFF, 0xE0];
 
     private static long PeakResidentBytes(int pid)
     {
@@ -156,35 +159,5 @@ public class EvidenceTests(AppFixture fixture) : IClassFixture<AppFixture>
         request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/pdf");
         using var response = await http.SendAsync(request);
         Assert.True(response.IsSuccessStatusCode, $"SAS upload: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
-    }
-
-    /// <summary>A deterministic, non-seekable JPEG-looking stream of any length, generated as it is read.</summary>
-    private sealed class GeneratedJpegStream(long length) : Stream
-    {
-        private long _position;
-
-        public override bool CanRead => true;
-        public override bool CanSeek => false;
-        public override bool CanWrite => false;
-        public override long Length => throw new NotSupportedException();
-        public override long Position { get => _position; set => throw new NotSupportedException(); }
-
-        public override int Read(byte[] buffer, int offset, int count)
-        {
-            var n = (int)Math.Min(count, length - _position);
-            for (var i = 0; i < n; i++)
-            {
-                var p = _position + i;
-                buffer[offset + i] = p switch { 0 => 0xFF, 1 => 0xD8, 2 => 0xFF, 3 => 0xE0, _ => (byte)((p * 2654435761L) >> 13) };
-            }
-
-            _position += n;
-            return n;
-        }
-
-        public override void Flush() { }
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-        public override void SetLength(long value) => throw new NotSupportedException();
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
     }
 }

@@ -1,6 +1,6 @@
+using LandRedevelopment.Testing;
 using System.Security.Cryptography;
 using LandRedevelopment.Evidence;
-using LandRedevelopment.Shared.Tests.Storage.Blobs;
 
 namespace LandRedevelopment.Shared.Tests.Evidence;
 
@@ -26,26 +26,8 @@ internal static class EvidenceTestData
 /// A forward-only stream over bytes, returning at most <paramref name="maxRead"/> per read like a network body, that
 /// counts what it has handed out.
 /// </summary>
-internal sealed class CountingStream(byte[] content, int maxRead = 16 * 1024) : Stream
+internal sealed class CountingStream(byte[] content, int maxRead = 16 * 1024) : ForwardOnlyStream
 {
-    public long Produced { get; private set; }
-
-    public override bool CanRead => true;
-
-    public override bool CanSeek => false;
-
-    public override bool CanWrite => false;
-
-    public override long Length => throw new NotSupportedException();
-
-    public override long Position
-    {
-        get => throw new NotSupportedException();
-        set => throw new NotSupportedException();
-    }
-
-    public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
-
     public override int Read(Span<byte> buffer)
     {
         var n = (int)Math.Min(Math.Min(buffer.Length, maxRead), content.Length - Produced);
@@ -53,20 +35,4 @@ internal sealed class CountingStream(byte[] content, int maxRead = 16 * 1024) : 
         Produced += n;
         return n;
     }
-
-    public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) =>
-        ValueTask.FromResult(Read(buffer.Span));
-
-    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-        Task.FromResult(Read(buffer.AsSpan(offset, count)));
-
-    public override void Flush()
-    {
-    }
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    public override void SetLength(long value) => throw new NotSupportedException();
-
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 }
