@@ -26,6 +26,9 @@ public sealed class MailDevFixture
 
     public Task<CapturedMail> WaitForAsync(Func<CapturedMail, bool> predicate, TimeSpan timeout) => Server.WaitForAsync(predicate, timeout);
 
+    /// <summary>The message exactly as it came over SMTP, for checks on the wire format.</summary>
+    public Task<string> SourceAsync(string id) => Server.SourceAsync(id);
+
     /// <summary>Deletes every captured message, including other test classes' mail: only for tests that own the server.</summary>
     public Task ClearAsync() => Server.ClearAsync();
 }
@@ -121,6 +124,9 @@ public sealed class MailDevServer : IDisposable
             await Task.Delay(50);
         }
     }
+
+    public async Task<string> SourceAsync(string id) =>
+        await _http.GetStringAsync(new Uri("email/" + Uri.EscapeDataString(id) + "/source", UriKind.Relative));
 
     public async Task ClearAsync()
     {

@@ -44,6 +44,11 @@ public class SmtpMailSenderTests(MailDevFixture mailDev) : IClassFixture<MailDev
         Assert.Equal("低效用地再开发审批系统", from.Name);
         var to = Assert.Single(mail.To);
         Assert.Equal(("wang@example.gov.cn", "王科长"), (to.Address, to.Name));
+
+        // On the wire: one Message-ID, and nothing but 7-bit ASCII, so no relay on the way can mangle the Chinese.
+        var source = await mailDev.SourceAsync(mail.Id);
+        Assert.Single(source.Split('\n'), l => l.StartsWith("Message-ID:", StringComparison.OrdinalIgnoreCase));
+        Assert.All(source, c => Assert.True(c < 128, $"non-ASCII {c} on the wire"));
     }
 
     [Fact]
@@ -132,6 +137,31 @@ public class SmtpMailSenderTests(MailDevFixture mailDev) : IClassFixture<MailDev
 
         Assert.True(e.IsRetryable);
         Assert.Null(e.SmtpStatusCode);
+    }
+
+    [Fact]
+    public async Task A_relay_that_never_answers_times_out_as_a_retryable_failure()
+    {
+        // Accepts the connection and then says nothing, like a relay stuck behind a dead load balancer.
+        using var silent = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        silent.Start();
+        var port = ((System.Net.IPEndPoint)silent.LocalEndpoint).Port;
+        var sender = new SmtpMailSender(new SmtpOptions
+        {
+            Host = "127.0.0.1",
+            Port = port,
+            EnableStartTls = false,
+            From = "noreply@landredev.example",
+            Timeout = TimeSpan.FromMilliseconds(500),
+        });
+
+        var started = DateTime.UtcNow;
+        var e = await Assert.ThrowsAsync<MailDeliveryException>(() =>
+            sender.SendAsync(new MailMessageSpec(null, [new Mailbox("wang@example.gov.cn")], "主题", "正文", null, NewId()), CancellationToken.None));
+
+        Assert.True(e.IsRetryable);
+        Assert.Contains("timed out", e.Message, StringComparison.Ordinal);
+        Assert.True(DateTime.UtcNow - started < TimeSpan.FromSeconds(5));
     }
 
     [Fact]
