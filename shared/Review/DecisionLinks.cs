@@ -14,7 +14,7 @@ namespace LandRedevelopment.Review;
 /// token drops into a path or query without escaping. <c>payload</c> is unpadded base64url of compact UTF-8 JSON
 /// (<c>{"t","c","s","n","o","a","iat","exp","nonce"}</c>, times as Unix seconds); <c>mac</c> is unpadded base64url of
 /// HMAC-SHA256, under the tenant's signing key, of the ASCII text <c>v1.{keyId}.{payload}</c> (prefixed by a fixed
-/// purpose label). Typical length is 250–350 characters.
+/// purpose label). With realistic ids (GUID officer ids, long step names) a token is 250–400 characters.
 /// </para>
 /// <para>
 /// Why not a JWT via Microsoft.IdentityModel.Tokens: we sign and verify on the same side with one symmetric algorithm,
@@ -80,6 +80,9 @@ public static class DecisionLinkSigner
     /// </summary>
     public static DecisionLinkVerdict Verify(string? token, string expectedTenantId, SigningKeyRing ring, DateTimeOffset now)
     {
+        // The ring and tenant come from our own code, so their absence is a bug to surface, unlike anything in the token.
+        ArgumentNullException.ThrowIfNull(expectedTenantId);
+        ArgumentNullException.ThrowIfNull(ring);
         try
         {
             return VerifyCore(token, expectedTenantId, ring, now);
@@ -93,7 +96,6 @@ public static class DecisionLinkSigner
 
     private static DecisionLinkVerdict VerifyCore(string? token, string expectedTenantId, SigningKeyRing ring, DateTimeOffset now)
     {
-        ArgumentNullException.ThrowIfNull(ring);
         if (string.IsNullOrEmpty(token) || token.Length > MaxTokenLength) return DecisionLinkVerdict.Malformed;
         foreach (var c in token)
             if (c != '.' && !IsBase64UrlChar(c)) return DecisionLinkVerdict.Malformed;
@@ -219,9 +221,9 @@ public static class DecisionLinkSigner
                 "o" => TakeString(p.Value, ref officer),
                 "a" => TakeString(p.Value, ref action),
                 "nonce" => TakeString(p.Value, ref nonce),
-                "n" => p.Value.ValueKind == JsonValueKind.Number && attempt is null && p.Value.TryGetInt32(out var n) && (attempt = n) is not null,
-                "iat" => p.Value.ValueKind == JsonValueKind.Number && iat is null && p.Value.TryGetInt64(out var i) && (iat = i) is not null,
-                "exp" => p.Value.ValueKind == JsonValueKind.Number && exp is null && p.Value.TryGetInt64(out var x) && (exp = x) is not null,
+                "n" => TakeInt32(p.Value, ref attempt),
+                "iat" => TakeInt64(p.Value, ref iat),
+                "exp" => TakeInt64(p.Value, ref exp),
                 _ => false,
             };
             if (!ok) return null;
@@ -242,6 +244,20 @@ public static class DecisionLinkSigner
         if (slot is not null || value.ValueKind != JsonValueKind.String) return false;
         slot = value.GetString();
         return !string.IsNullOrWhiteSpace(slot);
+    }
+
+    private static bool TakeInt32(JsonElement value, ref int? slot)
+    {
+        if (slot is not null || value.ValueKind != JsonValueKind.Number || !value.TryGetInt32(out var n)) return false;
+        slot = n;
+        return true;
+    }
+
+    private static bool TakeInt64(JsonElement value, ref long? slot)
+    {
+        if (slot is not null || value.ValueKind != JsonValueKind.Number || !value.TryGetInt64(out var n)) return false;
+        slot = n;
+        return true;
     }
 
     private static bool InUnixRange(long seconds) =>

@@ -256,3 +256,23 @@ public class DecisionLinkSignerTests
         Base64Url.EncodeToString(System.Security.Cryptography.HMACSHA256.HashData(key.Secret,
             (byte[])[.. "land-redevelopment/decision-link\n"u8, .. Encoding.ASCII.GetBytes(signed)]));
 }
+
+public class DecisionLinkSignerCallerErrorTests
+{
+    [Fact]
+    public void A_missing_ring_or_tenant_is_our_bug_and_throws_rather_than_passing_as_malformed()
+    {
+        var token = DecisionLinkSigner.Create(Claims(), Shenzhen, T0);
+        Assert.Throws<ArgumentNullException>(() => DecisionLinkSigner.Verify(token, "shenzhen", null!, T0));
+        Assert.Throws<ArgumentNullException>(() => DecisionLinkSigner.Verify(token, null!, Shenzhen, T0));
+    }
+
+    [Fact]
+    public void A_typical_link_is_short_enough_for_an_email()
+    {
+        var claims = DecisionClaims.Issue("shenzhen-futian", "CASE-2025-000123", "district-land-bureau-review", 2,
+            "officer-3f6c2a9e-7d41-4b8e-9a55-0c1d2e3f4a5b", DecisionAction.Return, T0, TimeSpan.FromDays(7));
+        var token = DecisionLinkSigner.Create(claims, Shenzhen, T0);
+        Assert.InRange(token.Length, 1, 400); // 361 today: fine in an e-mail, far from URL limits
+    }
+}
