@@ -156,7 +156,7 @@ public static class DecisionLinkSigner
         RequireText(claims.StepId, nameof(DecisionClaims.StepId));
         RequireText(claims.OfficerId, nameof(DecisionClaims.OfficerId));
         if (claims.StepAttempt < 1) throw new ArgumentException("StepAttempt is 1-based.", nameof(claims));
-        _ = claims.Action.ToWire();
+        _ = claims.Action.ToWire(); // throws for an out-of-range enum value, which would otherwise sign an action nobody can parse
         if (!WholeSecond(claims.IssuedAt) || !WholeSecond(claims.ExpiresAt))
             throw new ArgumentException("IssuedAt and ExpiresAt must be whole seconds (use DecisionClaims.Issue).", nameof(claims));
         if (claims.ExpiresAt <= claims.IssuedAt) throw new ArgumentException("ExpiresAt must be after IssuedAt.", nameof(claims));
