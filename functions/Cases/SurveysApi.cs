@@ -62,6 +62,12 @@ public static partial class SurveysApi
         var holder = await cases.ClaimParcelAsync(tenant, survey.LandCode, caseId, releases: _ => false, ct);
         if (holder != caseId)
         {
+            if (claim == SubmissionClaim.New)
+            {
+                // Refused: leave no trace, so the same submission can go through once the parcel is free.
+                await cases.ReleaseSubmissionAsync(tenant, survey.SubmissionId, ct);
+            }
+
             return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, type: RequestProblems.TypeBase + "parcel-in-review",
                 title: "This parcel already has a case in progress.",
                 detail: $"Parcel {survey.LandCode} is in case {holder}; a new survey is accepted only when that case is returned for rework or closed.",

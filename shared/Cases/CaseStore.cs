@@ -85,6 +85,10 @@ public sealed class CaseStore(TableServiceClient tables, BlobServiceClient blobs
         }
     }
 
+    /// <summary>Unbinds a submission id this request bound, when the submission is refused after all (nothing else was written).</summary>
+    public async Task ReleaseSubmissionAsync(string tenantId, string submissionId, CancellationToken ct) =>
+        await _submissions.DeleteEntityAsync(tenantId, submissionId, cancellationToken: ct).ConfigureAwait(false);
+
     /// <summary>
     /// Claims a land code for a case. Answers the case id that holds it: <paramref name="caseId"/> when
     /// the claim is ours (new, or a retry), another id when a live case holds the parcel.

@@ -101,10 +101,14 @@ public class SurveyTests(AppFixture fixture) : IClassFixture<AppFixture>
         using var first = await field.SubmitAsync(SurveyKit.Survey("urumqi", landCode, SurveyKit.Square(lon, lat, 60)));
         var caseId = (await SurveyKit.Json(first)).GetProperty("caseId").GetString();
 
-        using var second = await field.SubmitAsync(SurveyKit.Survey("urumqi", landCode, SurveyKit.Square(lon, lat, 60)));
+        var refused = SurveyKit.Survey("urumqi", landCode, SurveyKit.Square(lon, lat, 60));
+        using var second = await field.SubmitAsync(refused);
 
         Assert.Equal(HttpStatusCode.Conflict, second.StatusCode);
         Assert.Equal(caseId, (await SurveyKit.Json(second)).GetProperty("caseId").GetString());
+        // The refusal leaves no trace: its submission id is not bound to anything.
+        var submissions = new LandRedevelopment.Storage.Tables.TableClient(fixture.ConnectionString, "submissions");
+        Assert.False((await submissions.GetEntityIfExistsAsync(field.Tenant, refused["submissionId"]!.GetValue<string>())).HasValue);
     }
 
     [Fact]
