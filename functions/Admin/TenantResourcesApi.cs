@@ -78,26 +78,17 @@ public static class TenantResourcesApi
 
     internal static async Task<Results<Created<CreatedApiKey>, ProblemHttpResult>> CreateKey(string tenant, HttpRequest request, TenantDirectory directory, CancellationToken ct)
     {
-        string? label = null;
-        if (HasBody(request))
+        var (fields, problem) = await RequestProblems.ReadOptionalObjectAsync(request);
+        if (problem is not null)
         {
-            var (body, problem) = await RequestProblems.ReadJsonAsync(request);
-            if (problem is not null)
-            {
-                return problem;
-            }
+            return problem;
+        }
 
-            var fields = new JsonFields(body);
-            if (fields.IsObject)
-            {
-                fields.OnlyKnown("label");
-                label = fields.String("label", required: false, maxLength: 100);
-            }
-
-            if (fields.Errors.Count > 0)
-            {
-                return RequestProblems.Validation(fields.Errors);
-            }
+        fields?.OnlyKnown("label");
+        var label = fields?.String("label", required: false, maxLength: 100);
+        if (fields is { Errors.Count: > 0 })
+        {
+            return RequestProblems.Validation(fields.Errors);
         }
 
         try
@@ -122,29 +113,17 @@ public static class TenantResourcesApi
 
     internal static async Task<Results<Ok<SigningKeysView>, ProblemHttpResult>> RotateSigningKey(string tenant, HttpRequest request, TenantDirectory directory, TimeProvider time, CancellationToken ct)
     {
-        var overlap = DefaultOverlap;
-        if (HasBody(request))
+        var (fields, problem) = await RequestProblems.ReadOptionalObjectAsync(request);
+        if (problem is not null)
         {
-            var (body, problem) = await RequestProblems.ReadJsonAsync(request);
-            if (problem is not null)
-            {
-                return problem;
-            }
+            return problem;
+        }
 
-            var fields = new JsonFields(body);
-            if (fields.IsObject)
-            {
-                fields.OnlyKnown("overlapHours");
-                if (fields.Number("overlapHours", required: false, 0, MaxOverlap.TotalHours) is { } hours)
-                {
-                    overlap = TimeSpan.FromHours(hours);
-                }
-            }
-
-            if (fields.Errors.Count > 0)
-            {
-                return RequestProblems.Validation(fields.Errors);
-            }
+        fields?.OnlyKnown("overlapHours");
+        var overlap = fields?.Number("overlapHours", required: false, 0, MaxOverlap.TotalHours) is { } hours ? TimeSpan.FromHours(hours) : DefaultOverlap;
+        if (fields is { Errors.Count: > 0 })
+        {
+            return RequestProblems.Validation(fields.Errors);
         }
 
         return await Guard(tenant, async () => new SigningKeysView(tenant, (await directory.RotateSigningKeyAsync(tenant, overlap, ct)).Describe(time.GetUtcNow())));
@@ -218,9 +197,6 @@ public static class TenantResourcesApi
             return RequestProblems.NotFound("No such API key.", e.Message);
         }
     }
-
-    /// <summary>Optional bodies: a length, or chunked transfer, means the client sent one.</summary>
-    private static bool HasBody(HttpRequest request) => request.ContentLength is > 0 || request.Headers.TransferEncoding.Count > 0;
 
     private static bool IsEmail(string s) => MailAddress.TryCreate(s, out var a) && a.Address == s && s.Contains('.', StringComparison.Ordinal);
 }

@@ -90,6 +90,14 @@ public static class RequestProblems
         return fields.IsObject ? (fields, null) : (null, Validation(fields.Errors));
     }
 
+    /// <summary>Like <see cref="ReadObjectAsync"/> for an optional body: no body gives neither fields nor a problem.</summary>
+    public static async Task<(JsonFields? Fields, ProblemHttpResult? Problem)> ReadOptionalObjectAsync(HttpRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var hasBody = request.ContentLength is > 0 || request.Headers.TransferEncoding.Count > 0;
+        return hasBody ? await ReadObjectAsync(request) : (null, null);
+    }
+
     private static ProblemHttpResult TooLarge(long maxBytes) =>
         TypedResults.Problem(statusCode: StatusCodes.Status413PayloadTooLarge, type: TypeBase + "too-large",
             title: "The request body is too large.", detail: $"At most {maxBytes} bytes are accepted here.");
