@@ -1,0 +1,49 @@
+using LandRedevelopment.Screening;
+
+namespace LandRedevelopment.Review.Workflow;
+
+/// <summary>A document filed with a redevelopment plan, e.g. a soil-pollution survey, and who has approved it.</summary>
+/// <param name="Kind">The evidence kind a plan gate asks for, e.g. soil-pollution-survey.</param>
+/// <param name="ApprovedBy">The roles that have approved the document, e.g. city-bureau.</param>
+/// <param name="Failed">True when the document records a failure (a survey over the risk-control standard): no approval makes it pass.</param>
+public sealed record PlanDocument(string Kind, IReadOnlyList<string> ApprovedBy, bool Failed = false);
+
+/// <summary>
+/// What the review knows about a land user's redevelopment plan: the facts that choose its review chain
+/// and decide whether a plan gate applies and is satisfied.
+/// </summary>
+/// <param name="CurrentLandUse">The parcel's land use now, as the case records it (a gate such as 中卫's applies only to a change of use).</param>
+/// <param name="NewLandUse">The land use the plan changes to (the same code when it does not change use).</param>
+/// <param name="Documents">The documents on file with their approvals.</param>
+/// <param name="GreenChannel">Whether the plan goes through the green channel (佳木斯 item 19).</param>
+public sealed record PlanFacts(string CurrentLandUse, string NewLandUse, IReadOnlyList<PlanDocument> Documents, bool GreenChannel = false)
+{
+    /// <summary>The attribute name plan gates read the new land use under.</summary>
+    public const string NewLandUseName = "newLandUse";
+
+    /// <summary>The flag plan chains read the green channel under.</summary>
+    public const string GreenChannelName = "greenChannel";
+
+    /// <summary>
+    /// The facts as rule input, for <see cref="ReviewChainSelector"/> (choosing the plan chain) and for plan
+    /// gates. Rules over plans read no survey date; <paramref name="asOf"/> fills the required field.
+    /// </summary>
+    public ScreeningInput ToRuleInput(string district, DateOnly asOf) => new()
+    {
+        LandUse = CurrentLandUse,
+        District = district,
+        SurveyedOn = asOf,
+        Attributes = new Dictionary<string, AttributeValue>
+        {
+            [NewLandUseName] = NewLandUse,
+            [GreenChannelName] = GreenChannel,
+        },
+    };
+
+    /// <summary>This plan with <paramref name="document"/> on file, replacing any earlier document of the same kind.</summary>
+    public PlanFacts WithDocument(PlanDocument document)
+    {
+        ArgumentNullException.ThrowIfNull(document);
+        return this with { Documents = [.. Documents.Where(d => d.Kind != document.Kind), document] };
+    }
+}

@@ -1,0 +1,47 @@
+using LandRedevelopment.Review;
+
+namespace LandRedevelopment.Review.Workflow;
+
+/// <summary>
+/// Something asked of a case's review: by an officer, the land user, the field team, or a durable timer.
+/// Ids and times come with the command or the <see cref="ReviewContext"/>; the decider makes none up.
+/// </summary>
+public abstract record ReviewCommand;
+
+/// <summary>Starts the determination review on the chain the caller chose with <c>ReviewChainSelector</c>.</summary>
+/// <param name="ChainId">The id of one of the policy's determination chains.</param>
+public sealed record StartReview(string ChainId) : ReviewCommand;
+
+/// <summary>An officer's decision on a step, as an e-mailed link or the API carries it.</summary>
+/// <param name="StepId">The step the officer decides.</param>
+/// <param name="Attempt">The visit of the step the decision is for; a link from an earlier visit is stale.</param>
+/// <param name="OfficerId">Who decides.</param>
+/// <param name="OfficerRoles">The officer's roles; one must be the step's resolved role.</param>
+/// <param name="Action">Approve, return for rework, or reject.</param>
+/// <param name="Comment">The officer's comment; required to return a case, since the field team must know what to add.</param>
+public sealed record Decide(string StepId, int Attempt, string OfficerId, IReadOnlyList<string> OfficerRoles, DecisionAction Action, string? Comment) : ReviewCommand;
+
+/// <summary>The case returned for rework is submitted again; the review resumes at the step that returned it.</summary>
+/// <param name="RevisedPlan">For a plan returned for rework, the revised plan; null keeps the plan on file.</param>
+public sealed record Resubmitted(PlanFacts? RevisedPlan = null) : ReviewCommand;
+
+/// <summary>The durable timer of a step's time limit fired.</summary>
+public sealed record StepDeadlinePassed(string StepId, int Attempt) : ReviewCommand;
+
+/// <summary>The durable timer of a step's reminder fired.</summary>
+public sealed record ReminderDue(string StepId, int Attempt) : ReviewCommand;
+
+/// <summary>The written determination was served on the land user on <paramref name="ServedOn"/> (a legal date in the tenant's zone).</summary>
+public sealed record DeterminationServed(DateOnly ServedOn) : ReviewCommand;
+
+/// <summary>The land user submitted a redevelopment plan; the caller chose its chain with <c>ReviewChainSelector</c> over <see cref="PlanFacts.ToRuleInput"/>.</summary>
+public sealed record PlanSubmitted(PlanFacts Plan, string ChainId) : ReviewCommand;
+
+/// <summary>A document of the plan under review was filed or its approvals changed (e.g. a bureau approved the soil survey).</summary>
+public sealed record RecordPlanDocument(PlanDocument Document) : ReviewCommand;
+
+/// <summary>The durable timer of the plan-submission deadline fired.</summary>
+public sealed record PlanDeadlinePassed : ReviewCommand;
+
+/// <summary>The durable timer of the transition period fired.</summary>
+public sealed record TransitionEnded : ReviewCommand;

@@ -1,0 +1,466 @@
+using LandRedevelopment.Calendars;
+using LandRedevelopment.Policies;
+using LandRedevelopment.Review;
+using LandRedevelopment.Screening;
+
+namespace LandRedevelopment.Review.Workflow;
+
+/// <summary>Everything a review decision reads besides the case's state and the command.</summary>
+/// <param name="Policy">The policy version the case runs under.</param>
+/// <param name="PolicyVersion">That version's id, recorded when the review starts.</param>
+/// <param name="Calendar">The tenant's holidays and make-up working days.</param>
+/// <param name="TimeZone">The tenant's legal time zone; dates are counted there.</param>
+/// <param name="District">The case's district, filling <c>{district}</c> in step roles.</param>
+/// <param name="Now">The instant of the decision (from the clock the handler uses, adjustable in tests).</param>
+public sealed record ReviewContext(PolicyDocument Policy, string PolicyVersion, HolidayCalendar Calendar, TimeZoneInfo TimeZone, string District, DateTimeOffset Now)
+{
+    /// <summary>Today's legal date in the tenant's zone.</summary>
+    public DateOnly Today => LegalPeriods.LocalDate(Now, TimeZone);
+}
+
+/// <summary>Why a command was refused; the edge maps each to an HTTP status.</summary>
+public enum RejectionKind
+{
+    /// <summary>The command does not fit the case's phase (409).</summary>
+    NotAllowed,
+
+    /// <summary>The officer does not hold the step's role (403).</summary>
+    WrongRole,
+
+    /// <summary>The decision names another step or an earlier visit of it (409).</summary>
+    StaleStep,
+
+    /// <summary>That step visit is already decided (409); the recorded decision comes with the rejection.</summary>
+    AlreadyDecided,
+
+    /// <summary>A plan gate holds and is not satisfied, so the plan cannot be approved (409/422).</summary>
+    GateNotSatisfied,
+
+    /// <summary>A timer fired before its instant; the timer layer should wait and fire it again.</summary>
+    NotDue,
+
+    /// <summary>The command itself is malformed: an unknown chain, a return without a comment, a date in the future (400).</summary>
+    InvalidCommand,
+}
+
+/// <summary>A refused command.</summary>
+/// <param name="Kind">Why, as the edge maps it.</param>
+/// <param name="Reason">Why, in words for the problem details.</param>
+/// <param name="Existing">For <see cref="RejectionKind.AlreadyDecided"/>, the decision on record.</param>
+/// <param name="GateId">For <see cref="RejectionKind.GateNotSatisfied"/>, the gate.</param>
+/// <param name="Article">For <see cref="RejectionKind.GateNotSatisfied"/>, the article that sets it.</param>
+public sealed record DecisionRejection(RejectionKind Kind, string Reason, RecordedDecision? Existing = null, string? GateId = null, string? Article = null);
+
+/// <summary>
+/// The outcome of a command: the events to append (none when a replayed timer or command changes nothing), or a rejection.
+/// </summary>
+public sealed record DecisionResult
+{
+    private DecisionResult(IReadOnlyList<ReviewEvent> events, DecisionRejection? rejection)
+    {
+        Events = events;
+        Rejection = rejection;
+    }
+
+    /// <summary>The events, oldest first; empty when rejected or when nothing changes.</summary>
+    public IReadOnlyList<ReviewEvent> Events { get; }
+
+    /// <summary>Why the command was refused, or null.</summary>
+    public DecisionRejection? Rejection { get; }
+
+    /// <summary>Whether the command was accepted (possibly with no events).</summary>
+    public bool IsAccepted => Rejection is null;
+
+    /// <summary>Accepted with these events.</summary>
+    public static DecisionResult Accept(params IReadOnlyList<ReviewEvent> events) => new(events, null);
+
+    /// <summary>Accepted and nothing changes (a cancelled or repeated timer).</summary>
+    public static DecisionResult Nothing { get; } = new([], null);
+
+    /// <summary>Refused.</summary>
+    public static DecisionResult Refuse(RejectionKind kind, string reason, RecordedDecision? existing = null, string? gateId = null, string? article = null) =>
+        new([], new DecisionRejection(kind, reason, existing, gateId, article));
+}
+
+/// <summary>
+/// The review's decisions: a pure function of the case's state, the command and the context. It reads no clock,
+/// makes no ids and touches no storage, so the handler can load, decide, and persist the events with their outbox
+/// rows in one transaction, and a replay decides the same.
+/// </summary>
+public static class ReviewDecider
+{
+    /// <summary>Decides <paramref name="command"/> against <paramref name="state"/>.</summary>
+    /// <exception cref="InvalidOperationException">The state names a chain or step the policy does not have (the case's policy version was swapped).</exception>
+    public static DecisionResult Decide(ReviewState state, ReviewCommand command, ReviewContext context)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        ArgumentNullException.ThrowIfNull(command);
+        ArgumentNullException.ThrowIfNull(context);
+        return command switch
+        {
+            StartReview c => Start(state, c, context),
+            Decide c => DecideStep(state, c, context),
+            Resubmitted c => Resubmit(state, c, context),
+            ReminderDue c => Remind(state, c, context),
+            StepDeadlinePassed c => Overdue(state, c, context),
+            DeterminationServed c => Serve(state, c, context),
+            PlanSubmitted c => SubmitPlan(state, c, context),
+            RecordPlanDocument c => RecordDocument(state, c, context),
+            PlanDeadlinePassed => PlanDeadline(state, context),
+            TransitionEnded => EndTransition(state, context),
+            _ => throw new ArgumentException($"Unknown review command {command.GetType().Name}.", nameof(command)),
+        };
+    }
+
+    /// <summary>
+    /// When a step entered at <paramref name="now"/> with <paramref name="timeLimit"/> is due and its officers reminded:
+    /// the last day counted from today's legal date (working days skip weekends and holidays; a calendar period ending
+    /// on a rest day moves to the next working day), due at 24:00 of it; the reminder <paramref name="reminderBefore"/>
+    /// earlier, never before <paramref name="now"/>.
+    /// </summary>
+    public static (DateOnly LastDay, DateTimeOffset DueAt, DateTimeOffset RemindAt) StepTimes(
+        Period timeLimit, Period reminderBefore, HolidayCalendar calendar, TimeZoneInfo zone, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(timeLimit);
+        ArgumentNullException.ThrowIfNull(reminderBefore);
+        ArgumentNullException.ThrowIfNull(calendar);
+        var today = LegalPeriods.LocalDate(now, zone);
+        var lastDay = LegalPeriods.LastDay(today, timeLimit, calendar);
+        var dueAt = LegalPeriods.EndInstant(lastDay, zone);
+
+        // "N working days before the deadline" is the moment N working days remain: the end of the Nth
+        // working day counted back from the last day.
+        var remindDay = reminderBefore.Validate().IsWorkingDays
+            ? WorkingDaysBack(lastDay, reminderBefore.WorkingDays, calendar)
+            : lastDay.AddMonths(-(reminderBefore.Years * 12 + reminderBefore.Months)).AddDays(-reminderBefore.Days);
+        var remindAt = remindDay == lastDay ? dueAt : LegalPeriods.EndInstant(remindDay, zone);
+        if (remindAt < now)
+        {
+            remindAt = now;
+        }
+
+        return (lastDay, dueAt, remindAt);
+    }
+
+    private static DateOnly WorkingDaysBack(DateOnly from, int count, HolidayCalendar calendar)
+    {
+        var day = from;
+        for (var counted = 0; counted < count;)
+        {
+            day = day.AddDays(-1);
+            if (calendar.IsWorkingDay(day))
+            {
+                counted++;
+            }
+        }
+
+        return day;
+    }
+
+    private static DecisionResult Start(ReviewState state, StartReview command, ReviewContext context)
+    {
+        if (state.Phase != ReviewPhase.AwaitingReview)
+        {
+            return DecisionResult.Refuse(RejectionKind.NotAllowed, $"The review has already started (phase {state.Phase}).");
+        }
+
+        var chain = context.Policy.Review.DeterminationChains.FirstOrDefault(c => c.Id == command.ChainId);
+        if (chain is null)
+        {
+            return DecisionResult.Refuse(RejectionKind.InvalidCommand, $"The policy has no determination chain '{command.ChainId}'.");
+        }
+
+        var started = new ReviewStarted(context.Now, chain.Id, chain.Name, chain.Source, context.PolicyVersion);
+        return DecisionResult.Accept(started, Enter(state, ReviewTrack.Determination, chain, 0, context));
+    }
+
+    private static StepEntered Enter(ReviewState state, ReviewTrack track, ReviewChain chain, int index, ReviewContext context)
+    {
+        var step = chain.Steps[index];
+        var (lastDay, dueAt, remindAt) = StepTimes(step.TimeLimit.Period, context.Policy.Review.ReminderBefore, context.Calendar, context.TimeZone, context.Now);
+        var attempt = state.Visits.GetValueOrDefault(step.Id) + 1;
+        return new StepEntered(
+            context.Now, track, chain.Id, index, step.Id, step.Name, attempt,
+            RoleResolver.Resolve(step.Role, context.District), step.Source, lastDay, dueAt, remindAt);
+    }
+
+    private static DecisionResult DecideStep(ReviewState state, Decide command, ReviewContext context)
+    {
+        ArgumentNullException.ThrowIfNull(command.OfficerRoles);
+        if (state.DecisionFor(command.StepId, command.Attempt) is { } existing)
+        {
+            return DecisionResult.Refuse(RejectionKind.AlreadyDecided, $"Step {command.StepId} (attempt {command.Attempt}) was already decided: {existing.Action} by {existing.OfficerId}.", existing);
+        }
+
+        if (!state.IsInStep)
+        {
+            return DecisionResult.Refuse(RejectionKind.NotAllowed, $"No step is open for decisions (phase {state.Phase}).");
+        }
+
+        if (command.StepId != state.StepId || command.Attempt != state.Attempt)
+        {
+            return DecisionResult.Refuse(RejectionKind.StaleStep, $"The case is at step {state.StepId} (attempt {state.Attempt}), not {command.StepId} (attempt {command.Attempt}).");
+        }
+
+        var role = state.StepRole!;
+        if (!command.OfficerRoles.Contains(role, StringComparer.Ordinal))
+        {
+            return DecisionResult.Refuse(RejectionKind.WrongRole, $"Step {state.StepId} is decided by {role}, which officer {command.OfficerId} does not hold.");
+        }
+
+        var chain = ChainOf(state, context);
+        var step = chain.Steps[state.StepIndex];
+        var track = state.Track;
+        var now = context.Now;
+        switch (command.Action)
+        {
+            case DecisionAction.Return:
+                if (string.IsNullOrWhiteSpace(command.Comment))
+                {
+                    return DecisionResult.Refuse(RejectionKind.InvalidCommand, "A return for rework needs a comment saying what to add.");
+                }
+
+                return DecisionResult.Accept(new ReturnedForRework(now, track, step.Id, state.Attempt, command.OfficerId, command.Comment, [role]));
+
+            case DecisionAction.Reject:
+                var rejected = new Rejected(now, track, step.Id, state.Attempt, command.OfficerId, command.Comment, Roles(role, context.Policy.Review.Escalation.NotifyRole));
+
+                // A plan rejected after its deadline leaves no time for another plan, and the deadline's
+                // timer already fired while the plan was in review: the case goes to reclamation now.
+                return track == ReviewTrack.Plan && state.PlanDeadlineAt is { } deadline && now >= deadline
+                    ? DecisionResult.Accept(rejected, Reclaim(state, context, role))
+                    : DecisionResult.Accept(rejected);
+
+            case DecisionAction.Approve:
+                var approved = new StepApproved(now, track, step.Id, state.Attempt, command.OfficerId, command.Comment);
+                var next = state.StepIndex + 1;
+                if (next < chain.Steps.Count)
+                {
+                    return DecisionResult.Accept(approved, Enter(state.Apply(approved), track, chain, next, context));
+                }
+
+                return track == ReviewTrack.Determination
+                    ? DecisionResult.Accept(approved, new DeterminationIssued(now, chain.Id, step.Id, command.OfficerId, step.Source, Roles(role, context.Policy.Review.Escalation.NotifyRole)))
+                    : ApprovePlan(state, approved, chain, step, role, command.OfficerId, context);
+
+            default:
+                return DecisionResult.Refuse(RejectionKind.InvalidCommand, $"Unknown action {command.Action}.");
+        }
+    }
+
+    private static DecisionResult ApprovePlan(ReviewState state, StepApproved approved, ReviewChain chain, ReviewStep step, string role, string officerId, ReviewContext context)
+    {
+        var plan = state.Plan ?? throw new InvalidOperationException("A plan is in review but the state holds no plan.");
+        var input = plan.ToRuleInput(context.District, context.Today);
+        foreach (var gate in context.Policy.Review.PlanGates)
+        {
+            if (!ScreeningEngine.Holds(gate.When, input, gate.Id))
+            {
+                continue;
+            }
+
+            var document = plan.Documents.FirstOrDefault(d => d.Kind == gate.RequiredDocument);
+            var problem = document switch
+            {
+                null => $"the {gate.RequiredDocument} is not on file",
+                { Failed: true } => $"the {gate.RequiredDocument} failed",
+                _ when gate.ApprovedBy.Except(document.ApprovedBy, StringComparer.Ordinal).ToList() is { Count: > 0 } missing =>
+                    $"the {gate.RequiredDocument} is not yet approved by {string.Join(", ", missing)}",
+                _ => null,
+            };
+            if (problem is not null)
+            {
+                return DecisionResult.Refuse(RejectionKind.GateNotSatisfied, $"Gate {gate.Id} ({gate.Source}): {problem}.", gateId: gate.Id, article: gate.Source);
+            }
+        }
+
+        var transition = context.Policy.Deadlines.TransitionPeriod;
+        DateOnly? endsOn = null;
+        DateTimeOffset? endsAt = null;
+
+        // Filing (备案, 克拉玛依 art. 8(1)) is the plan's approval at its last step here: the service records no
+        // separate filing, so both start the transition period on the approval day.
+        if (transition is { StartsAt: DeadlineStart.PlanApproved or DeadlineStart.PlanFiled })
+        {
+            var lastDay = LegalPeriods.LastDay(context.Today, transition.Period, context.Calendar);
+            endsOn = lastDay;
+            endsAt = LegalPeriods.EndInstant(lastDay, context.TimeZone);
+        }
+
+        return DecisionResult.Accept(
+            approved,
+            new PlanApproved(context.Now, chain.Id, step.Id, officerId, endsOn, endsAt, endsOn is null ? null : transition!.Source, Roles(role, context.Policy.Review.Escalation.NotifyRole)));
+    }
+
+    private static DecisionResult Resubmit(ReviewState state, Resubmitted command, ReviewContext context)
+    {
+        if (state.Phase != ReviewPhase.ReturnedForRework)
+        {
+            return DecisionResult.Refuse(RejectionKind.NotAllowed, $"The case is not returned for rework (phase {state.Phase}).");
+        }
+
+        if (command.RevisedPlan is not null && state.Track != ReviewTrack.Plan)
+        {
+            return DecisionResult.Refuse(RejectionKind.InvalidCommand, "A revised plan can only be resubmitted for a plan returned for rework.");
+        }
+
+        var resubmitted = new ReworkResubmitted(context.Now, state.Track, state.StepId!, command.RevisedPlan);
+        return DecisionResult.Accept(resubmitted, Enter(state.Apply(resubmitted), state.Track, ChainOf(state, context), state.StepIndex, context));
+    }
+
+    // A timer for a step visit the case has left (decided, returned, or an older attempt) was cancelled: it
+    // changes nothing. So does a second firing of the same timer.
+    private static bool IsCurrentVisit(ReviewState state, string stepId, int attempt) =>
+        state.IsInStep && state.StepId == stepId && state.Attempt == attempt;
+
+    private static DecisionResult Remind(ReviewState state, ReminderDue command, ReviewContext context)
+    {
+        if (!IsCurrentVisit(state, command.StepId, command.Attempt) || state.Reminded || state.Overdue)
+        {
+            return DecisionResult.Nothing;
+        }
+
+        return context.Now < state.StepRemindAt
+            ? DecisionResult.Refuse(RejectionKind.NotDue, $"The reminder is due at {state.StepRemindAt:O}.")
+            : DecisionResult.Accept(new ReminderRaised(context.Now, state.StepId!, state.Attempt, state.StepRole!, state.StepDueAt!.Value));
+    }
+
+    private static DecisionResult Overdue(ReviewState state, StepDeadlinePassed command, ReviewContext context)
+    {
+        if (!IsCurrentVisit(state, command.StepId, command.Attempt) || state.Overdue)
+        {
+            return DecisionResult.Nothing;
+        }
+
+        if (context.Now < state.StepDueAt)
+        {
+            return DecisionResult.Refuse(RejectionKind.NotDue, $"The step is due at {state.StepDueAt:O}.");
+        }
+
+        var escalation = context.Policy.Review.Escalation;
+        return DecisionResult.Accept(new StepOverdue(context.Now, state.StepId!, state.Attempt, state.StepRole!, state.StepDueAt!.Value, escalation.NotifyRole, escalation.Source));
+    }
+
+    private static DecisionResult Serve(ReviewState state, DeterminationServed command, ReviewContext context)
+    {
+        if (state.ServedOn is { } served && state.Phase is not ReviewPhase.DeterminationIssued)
+        {
+            // A repeated service record changes nothing; a different date would rewrite the plan deadline.
+            return served == command.ServedOn
+                ? DecisionResult.Nothing
+                : DecisionResult.Refuse(RejectionKind.NotAllowed, $"The determination was already served on {served:yyyy-MM-dd}.");
+        }
+
+        if (state.Phase != ReviewPhase.DeterminationIssued)
+        {
+            return DecisionResult.Refuse(RejectionKind.NotAllowed, $"No determination waits to be served (phase {state.Phase}).");
+        }
+
+        if (command.ServedOn > context.Today)
+        {
+            return DecisionResult.Refuse(RejectionKind.InvalidCommand, $"The service date {command.ServedOn:yyyy-MM-dd} is in the future.");
+        }
+
+        if (state.DeterminationIssuedAt is { } issuedAt && command.ServedOn < LegalPeriods.LocalDate(issuedAt, context.TimeZone))
+        {
+            return DecisionResult.Refuse(RejectionKind.InvalidCommand, $"The service date {command.ServedOn:yyyy-MM-dd} is before the determination was issued.");
+        }
+
+        // Art. 201: the day of service is not counted; art. 203: a last day on a rest day moves to the next working day.
+        var deadline = context.Policy.Deadlines.PlanSubmission;
+        DateOnly? lastDay = deadline is { StartsAt: DeadlineStart.DeterminationServed }
+            ? LegalPeriods.LastDay(command.ServedOn, deadline.Period, context.Calendar)
+            : null;
+        var endsAt = lastDay is { } day ? LegalPeriods.EndInstant(day, context.TimeZone) : (DateTimeOffset?)null;
+        return DecisionResult.Accept(new DeterminationServedEvent(
+            context.Now, command.ServedOn, lastDay, endsAt, lastDay is null ? null : deadline!.Source, IssuingRoles(state, context, ReviewTrack.Determination)));
+    }
+
+    private static DecisionResult SubmitPlan(ReviewState state, PlanSubmitted command, ReviewContext context)
+    {
+        ArgumentNullException.ThrowIfNull(command.Plan);
+        if (state.Phase != ReviewPhase.DeterminationServed)
+        {
+            return DecisionResult.Refuse(RejectionKind.NotAllowed, $"A plan is accepted only after the determination is served and while no plan is in review (phase {state.Phase}).");
+        }
+
+        if (state.PlanDeadlineAt is { } deadline && context.Now >= deadline)
+        {
+            return DecisionResult.Refuse(RejectionKind.NotAllowed, $"The plan deadline ended at {deadline:O}.");
+        }
+
+        var chain = context.Policy.Review.PlanChains.FirstOrDefault(c => c.Id == command.ChainId);
+        if (chain is null)
+        {
+            return DecisionResult.Refuse(RejectionKind.InvalidCommand, $"The policy has no plan chain '{command.ChainId}'.");
+        }
+
+        var submitted = new PlanSubmittedEvent(context.Now, command.Plan, chain.Id, chain.Name, chain.Source);
+        return DecisionResult.Accept(submitted, Enter(state.Apply(submitted), ReviewTrack.Plan, chain, 0, context));
+    }
+
+    private static DecisionResult RecordDocument(ReviewState state, RecordPlanDocument command, ReviewContext context)
+    {
+        ArgumentNullException.ThrowIfNull(command.Document);
+        if (state.Plan is null || state.Phase is not (ReviewPhase.PlanInReview or ReviewPhase.ReturnedForRework) || state.Track != ReviewTrack.Plan)
+        {
+            return DecisionResult.Refuse(RejectionKind.NotAllowed, $"No plan is in review (phase {state.Phase}).");
+        }
+
+        return state.Plan.Documents.Contains(command.Document)
+            ? DecisionResult.Nothing
+            : DecisionResult.Accept(new PlanDocumentRecorded(context.Now, command.Document));
+    }
+
+    private static DecisionResult PlanDeadline(ReviewState state, ReviewContext context)
+    {
+        // A plan in review (or approved) was submitted in time; reclamation already started needs no second start.
+        if (state.Phase != ReviewPhase.DeterminationServed || state.PlanDeadlineAt is not { } deadline)
+        {
+            return DecisionResult.Nothing;
+        }
+
+        return context.Now < deadline
+            ? DecisionResult.Refuse(RejectionKind.NotDue, $"The plan deadline ends at {deadline:O}.")
+            : DecisionResult.Accept(Reclaim(state, context, null));
+    }
+
+    private static ReclamationStarted Reclaim(ReviewState state, ReviewContext context, string? alsoNotify)
+    {
+        var deadline = context.Policy.Deadlines.PlanSubmission
+            ?? throw new InvalidOperationException("Reclamation for a missed plan deadline needs the policy's plan-submission deadline.");
+        return new ReclamationStarted(context.Now, ReclamationReasons.NoPlanByDeadline, deadline.Source,
+            Roles([.. IssuingRoles(state, context, ReviewTrack.Determination), .. alsoNotify is null ? [] : new[] { alsoNotify }]));
+    }
+
+    private static DecisionResult EndTransition(ReviewState state, ReviewContext context)
+    {
+        if (state.Phase != ReviewPhase.Redevelopment || state.TransitionEndsAt is not { } endsAt)
+        {
+            return DecisionResult.Nothing;
+        }
+
+        return context.Now < endsAt
+            ? DecisionResult.Refuse(RejectionKind.NotDue, $"The transition period ends at {endsAt:O}.")
+            : DecisionResult.Accept(new TransitionPeriodEnded(context.Now, context.Policy.Deadlines.TransitionPeriod?.Source, IssuingRoles(state, context, ReviewTrack.Plan)));
+    }
+
+    // The role of the step that issued the track's last decision (the officers who own the case), and the supervising role.
+    private static IReadOnlyList<string> IssuingRoles(ReviewState state, ReviewContext context, ReviewTrack track)
+    {
+        var last = state.Decisions.LastOrDefault(d => d.Action == DecisionAction.Approve && d.Track == track);
+        var chains = track == ReviewTrack.Plan ? context.Policy.Review.PlanChains : context.Policy.Review.DeterminationChains;
+        var step = chains.SelectMany(c => c.Steps).FirstOrDefault(s => s.Id == last?.StepId);
+        var escalation = context.Policy.Review.Escalation.NotifyRole;
+        return step is null ? [escalation] : Roles(RoleResolver.Resolve(step.Role, context.District), escalation);
+    }
+
+    private static IReadOnlyList<string> Roles(params IEnumerable<string> roles) => roles.Distinct(StringComparer.Ordinal).ToList();
+
+    private static ReviewChain ChainOf(ReviewState state, ReviewContext context)
+    {
+        var chains = state.Track == ReviewTrack.Plan ? context.Policy.Review.PlanChains : context.Policy.Review.DeterminationChains;
+        return chains.FirstOrDefault(c => c.Id == state.ChainId)
+            ?? throw new InvalidOperationException($"The case's {state.Track} chain '{state.ChainId}' is not in its policy; the policy version must be the one the review started under.");
+    }
+}

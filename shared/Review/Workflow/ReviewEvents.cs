@@ -1,0 +1,135 @@
+using System.Text.Json.Serialization;
+using LandRedevelopment.Review;
+
+namespace LandRedevelopment.Review.Workflow;
+
+/// <summary>Which review a chain belongs to: the determination of the parcel, or the land user's plan.</summary>
+public enum ReviewTrack
+{
+    /// <summary>Whether the parcel is low-efficiency land (the policy's determination chains).</summary>
+    Determination,
+
+    /// <summary>The land user's redevelopment plan (the policy's plan chains).</summary>
+    Plan,
+}
+
+/// <summary>
+/// Something that happened to a case's review: appended to its audit trail and folded into
+/// <see cref="ReviewState"/> by <see cref="ReviewState.Apply"/>. Each event carries what the outbox
+/// needs to act on it (whom to notify, which timers to set) so that no later lookup can disagree.
+/// </summary>
+/// <param name="At">When it happened (the <see cref="ReviewContext.Now"/> of the decision).</param>
+[JsonPolymorphic(TypeDiscriminatorPropertyName = "type")]
+[JsonDerivedType(typeof(ReviewStarted), "reviewStarted")]
+[JsonDerivedType(typeof(StepEntered), "stepEntered")]
+[JsonDerivedType(typeof(StepApproved), "stepApproved")]
+[JsonDerivedType(typeof(ReturnedForRework), "returnedForRework")]
+[JsonDerivedType(typeof(ReworkResubmitted), "reworkResubmitted")]
+[JsonDerivedType(typeof(Rejected), "rejected")]
+[JsonDerivedType(typeof(DeterminationIssued), "determinationIssued")]
+[JsonDerivedType(typeof(ReminderRaised), "reminderRaised")]
+[JsonDerivedType(typeof(StepOverdue), "stepOverdue")]
+[JsonDerivedType(typeof(DeterminationServedEvent), "determinationServed")]
+[JsonDerivedType(typeof(PlanSubmittedEvent), "planSubmitted")]
+[JsonDerivedType(typeof(PlanDocumentRecorded), "planDocumentRecorded")]
+[JsonDerivedType(typeof(PlanApproved), "planApproved")]
+[JsonDerivedType(typeof(ReclamationStarted), "reclamationStarted")]
+[JsonDerivedType(typeof(TransitionPeriodEnded), "transitionPeriodEnded")]
+public abstract record ReviewEvent(DateTimeOffset At);
+
+/// <summary>The determination review began on a chain, under a policy version the case keeps.</summary>
+public sealed record ReviewStarted(DateTimeOffset At, string ChainId, string ChainName, string Source, string PolicyVersion) : ReviewEvent(At);
+
+/// <summary>
+/// The case entered a step: mail <paramref name="Role"/>'s officers, set timers at <paramref name="RemindAt"/> and <paramref name="DueAt"/>.
+/// </summary>
+/// <param name="At">When.</param>
+/// <param name="Track">Determination or plan.</param>
+/// <param name="ChainId">The chain.</param>
+/// <param name="StepIndex">The step's position in the chain, from 0.</param>
+/// <param name="StepId">The step.</param>
+/// <param name="StepName">Its name, for the mail.</param>
+/// <param name="Attempt">The visit number of this step in the case, from 1; links carry it.</param>
+/// <param name="Role">The resolved role that decides the step.</param>
+/// <param name="Source">The article that sets the step.</param>
+/// <param name="LastDay">The last day of the time limit (a legal date in the tenant's zone).</param>
+/// <param name="DueAt">24:00 of <paramref name="LastDay"/>: when the step is overdue.</param>
+/// <param name="RemindAt">When the officers are reminded.</param>
+public sealed record StepEntered(
+    DateTimeOffset At, ReviewTrack Track, string ChainId, int StepIndex, string StepId, string StepName, int Attempt,
+    string Role, string Source, DateOnly LastDay, DateTimeOffset DueAt, DateTimeOffset RemindAt) : ReviewEvent(At);
+
+/// <summary>An officer approved a step.</summary>
+public sealed record StepApproved(DateTimeOffset At, ReviewTrack Track, string StepId, int Attempt, string OfficerId, string? Comment) : ReviewEvent(At);
+
+/// <summary>
+/// An officer returned the case (or plan) for rework. <paramref name="NotifyRoles"/> are told; the submitter is known
+/// to the edge, not to the policy, so the edge adds them.
+/// </summary>
+public sealed record ReturnedForRework(DateTimeOffset At, ReviewTrack Track, string StepId, int Attempt, string OfficerId, string Comment, IReadOnlyList<string> NotifyRoles) : ReviewEvent(At);
+
+/// <summary>The returned case (or plan) was submitted again; the step that returned it is entered again next.</summary>
+public sealed record ReworkResubmitted(DateTimeOffset At, ReviewTrack Track, string StepId, PlanFacts? RevisedPlan) : ReviewEvent(At);
+
+/// <summary>
+/// An officer rejected: for a determination the parcel is not low-efficiency and the case is closed; for a plan the
+/// land user may submit another while the plan deadline runs.
+/// </summary>
+public sealed record Rejected(DateTimeOffset At, ReviewTrack Track, string StepId, int Attempt, string OfficerId, string? Comment, IReadOnlyList<string> NotifyRoles) : ReviewEvent(At);
+
+/// <summary>The last determination step approved: the determination is issued and must now be served on the land user.</summary>
+public sealed record DeterminationIssued(DateTimeOffset At, string ChainId, string StepId, string IssuedBy, string Source, IReadOnlyList<string> NotifyRoles) : ReviewEvent(At);
+
+/// <summary>A step's reminder: tell <paramref name="Role"/>'s officers the step is due at <paramref name="DueAt"/>.</summary>
+public sealed record ReminderRaised(DateTimeOffset At, string StepId, int Attempt, string Role, DateTimeOffset DueAt) : ReviewEvent(At);
+
+/// <summary>A step ran over its time limit: it is marked overdue and the policy's supervising role is told.</summary>
+/// <param name="At">When.</param>
+/// <param name="StepId">The step.</param>
+/// <param name="Attempt">Its visit.</param>
+/// <param name="StepRole">The role that still has to decide it.</param>
+/// <param name="DueAt">The deadline that passed.</param>
+/// <param name="EscalateTo">The supervising role (the policy's escalation).</param>
+/// <param name="Source">Where the escalation rule comes from.</param>
+public sealed record StepOverdue(DateTimeOffset At, string StepId, int Attempt, string StepRole, DateTimeOffset DueAt, string EscalateTo, string? Source) : ReviewEvent(At);
+
+/// <summary>
+/// The determination was served; where the policy has a plan deadline from service it runs to 24:00 of
+/// <paramref name="PlanDeadlineLastDay"/> (set a timer at <paramref name="PlanDeadlineAt"/>).
+/// </summary>
+public sealed record DeterminationServedEvent(
+    DateTimeOffset At, DateOnly ServedOn, DateOnly? PlanDeadlineLastDay, DateTimeOffset? PlanDeadlineAt, string? PlanDeadlineSource, IReadOnlyList<string> NotifyRoles) : ReviewEvent(At);
+
+/// <summary>The land user submitted a plan; it enters the plan chain <paramref name="ChainId"/>.</summary>
+public sealed record PlanSubmittedEvent(DateTimeOffset At, PlanFacts Plan, string ChainId, string ChainName, string Source) : ReviewEvent(At);
+
+/// <summary>A document of the plan under review was filed or its approvals changed.</summary>
+public sealed record PlanDocumentRecorded(DateTimeOffset At, PlanDocument Document) : ReviewEvent(At);
+
+/// <summary>
+/// The plan's last step approved: the redevelopment track opens. Where the policy has a transition period it ends at
+/// <paramref name="TransitionEndsAt"/> (set a timer there).
+/// </summary>
+public sealed record PlanApproved(
+    DateTimeOffset At, string ChainId, string StepId, string ApprovedBy, DateOnly? TransitionEndsOn, DateTimeOffset? TransitionEndsAt, string? TransitionSource,
+    IReadOnlyList<string> NotifyRoles) : ReviewEvent(At);
+
+/// <summary>The case moved to the reclamation track; <paramref name="NotifyRoles"/> are told.</summary>
+/// <param name="At">When.</param>
+/// <param name="Reason">Why, as a stable code, e.g. <see cref="ReclamationReasons.NoPlanByDeadline"/>.</param>
+/// <param name="Article">The article that sends the case there.</param>
+/// <param name="NotifyRoles">The officers to tell.</param>
+public sealed record ReclamationStarted(DateTimeOffset At, string Reason, string Article, IReadOnlyList<string> NotifyRoles) : ReviewEvent(At);
+
+/// <summary>The transition period ran out.</summary>
+public sealed record TransitionPeriodEnded(DateTimeOffset At, string? Article, IReadOnlyList<string> NotifyRoles) : ReviewEvent(At);
+
+/// <summary>The stable reason codes of <see cref="ReclamationStarted"/>.</summary>
+public static class ReclamationReasons
+{
+    /// <summary>No redevelopment plan was submitted (or none approved) by the plan deadline.</summary>
+    public const string NoPlanByDeadline = "no-plan-by-deadline";
+}
+
+/// <summary>One decision an officer made, as the case records it.</summary>
+public sealed record RecordedDecision(ReviewTrack Track, string StepId, int Attempt, string OfficerId, DateTimeOffset At, DecisionAction Action, string? Comment);

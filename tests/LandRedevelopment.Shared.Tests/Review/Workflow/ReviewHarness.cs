@@ -1,0 +1,49 @@
+using System.Text.Json;
+using LandRedevelopment.Calendars;
+using LandRedevelopment.Policies;
+using LandRedevelopment.Review.Workflow;
+
+namespace LandRedevelopment.Shared.Tests.Review.Workflow;
+
+/// <summary>Drives one case's review through the pure decider, folding accepted events as storage would.</summary>
+internal sealed class ReviewHarness(string tenant, string district, HolidayCalendar? calendar = null)
+{
+    // TEST DATA, made up for these tests: a "National Day week" Thu 1 – Wed 7 October 2026 with make-up working
+    // days Sun 27 September and Sat 10 October. Shaped like a State Council arrangement; not the published one.
+    public static readonly HolidayCalendar MadeUpCalendar = new(
+        holidays: Enumerable.Range(1, 7).Select(d => new DateOnly(2026, 10, d)),
+        makeUpWorkingDays: [new DateOnly(2026, 9, 27), new DateOnly(2026, 10, 10)]);
+
+    public static readonly TimeZoneInfo China = TimeZoneInfo.FindSystemTimeZoneById("Asia/Shanghai");
+
+    public PolicyDocument Policy { get; } = SeedPolicies.Get(tenant).Policy;
+
+    public ReviewState State { get; private set; } = ReviewState.Initial;
+
+    public List<ReviewEvent> Log { get; } = [];
+
+    public ReviewContext Context(DateTimeOffset now) => new(Policy, $"{tenant}-v1", calendar ?? MadeUpCalendar, China, district, now);
+
+    public DecisionResult Try(ReviewCommand command, DateTimeOffset now)
+    {
+        var result = ReviewDecider.Decide(State, command, Context(now));
+        if (result.IsAccepted)
+        {
+            State = ReviewState.Evolve(State, result.Events);
+            Log.AddRange(result.Events);
+        }
+
+        return result;
+    }
+
+    public IReadOnlyList<ReviewEvent> Run(ReviewCommand command, DateTimeOffset now)
+    {
+        var result = Try(command, now);
+        Assert.True(result.IsAccepted, $"{command} was refused: {result.Rejection}");
+        return result.Events;
+    }
+
+    public static DateTimeOffset Local(int year, int month, int day, int hour = 10) => new(year, month, day, hour, 0, 0, TimeSpan.FromHours(8));
+
+    public static string Json(IEnumerable<ReviewEvent> events) => JsonSerializer.Serialize(events.ToList());
+}
