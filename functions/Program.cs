@@ -31,7 +31,16 @@ builder.Services.AddOpenApi("v1", o => o.AddDocumentTransformer((document, _, _)
     document.Info.Description = "Tenant cities, parcel surveys and evidence, the multi-level review, and staged land-price payments.";
     return Task.CompletedTask;
 }));
+if (ClockApi.IsEnabled(builder.Configuration))
+{
+    // Tests and demos only: the whole service runs on a clock that can be moved forward.
+    builder.Services.AddSingleton(new LandRedevelopment.Clock.AdjustableClock(TimeProvider.System));
+    builder.Services.AddSingleton<TimeProvider>(sp => sp.GetRequiredService<LandRedevelopment.Clock.AdjustableClock>());
+    builder.Services.AddHostedService<ClockSync>();
+}
+
 builder.Services.TryAddSingleton(TimeProvider.System);
+builder.Services.AddSingleton(sp => new LandRedevelopment.Clock.ClockStore(sp.GetRequiredService<StorageAccount>().Tables.GetTableClient("clock")));
 builder.Services.AddSingleton(sp => new StorageAccount(sp.GetRequiredService<IConfiguration>(), StorageAccount.DefaultConnectionName, sp.GetRequiredService<TimeProvider>()));
 builder.Services.AddSingleton(sp => new TenantDirectory(sp.GetRequiredService<StorageAccount>().Tables.GetTableClient("tenants"), sp.GetRequiredService<TimeProvider>()));
 builder.Services.AddSingleton(sp => new LandRedevelopment.Cases.CaseStore(sp.GetRequiredService<StorageAccount>().Tables, sp.GetRequiredService<StorageAccount>().Blobs, sp.GetRequiredService<TimeProvider>()));
@@ -60,6 +69,7 @@ app.MapTenantsAdminApi();
 app.MapTenantResourcesAdminApi();
 app.MapFieldApi();
 app.MapPolicyDocs();
+app.MapClockApi();
 
 app.Run();
 

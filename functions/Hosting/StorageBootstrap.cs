@@ -7,7 +7,7 @@ namespace LandRedevelopment.Functions.Hosting;
 /// Creates the tables and containers the app needs before it serves. If storage is down at start the
 /// app still comes up (health answers 503 and requests answer 503) and the bootstrap keeps trying.
 /// </summary>
-public sealed partial class StorageBootstrap(TenantDirectory tenants, LandRedevelopment.Cases.CaseStore cases, TimeProvider time, ILogger<StorageBootstrap> logger) : BackgroundService
+public sealed partial class StorageBootstrap(TenantDirectory tenants, LandRedevelopment.Cases.CaseStore cases, LandRedevelopment.Clock.ClockStore clock, TimeProvider time, ILogger<StorageBootstrap> logger) : BackgroundService
 {
     private readonly TaskCompletionSource _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
@@ -48,6 +48,7 @@ public sealed partial class StorageBootstrap(TenantDirectory tenants, LandRedeve
         {
             await tenants.EnsureCreatedAsync(ct).ConfigureAwait(false);
             await cases.EnsureCreatedAsync(ct).ConfigureAwait(false);
+            await clock.EnsureCreatedAsync(ct).ConfigureAwait(false);
             _ready.TrySetResult();
         }
         catch (Exception e) when (e is RequestFailedException or OperationCanceledException or HttpRequestException)
