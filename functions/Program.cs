@@ -55,6 +55,23 @@ builder.Services.AddLocalTriggerRunner();
 
 var app = builder.Build();
 
+if (app.Configuration.GetValue<bool>("Hosting:ExitWhenStdinCloses"))
+{
+    // For a parent that starts the app as a child (test fixtures): when its end of our stdin closes,
+    // whatever the reason, we stop instead of outliving it.
+    var lifetime = app.Lifetime;
+    _ = Task.Run(async () =>
+    {
+        await using var stdin = Console.OpenStandardInput();
+        var buffer = new byte[256];
+        while (await stdin.ReadAsync(buffer) > 0)
+        {
+        }
+
+        lifetime.StopApplication();
+    });
+}
+
 app.UseApiProblems();
 app.MapOpenApi("/api/openapi/{documentName}.json");
 app.UseSwaggerUI(o =>

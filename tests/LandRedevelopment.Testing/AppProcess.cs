@@ -51,6 +51,7 @@ public sealed class AppProcess : IDisposable
             ["LOCAL_SETTINGS_PATH"] = Path.Combine(Path.GetTempPath(), "no-local-settings-" + Guid.NewGuid().ToString("N") + ".json"),
             ["FUNCTIONS_CUSTOMHANDLER_PORT"] = null,
             ["Logging__Console__FormatterName"] = "simple",
+            ["Hosting__ExitWhenStdinCloses"] = "true",
         };
         foreach (var (k, v) in settings)
         {

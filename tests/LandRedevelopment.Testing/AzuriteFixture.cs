@@ -61,7 +61,7 @@ public sealed class AzuriteServer : IDisposable
         Directory.CreateDirectory(dir);
         var args = new List<string>
         {
-            script, "--silent", "--disableTelemetry",
+            "--silent", "--disableTelemetry",
             "--blobHost", "127.0.0.1", "--blobPort", blob.ToString(System.Globalization.CultureInfo.InvariantCulture),
             "--queueHost", "127.0.0.1", "--queuePort", queue.ToString(System.Globalization.CultureInfo.InvariantCulture),
             "--tableHost", "127.0.0.1", "--tablePort", table.ToString(System.Globalization.CultureInfo.InvariantCulture),
@@ -69,7 +69,7 @@ public sealed class AzuriteServer : IDisposable
         // Azurite refuses --location together with --inMemoryPersistence; in memory it runs in dir so nothing lands in the repo.
         args.AddRange(location is null ? ["--inMemoryPersistence"] : ["--location", dir]);
 
-        var process = ChildProcess.Start("node", args, workingDirectory: dir);
+        var process = ChildProcess.StartNode(script, args, dir);
         var timeout = TimeSpan.FromSeconds(60);
         await Loopback.WaitForPortAsync(blob, process, timeout, "Azurite blob");
         await Loopback.WaitForPortAsync(queue, process, timeout, "Azurite queue");

@@ -73,6 +73,20 @@ public sealed class ChildProcess : IDisposable
         return child;
     }
 
+    /// <summary>
+    /// Starts a Node.js script through a small watchdog that exits when our end of its stdin pipe closes.
+    /// The exit hook of the test host does not always get to run (the host can be torn down first); the
+    /// pipe closes whatever the cause, so no emulator outlives the tests.
+    /// </summary>
+    public static ChildProcess StartNode(string script, IEnumerable<string> args, string workingDirectory)
+    {
+        var watchdog = Path.Combine(workingDirectory, "exit-with-parent.js");
+        File.WriteAllText(watchdog,
+            "process.stdin.on('end', () => process.exit(0));\nprocess.stdin.resume();\nrequire(" +
+            System.Text.Json.JsonSerializer.Serialize(script) + ");\n");
+        return Start("node", new[] { watchdog }.Concat(args), workingDirectory);
+    }
+
     public bool HasExited => Process.HasExited;
 
     /// <summary>SIGKILL, no goodbye: what a crash looks like.</summary>

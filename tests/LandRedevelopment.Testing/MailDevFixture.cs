@@ -79,19 +79,13 @@ public sealed class MailDevServer : IDisposable
         int smtp = Loopback.FreePort(), web = Loopback.FreePort();
         var dir = Path.Combine(Path.GetTempPath(), "maildev-test-" + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(dir);
-        // The exit hook does not always get to run (the test host can be torn down first), so MailDev also
-        // watches its stdin pipe: when our end closes, whatever the cause, it exits instead of lingering.
-        var watchdog = Path.Combine(dir, "maildev-watchdog.js");
-        File.WriteAllText(watchdog,
-            "process.stdin.on('end', () => process.exit(0));\nprocess.stdin.resume();\nrequire(" +
-            JsonSerializer.Serialize(script) + ");\n");
-        var process = ChildProcess.Start("node",
+        var process = ChildProcess.StartNode(script,
         [
-            watchdog, "--silent",
+            "--silent",
             "--ip", "127.0.0.1", "--smtp", smtp.ToString(CultureInfo.InvariantCulture),
             "--web-ip", "127.0.0.1", "--web", web.ToString(CultureInfo.InvariantCulture),
             "--mail-directory", dir,
-        ], workingDirectory: dir);
+        ], dir);
         var timeout = TimeSpan.FromSeconds(60);
         await Loopback.WaitForPortAsync(smtp, process, timeout, "MailDev SMTP");
         await Loopback.WaitForPortAsync(web, process, timeout, "MailDev web");
