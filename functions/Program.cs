@@ -3,6 +3,7 @@ using LandRedevelopment.Functions.Health;
 using LandRedevelopment.Functions.Hosting;
 using LandRedevelopment.Functions.Hosting.Local;
 using LandRedevelopment.Functions.Problems;
+using LandRedevelopment.Functions.Review;
 using LandRedevelopment.Functions.Tenants;
 using LandRedevelopment.Tenants;
 
@@ -43,7 +44,9 @@ builder.Services.TryAddSingleton(TimeProvider.System);
 builder.Services.AddSingleton(sp => new LandRedevelopment.Clock.ClockStore(sp.GetRequiredService<StorageAccount>().Tables.GetTableClient("clock")));
 builder.Services.AddSingleton(sp => new StorageAccount(sp.GetRequiredService<IConfiguration>(), StorageAccount.DefaultConnectionName, sp.GetRequiredService<TimeProvider>()));
 builder.Services.AddSingleton(sp => new TenantDirectory(sp.GetRequiredService<StorageAccount>().Tables.GetTableClient("tenants"), sp.GetRequiredService<TimeProvider>()));
-builder.Services.AddSingleton(sp => new LandRedevelopment.Cases.CaseStore(sp.GetRequiredService<StorageAccount>().Tables, sp.GetRequiredService<StorageAccount>().Blobs, sp.GetRequiredService<TimeProvider>()));
+builder.Services.AddSingleton(sp => new LandRedevelopment.Cases.CaseStore(sp.GetRequiredService<StorageAccount>().Tables, sp.GetRequiredService<StorageAccount>().Blobs,
+    sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<LandRedevelopment.Outbox.OutboxRelay>()));
+builder.Services.AddReview(builder.Configuration);
 builder.Services.AddSingleton<StorageBootstrap>();
 builder.Services.AddHostedService(sp => sp.GetRequiredService<StorageBootstrap>());
 builder.Services.AddSingleton<AdminAuthorization>();
@@ -87,6 +90,8 @@ app.MapTenantResourcesAdminApi();
 app.MapFieldApi();
 app.MapPolicyDocs();
 app.MapClockApi();
+app.MapReviewLinks();
+app.MapReviewTriggers();
 
 app.Run();
 

@@ -5,7 +5,11 @@ using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace LandRedevelopment.Functions.Admin;
 
-public sealed record ClockView(DateTimeOffset Now, TimeSpan Offset);
+public sealed record ClockView(DateTimeOffset Now, TimeSpan Offset)
+{
+    /// <summary>After an advance: the durable timers that fell due and fired.</summary>
+    public int? TimersFired { get; init; }
+}
 
 /// <summary>
 /// <c>/api/admin/clock</c>: moves the service's clock forward for tests and demos (months-long deadlines
@@ -35,7 +39,8 @@ public static class ClockApi
     internal static Ok<ClockView> Get(TimeProvider time) =>
         TypedResults.Ok(new ClockView(time.GetUtcNow(), time is AdjustableClock a ? a.Offset : TimeSpan.Zero));
 
-    internal static async Task<Results<Ok<ClockView>, ProblemHttpResult>> Advance(HttpRequest request, TimeProvider time, ClockStore store, CancellationToken ct)
+    internal static async Task<Results<Ok<ClockView>, ProblemHttpResult>> Advance(
+        HttpRequest request, TimeProvider time, ClockStore store, LandRedevelopment.Review.Durable.ReviewSweeper sweeper, CancellationToken ct)
     {
         var (fields, problem) = await RequestProblems.ReadObjectAsync(request);
         if (fields is null)
@@ -58,7 +63,10 @@ public static class ClockApi
 
         var offset = await store.AdvanceAsync(by, ct);
         (time as AdjustableClock)?.Observe(offset);
-        return TypedResults.Ok(new ClockView(time.GetUtcNow(), offset));
+
+        // Timers now due fire at once rather than at the next sweep: their queue messages hide in real time.
+        var swept = await sweeper.SweepAsync(LandRedevelopment.Review.Durable.ReviewSweeper.OutboxGrace, ct);
+        return TypedResults.Ok(new ClockView(time.GetUtcNow(), offset) { TimersFired = swept.TimersFired });
     }
 
     internal static bool TryParseDuration(string text, out TimeSpan duration)

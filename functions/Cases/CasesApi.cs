@@ -3,6 +3,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using LandRedevelopment.Cases;
 using LandRedevelopment.Functions.Problems;
+using LandRedevelopment.Review.Durable;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace LandRedevelopment.Functions.Cases;
@@ -13,7 +14,7 @@ public sealed record EvidenceView(string Name, EvidenceStatus Status, long Size,
 
 public sealed record CaseView(
     string CaseId, string Tenant, CaseState State, int PolicyVersion, string SubmissionId, ParcelView Parcel, JsonElement Screening,
-    IReadOnlyList<string> OverlappingCases, IReadOnlyList<EvidenceView> Evidence, IReadOnlyList<object> Deadlines, IReadOnlyList<CaseEvent> History,
+    IReadOnlyList<string> OverlappingCases, IReadOnlyList<EvidenceView> Evidence, IReadOnlyList<DeadlineView> Deadlines, ReviewView? Review, IReadOnlyList<CaseEvent> History,
     DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt);
 
 public sealed record CaseListPage(IReadOnlyList<CaseSummary> Cases, string? ContinuationToken);
@@ -30,9 +31,9 @@ public static class CasesApi
         return tenant;
     }
 
-    internal static async Task<Results<Ok<CaseView>, ProblemHttpResult>> GetCase(string tenant, string caseId, CaseStore cases, CancellationToken ct) =>
+    internal static async Task<Results<Ok<CaseView>, ProblemHttpResult>> GetCase(string tenant, string caseId, CaseStore cases, ReviewService review, CancellationToken ct) =>
         await cases.GetAsync(tenant, caseId, ct) is { } found
-            ? TypedResults.Ok(await ViewAsync(tenant, found.Case, cases, ct))
+            ? TypedResults.Ok(await ViewAsync(tenant, found.Case, cases, ct, review))
             : CaseNotFound(caseId);
 
     internal static async Task<Results<Ok<CaseListPage>, ProblemHttpResult>> ListCases(
@@ -111,8 +112,11 @@ public static class CasesApi
         return Results.Text(collection.ToJsonString(), "application/geo+json");
     }
 
-    internal static async Task<CaseView> ViewAsync(string tenant, ParcelCase c, CaseStore cases, CancellationToken ct)
+    internal static async Task<CaseView> ViewAsync(string tenant, ParcelCase c, CaseStore cases, CancellationToken ct, ReviewService? review = null)
     {
+        var reviewView = review is not null && c.Review is not null && await review.LoadAsync(tenant, c.CaseId, ct) is { } loaded
+            ? await ReviewViews.ViewAsync(loaded, review, ct)
+            : ((ReviewView, IReadOnlyList<DeadlineView>)?)null;
         var evidence = await cases.GetEvidenceAsync(tenant, c.CaseId, ct);
         var history = await cases.GetEventsAsync(tenant, c.CaseId, ct);
         var basePath = $"/api/t/{tenant}/cases/{c.CaseId}/evidence/";
@@ -124,7 +128,7 @@ public static class CasesApi
                 var at = basePath + Uri.EscapeDataString(e.Name);
                 return new EvidenceView(e.Name, e.Status, e.Size, e.ContentType, e.Sha256, e.VerifiedAt, at, at + "/upload-url", at + "/complete", at);
             }).ToList(),
-            [], history, c.CreatedAt, c.UpdatedAt);
+            reviewView?.Item2 ?? [], reviewView?.Item1, history, c.CreatedAt, c.UpdatedAt);
     }
 
     internal static ProblemHttpResult CaseNotFound(string caseId) =>

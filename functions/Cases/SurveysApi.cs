@@ -121,6 +121,9 @@ public static partial class SurveysApi
             Screening = screeningJson,
             IsCandidate = screening.IsCandidate,
             Outcome = JsonNamingPolicy.CamelCase.ConvertName(screening.Outcome.ToString()),
+            DeterminationChain = screening.IsCandidate && policy.Review.DeterminationChains.Count > 0
+                ? ReviewChainSelector.Select(policy.Review.DeterminationChains, input).Id
+                : null,
             Version = evidence.Count == 0 ? 2 : 1,
             CreatedAt = now,
             UpdatedAt = now,
@@ -182,7 +185,7 @@ public static partial class SurveysApi
         }
 
         fields.OnlyKnown("submissionId", "surveyedOn", "surveyor", "parcel", "evidence");
-        var submissionId = fields.String("submissionId", required: true, maxLength: 100, s => SubmissionIdPattern().IsMatch(s), "1–100 letters, digits, '.', '_', ':' or '-'");
+        var submissionId = fields.String("submissionId", required: true, maxLength: 100, IsSubmissionId, SubmissionIdRule);
         var surveyedOn = fields.String("surveyedOn", required: true, maxLength: 10, IsDate, "a date yyyy-MM-dd");
         var surveyor = fields.String("surveyor", required: true, maxLength: 100);
         var errors = fields.Errors;
@@ -228,23 +231,36 @@ public static partial class SurveysApi
             declaredArea, geometry, attributes, attributesJson, evidence), errors);
     }
 
-    private static List<(string Name, string Sha256, long Size, string ContentType)> ReadEvidence(JsonElement body, PolicyDocument policy, List<FieldError> errors)
+    /// <summary>The rule of client submission ids, for error messages.</summary>
+    internal const string SubmissionIdRule = "1–100 letters, digits, '.', '_', ':' or '-'";
+
+    internal static bool IsSubmissionId(string s) => SubmissionIdPattern().IsMatch(s);
+
+    internal static ProblemHttpResult SubmissionConflict(string submissionId) =>
+        RequestProblems.Conflict("This submissionId was already used with different content.",
+            $"submissionId '{submissionId}' is bound to other content; a new submission needs a new submissionId.");
+
+    private static List<(string Name, string Sha256, long Size, string ContentType)> ReadEvidence(JsonElement body, PolicyDocument policy, List<FieldError> errors) =>
+        ReadEvidence(body, policy, errors, "evidence", allowKind: false).Select(f => (f.Name, f.Sha256, f.Size, f.ContentType)).ToList();
+
+    /// <summary>Declared files (name, sha256, size, content type; with <paramref name="allowKind"/> also the document kind a plan gate asks for).</summary>
+    internal static List<DeclaredDocument> ReadEvidence(JsonElement body, PolicyDocument policy, List<FieldError> errors, string member, bool allowKind)
     {
-        var files = new List<(string, string, long, string)>();
-        if (!body.TryGetProperty("evidence", out var list) || list.ValueKind == JsonValueKind.Null)
+        var files = new List<DeclaredDocument>();
+        if (!body.TryGetProperty(member, out var list) || list.ValueKind == JsonValueKind.Null)
         {
             return files;
         }
 
         if (list.ValueKind != JsonValueKind.Array)
         {
-            errors.Add(new FieldError("$.evidence", "must be an array"));
+            errors.Add(new FieldError("$." + member, "must be an array"));
             return files;
         }
 
         if (list.GetArrayLength() > policy.Evidence.MaxFiles)
         {
-            errors.Add(new FieldError("$.evidence", $"has {list.GetArrayLength()} files; the policy allows at most {policy.Evidence.MaxFiles}"));
+            errors.Add(new FieldError("$." + member, $"has {list.GetArrayLength()} files; the policy allows at most {policy.Evidence.MaxFiles}"));
             return files;
         }
 
@@ -252,7 +268,7 @@ public static partial class SurveysApi
         var i = 0;
         foreach (var item in list.EnumerateArray())
         {
-            var path = $"$.evidence[{i++}]";
+            var path = $"$.{member}[{i++}]";
             var file = new JsonFields(item, path);
             if (!file.IsObject)
             {
@@ -260,7 +276,16 @@ public static partial class SurveysApi
                 continue;
             }
 
-            file.OnlyKnown("name", "sha256", "size", "contentType");
+            if (allowKind)
+            {
+                file.OnlyKnown("name", "sha256", "size", "contentType", "kind");
+            }
+            else
+            {
+                file.OnlyKnown("name", "sha256", "size", "contentType");
+            }
+
+            var kind = allowKind ? file.String("kind", required: false, maxLength: 64, k => KindPattern().IsMatch(k), "a slug: a–z, 0–9 and '-', e.g. soil-pollution-survey") : null;
             var name = file.String("name", required: true, maxLength: 128, EvidenceNames.IsSafe, EvidenceNames.Rule);
             var sha = file.String("sha256", required: true, maxLength: 64, s => Sha256Pattern().IsMatch(s), "64 hexadecimal characters (the file's SHA-256)");
             var size = file.Number("size", required: true, 1, policy.Evidence.MaxFileBytes);
@@ -273,13 +298,13 @@ public static partial class SurveysApi
 
             if (name is not null && !names.Add(name))
             {
-                file.Errors.Add(new FieldError($"{path}.name", "must be unique within the survey"));
+                file.Errors.Add(new FieldError($"{path}.name", $"must be unique within the {member} list"));
             }
 
             errors.AddRange(file.Errors);
             if (file.Errors.Count == 0)
             {
-                files.Add((name!, sha!.ToLowerInvariant(), (long)size!.Value, contentType!));
+                files.Add(new DeclaredDocument(name!, sha!.ToLowerInvariant(), (long)size!.Value, contentType!, kind));
             }
         }
 
@@ -294,6 +319,12 @@ public static partial class SurveysApi
     [System.Text.RegularExpressions.GeneratedRegex("^[A-Za-z0-9-]{1,40}$")]
     private static partial System.Text.RegularExpressions.Regex LandCodePattern();
 
+    [System.Text.RegularExpressions.GeneratedRegex("^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$")]
+    private static partial System.Text.RegularExpressions.Regex KindPattern();
+
     [System.Text.RegularExpressions.GeneratedRegex("^[0-9a-fA-F]{64}$")]
     private static partial System.Text.RegularExpressions.Regex Sha256Pattern();
 }
+
+/// <summary>A file declared for upload: what the upload must match.</summary>
+internal sealed record DeclaredDocument(string Name, string Sha256, long Size, string ContentType, string? Kind);

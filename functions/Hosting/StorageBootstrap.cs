@@ -7,7 +7,9 @@ namespace LandRedevelopment.Functions.Hosting;
 /// Creates the tables and containers the app needs before it serves. If storage is down at start the
 /// app still comes up (health answers 503 and requests answer 503) and the bootstrap keeps trying.
 /// </summary>
-public sealed partial class StorageBootstrap(TenantDirectory tenants, LandRedevelopment.Cases.CaseStore cases, LandRedevelopment.Clock.ClockStore clock, TimeProvider time, ILogger<StorageBootstrap> logger) : BackgroundService
+public sealed partial class StorageBootstrap(
+    TenantDirectory tenants, LandRedevelopment.Cases.CaseStore cases, LandRedevelopment.Clock.ClockStore clock, LandRedevelopment.Outbox.TimerIndex timers,
+    StorageAccount account, TimeProvider time, ILogger<StorageBootstrap> logger) : BackgroundService
 {
     private readonly TaskCompletionSource _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
@@ -49,6 +51,8 @@ public sealed partial class StorageBootstrap(TenantDirectory tenants, LandRedeve
             await tenants.EnsureCreatedAsync(ct).ConfigureAwait(false);
             await cases.EnsureCreatedAsync(ct).ConfigureAwait(false);
             await clock.EnsureCreatedAsync(ct).ConfigureAwait(false);
+            await timers.EnsureCreatedAsync(ct).ConfigureAwait(false);
+            await account.Base64Queues.GetQueueClient(LandRedevelopment.Cases.CaseSignals.QueueName).CreateIfNotExistsAsync(cancellationToken: ct).ConfigureAwait(false);
             _ready.TrySetResult();
         }
         catch (Exception e) when (e is RequestFailedException or OperationCanceledException or HttpRequestException)

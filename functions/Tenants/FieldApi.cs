@@ -18,6 +18,7 @@ public static class FieldApi
         tenant.MapSurveysApi();
         tenant.MapCasesApi();
         tenant.MapEvidenceApi();
+        tenant.MapReviewApi();
         return tenant;
     }
 

@@ -12,6 +12,36 @@ public enum CaseState
 
     /// <summary>The survey and all its evidence are in and verified: the review can start.</summary>
     ReadyForReview,
+
+    /// <summary>The screening found no low-efficiency criterion met (or an exemption, exclusion or failed precondition): no review.</summary>
+    ScreenedOut,
+
+    /// <summary>At a step of the determination review.</summary>
+    InReview,
+
+    /// <summary>Returned to the field team (or the land user) for more evidence; resumes at the step that returned it.</summary>
+    ReturnedForRework,
+
+    /// <summary>Determined not to be low-efficiency land: closed.</summary>
+    Rejected,
+
+    /// <summary>The determination is issued and waits to be served in writing.</summary>
+    DeterminationIssued,
+
+    /// <summary>The determination was served; the plan deadline runs.</summary>
+    DeterminationServed,
+
+    /// <summary>The land user's redevelopment plan is under review.</summary>
+    PlanInReview,
+
+    /// <summary>The plan was approved: the redevelopment track (transition period running where the policy has one).</summary>
+    Redevelopment,
+
+    /// <summary>The transition period ran out.</summary>
+    TransitionOver,
+
+    /// <summary>No plan by the deadline: the reclamation track.</summary>
+    Reclamation,
 }
 
 /// <summary>The status of one declared evidence file.</summary>
@@ -34,7 +64,12 @@ public sealed record EvidenceFile(
     DateTimeOffset? VerifiedAt);
 
 /// <summary>An entry of a case's audit trail.</summary>
-public sealed record CaseEvent(int Sequence, string Type, DateTimeOffset At, JsonElement Data);
+/// <param name="Sequence">The event's number in the case, from 1.</param>
+/// <param name="Type">What happened, e.g. SurveySubmitted or StepApproved.</param>
+/// <param name="At">When.</param>
+/// <param name="Data">The event's facts.</param>
+/// <param name="Actor">Who caused it: <c>officer:{id}</c>, <c>api-key:{prefix}</c>, <c>field</c> or <c>timer</c>.</param>
+public sealed record CaseEvent(int Sequence, string Type, DateTimeOffset At, JsonElement Data, string? Actor = null);
 
 /// <summary>A parcel case as stored: the survey, the computed areas, the screening and the state.</summary>
 public sealed record ParcelCase
@@ -70,4 +105,59 @@ public sealed record ParcelCase
 
     public required DateTimeOffset CreatedAt { get; init; }
     public required DateTimeOffset UpdatedAt { get; init; }
+
+    /// <summary>The determination chain the policy selects for the parcel (candidates only), chosen with the screening.</summary>
+    public string? DeterminationChain { get; init; }
+
+    /// <summary>The review's state as JSON (see <c>ReviewStateJson</c>), or null before the review starts.</summary>
+    public string? Review { get; init; }
+
+    /// <summary>A resubmission after a return for rework waits for its evidence; the review resumes when it is all verified.</summary>
+    public bool ResubmissionPending { get; init; }
 }
+
+/// <summary>A durable timer row of a case: <see cref="Key"/> names what fires (e.g. <c>timer-due-{step}-{attempt}</c>).</summary>
+public sealed record CaseTimer(string Key, DateTimeOffset DueAt)
+{
+    /// <summary>The row's version, to cancel it only as read.</summary>
+    public Azure.ETag ETag { get; init; }
+}
+
+/// <summary>An event to append, with who caused it.</summary>
+public sealed record NewCaseEvent(string Type, string? Actor, object Data);
+
+/// <summary>Everything one transition of a case writes, committed together by <c>CaseStore.CommitAsync</c>.</summary>
+/// <param name="Updated">The case row after the transition; its <c>Version</c> counts the new events.</param>
+/// <param name="ETag">The case row's version as read: the transaction fails if another transition committed since.</param>
+public sealed record CaseTransition(ParcelCase Updated, Azure.ETag ETag)
+{
+    public IReadOnlyList<NewCaseEvent> Events { get; init; } = [];
+    public IReadOnlyList<LandRedevelopment.Outbox.OutboxMessage> Outbox { get; init; } = [];
+    public IReadOnlyList<EvidenceFile> AddEvidence { get; init; } = [];
+    public IReadOnlyList<CaseTimer> SetTimers { get; init; } = [];
+    public IReadOnlyList<CaseTimer> CancelTimers { get; init; } = [];
+}
+
+/// <summary>Messages the case store sends the review through the outbox (queue <see cref="QueueName"/>).</summary>
+public static class CaseSignals
+{
+    /// <summary>The queue of case signals.</summary>
+    public const string QueueName = "case-signals";
+
+    /// <summary>All declared evidence is verified: the review starts, or resumes after a resubmission.</summary>
+    public const string EvidenceCompleteKind = "evidence-complete";
+
+    /// <summary>The outbox row that signals <see cref="EvidenceCompleteKind"/> for <paramref name="parcelCase"/>.</summary>
+    public static LandRedevelopment.Outbox.OutboxMessage EvidenceComplete(ParcelCase parcelCase)
+    {
+        ArgumentNullException.ThrowIfNull(parcelCase);
+        return LandRedevelopment.Outbox.OutboxMessage.Queue(QueueName, new CaseSignal(parcelCase.TenantId, parcelCase.CaseId, EvidenceCompleteKind, parcelCase.Version));
+    }
+}
+
+/// <summary>A case signal on the queue.</summary>
+/// <param name="TenantId">The tenant.</param>
+/// <param name="CaseId">The case.</param>
+/// <param name="Kind">What happened, e.g. <see cref="CaseSignals.EvidenceCompleteKind"/>.</param>
+/// <param name="Version">The case's version when it was sent, for logs.</param>
+public sealed record CaseSignal(string TenantId, string CaseId, string Kind, int Version);

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using Azure;
+using LandRedevelopment.Outbox;
 using LandRedevelopment.Storage.Blobs;
 using LandRedevelopment.Storage.Tables;
 
@@ -33,11 +34,14 @@ public sealed record CaseSummary(
 /// parcel claims (one live case per land code) and the case index (listing, overlap search, maps), which
 /// are derived and re-written by every retry. Geometry and evidence live in the tenant's container.
 /// </summary>
-public sealed class CaseStore(TableServiceClient tables, BlobServiceClient blobs, TimeProvider time)
+public sealed class CaseStore(TableServiceClient tables, BlobServiceClient blobs, TimeProvider time, OutboxRelay? relay = null)
 {
     private const string CaseRow = "case";
     private const string EventRowPrefix = "event-";
     private const string EvidenceRowPrefix = "evidence-";
+
+    /// <summary>The row keys of a case's durable timers start with this.</summary>
+    public const string TimerRowPrefix = "timer-";
 
     private readonly TableClient _cases = tables.GetTableClient("cases");
     private readonly TableClient _index = tables.GetTableClient("caseindex");
@@ -155,9 +159,15 @@ public sealed class CaseStore(TableServiceClient tables, BlobServiceClient blobs
         var actions = new List<TableTransactionAction> { new(TableTransactionActionType.Add, CaseEntity(parcelCase)) };
         actions.AddRange(events.Select((e, i) => new TableTransactionAction(TableTransactionActionType.Add, EventEntity(partition, i + 1, e.Type, e.Data, parcelCase.CreatedAt))));
         actions.AddRange(evidence.Select(f => new TableTransactionAction(TableTransactionActionType.Add, EvidenceEntity(partition, f))));
+        if (parcelCase.State == CaseState.ReadyForReview)
+        {
+            actions.Add(new(TableTransactionActionType.Add, CaseSignals.EvidenceComplete(parcelCase).ToEntity(partition, OutboxMessage.RowKey(parcelCase.Version, 0), parcelCase.CreatedAt)));
+        }
+
         try
         {
             await _cases.SubmitTransactionAsync(actions, ct).ConfigureAwait(false);
+            await RelayAsync(partition, ct).ConfigureAwait(false);
             return true;
         }
         catch (TableTransactionFailedException e) when (e.Status == 409)
@@ -189,7 +199,7 @@ public sealed class CaseStore(TableServiceClient tables, BlobServiceClient blobs
         await foreach (var row in Rows(Partition(tenantId, caseId), EventRowPrefix, ct).ConfigureAwait(false))
         {
             using var data = JsonDocument.Parse(LargeText.Get(row, "Data") ?? "{}");
-            events.Add(new CaseEvent(row.GetInt32("Sequence") ?? 0, row.GetString("Type") ?? "", row.GetDateTimeOffset("At") ?? default, data.RootElement.Clone()));
+            events.Add(new CaseEvent(row.GetInt32("Sequence") ?? 0, row.GetString("Type") ?? "", row.GetDateTimeOffset("At") ?? default, data.RootElement.Clone(), row.GetString("Actor")));
         }
 
         return events;
@@ -229,6 +239,12 @@ public sealed class CaseStore(TableServiceClient tables, BlobServiceClient blobs
                 actions.Add(new(TableTransactionActionType.Add, EventEntity(partition, version, "SurveyCompleted", new { evidence = evidence.Count }, now)));
             }
 
+            if (completes)
+            {
+                // The review reacts (starts, or resumes after a resubmission) through the outbox: nothing is lost if we stop here.
+                actions.Add(new(TableTransactionActionType.Add, CaseSignals.EvidenceComplete(updated).ToEntity(partition, OutboxMessage.RowKey(version, 0), now)));
+            }
+
             actions.Add(new(TableTransactionActionType.UpdateMerge, new TableEntity(partition, CaseRow)
             {
                 ["State"] = updated.State.ToString(),
@@ -240,6 +256,11 @@ public sealed class CaseStore(TableServiceClient tables, BlobServiceClient blobs
             {
                 await _cases.SubmitTransactionAsync(actions, ct).ConfigureAwait(false);
                 await UpsertIndexStateAsync(updated, ct).ConfigureAwait(false);
+                if (completes)
+                {
+                    await RelayAsync(partition, ct).ConfigureAwait(false);
+                }
+
                 return updated;
             }
             catch (TableTransactionFailedException e) when (e.Status is 409 or 412 && attempt < 10)
@@ -276,6 +297,64 @@ public sealed class CaseStore(TableServiceClient tables, BlobServiceClient blobs
 
         await _index.UpsertEntityAsync(entity, TableUpdateMode.Merge, ct).ConfigureAwait(false);
     }
+
+    /// <summary>
+    /// Commits a transition of a case: the case row (guarded by the ETag it was read with), its new events,
+    /// outbox rows, evidence rows, and the durable timers set and cancelled — one entity-group transaction, so
+    /// all of it happens or none. Throws <see cref="TableTransactionFailedException"/> with 412 (or 409) when
+    /// another transition committed first: read again and decide again.
+    /// </summary>
+    public async Task CommitAsync(CaseTransition transition, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(transition);
+        var updated = transition.Updated;
+        var partition = Partition(updated.TenantId, updated.CaseId);
+        var now = updated.UpdatedAt;
+        var actions = new List<TableTransactionAction> { new(TableTransactionActionType.UpdateReplace, CaseEntity(updated), transition.ETag) };
+        var first = updated.Version - transition.Events.Count + 1;
+        actions.AddRange(transition.Events.Select((e, i) =>
+            new TableTransactionAction(TableTransactionActionType.Add, EventEntity(partition, first + i, e.Type, e.Data, now, e.Actor))));
+        actions.AddRange(transition.Outbox.Select((m, i) =>
+            new TableTransactionAction(TableTransactionActionType.Add, m.ToEntity(partition, OutboxMessage.RowKey(updated.Version, i), now))));
+        actions.AddRange(transition.AddEvidence.Select(f => new TableTransactionAction(TableTransactionActionType.Add, EvidenceEntity(partition, f))));
+        actions.AddRange(transition.SetTimers.Select(t => new TableTransactionAction(TableTransactionActionType.Add, TimerEntity(partition, t))));
+        actions.AddRange(transition.CancelTimers.Select(t => new TableTransactionAction(TableTransactionActionType.Delete, new TableEntity(partition, t.Key), t.ETag)));
+        await _cases.SubmitTransactionAsync(actions, ct).ConfigureAwait(false);
+        await UpsertIndexStateAsync(updated, ct).ConfigureAwait(false);
+    }
+
+    /// <summary>The durable timers a case has set and not yet fired or cancelled.</summary>
+    public async Task<IReadOnlyList<CaseTimer>> GetTimersAsync(string tenantId, string caseId, CancellationToken ct)
+    {
+        var timers = new List<CaseTimer>();
+        await foreach (var row in Rows(Partition(tenantId, caseId), TimerRowPrefix, ct).ConfigureAwait(false))
+        {
+            timers.Add(new CaseTimer(row.RowKey!, row.GetDateTimeOffset("DueAt") ?? default) { ETag = row.ETag });
+        }
+
+        return timers;
+    }
+
+    /// <summary>One timer of a case, or null when it fired or was cancelled.</summary>
+    public async Task<CaseTimer?> GetTimerAsync(string tenantId, string caseId, string key, CancellationToken ct)
+    {
+        var row = await _cases.GetEntityIfExistsAsync(Partition(tenantId, caseId), key, cancellationToken: ct).ConfigureAwait(false);
+        return row.HasValue ? new CaseTimer(key, row.Value!.GetDateTimeOffset("DueAt") ?? default) { ETag = row.Value.ETag } : null;
+    }
+
+    /// <summary>Delivers the partition's outbox rows now; what fails here the sweeper delivers later.</summary>
+    private async Task RelayAsync(string partition, CancellationToken ct)
+    {
+        if (relay is not null)
+        {
+            await relay.DeliverPartitionAsync(partition, ct).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>The partition of a case.</summary>
+    public static string PartitionOf(string tenantId, string caseId) => Partition(tenantId, caseId);
+
+    private static TableEntity TimerEntity(string partition, CaseTimer timer) => new(partition, timer.Key) { ["DueAt"] = timer.DueAt };
 
     private Task UpsertIndexStateAsync(ParcelCase parcelCase, CancellationToken ct) =>
         _index.UpsertEntityAsync(new TableEntity(parcelCase.TenantId, parcelCase.CaseId)
@@ -377,9 +456,16 @@ public sealed class CaseStore(TableServiceClient tables, BlobServiceClient blobs
             ["Version"] = c.Version,
             ["CreatedAt"] = c.CreatedAt,
             ["UpdatedAt"] = c.UpdatedAt,
+            ["DeterminationChain"] = c.DeterminationChain,
+            ["ResubmissionPending"] = c.ResubmissionPending,
         };
         LargeText.Set(entity, "Attributes", c.Attributes.GetRawText());
         LargeText.Set(entity, "Screening", c.Screening.GetRawText());
+        if (c.Review is not null)
+        {
+            LargeText.Set(entity, "Review", c.Review);
+        }
+
         return entity;
     }
 
@@ -414,16 +500,20 @@ public sealed class CaseStore(TableServiceClient tables, BlobServiceClient blobs
             Version = row.GetInt32("Version") ?? 0,
             CreatedAt = row.GetDateTimeOffset("CreatedAt") ?? default,
             UpdatedAt = row.GetDateTimeOffset("UpdatedAt") ?? default,
+            DeterminationChain = row.GetString("DeterminationChain"),
+            ResubmissionPending = row.GetBoolean("ResubmissionPending") ?? false,
+            Review = LargeText.Get(row, "Review"),
         };
     }
 
-    private static TableEntity EventEntity(string partition, int sequence, string type, object data, DateTimeOffset at)
+    private static TableEntity EventEntity(string partition, int sequence, string type, object data, DateTimeOffset at, string? actor = null)
     {
         var entity = new TableEntity(partition, EventRowPrefix + sequence.ToString("D6", CultureInfo.InvariantCulture))
         {
             ["Sequence"] = sequence,
             ["Type"] = type,
             ["At"] = at,
+            ["Actor"] = actor,
         };
         LargeText.Set(entity, "Data", JsonSerializer.Serialize(data, JsonSerializerOptions.Web));
         return entity;

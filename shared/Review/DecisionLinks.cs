@@ -94,6 +94,27 @@ public static class DecisionLinkSigner
         }
     }
 
+    /// <summary>
+    /// The tenant a token says it is for, read without checking anything: only to choose whose keys then
+    /// <see cref="Verify"/> it, which trusts nothing this returned. Null for anything that is not token-shaped.
+    /// </summary>
+    public static string? PeekTenant(string? token)
+    {
+        if (string.IsNullOrEmpty(token) || token.Length > MaxTokenLength) return null;
+        var parts = token.Split('.');
+        if (parts.Length != 4 || parts[0] != Version) return null;
+        try
+        {
+            var bytes = new byte[Base64Url.GetMaxDecodedLength(parts[2].Length)];
+            if (!Base64Url.TryDecodeFromChars(parts[2], bytes, out var written)) return null;
+            return Deserialize(bytes.AsSpan(0, written))?.TenantId;
+        }
+        catch (Exception e) when (e is FormatException or JsonException or ArgumentException or OverflowException or DecoderFallbackException or InvalidOperationException)
+        {
+            return null;
+        }
+    }
+
     private static DecisionLinkVerdict VerifyCore(string? token, string expectedTenantId, SigningKeyRing ring, DateTimeOffset now)
     {
         if (string.IsNullOrEmpty(token) || token.Length > MaxTokenLength) return DecisionLinkVerdict.Malformed;

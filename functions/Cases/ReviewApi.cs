@@ -1,0 +1,325 @@
+using System.Globalization;
+using System.Text.Json;
+using LandRedevelopment.Cases;
+using LandRedevelopment.Functions.Problems;
+using LandRedevelopment.Policies;
+using LandRedevelopment.Review.Durable;
+using LandRedevelopment.Review.Workflow;
+using LandRedevelopment.Screening;
+using LandRedevelopment.Tenants;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace LandRedevelopment.Functions.Cases;
+
+public sealed record TimelineView(string CaseId, IReadOnlyList<CaseEvent> Events);
+
+/// <summary>
+/// The tenant's side of the review: the audit trail, the written determination, recording its service, the land
+/// user's plan and its documents, and resubmitting a case returned for rework. Officers decide through e-mailed
+/// links (<see cref="LandRedevelopment.Functions.Review.ReviewLinksApi"/>).
+/// </summary>
+public static partial class ReviewApi
+{
+    public static RouteGroupBuilder MapReviewApi(this RouteGroupBuilder tenant)
+    {
+        tenant.MapGet("/cases/{caseId}/timeline", Timeline).WithName("GetCaseTimeline")
+            .WithSummary("Every event of the case, oldest first, with who caused it and when: the immutable audit trail.").ProducesProblem(404);
+        tenant.MapGet("/cases/{caseId}/determination-notice", Notice).WithName("GetDeterminationNotice")
+            .WithSummary("The written determination (低效用地认定书, HTML) once the review has issued it.")
+            .Produces(200, contentType: "text/html").ProducesProblem(404);
+        tenant.MapPost("/cases/{caseId}/service", Serve).WithName("RecordService")
+            .WithSummary("Records the day the determination was served in writing; the plan deadline runs from it.")
+            .ProducesProblem(400).ProducesProblem(404).ProducesProblem(409);
+        tenant.MapPost("/cases/{caseId}/plan", SubmitPlan).WithName("SubmitPlan")
+            .WithSummary("Records the land user's redevelopment plan (idempotent on submissionId); its documents are declared as evidence and uploaded like survey evidence. The plan enters the policy's plan review chain.")
+            .ProducesProblem(400).ProducesProblem(404).ProducesProblem(409);
+        tenant.MapPost("/cases/{caseId}/plan/documents", RecordPlanDocument).WithName("RecordPlanDocument")
+            .WithSummary("Records a plan document's review, e.g. which bureaus approved the soil-pollution survey or that it failed.")
+            .ProducesProblem(400).ProducesProblem(404).ProducesProblem(409);
+        tenant.MapPost("/cases/{caseId}/resubmission", Resubmit).WithName("ResubmitCase")
+            .WithSummary("Resubmits a case returned for rework (idempotent on submissionId). With new evidence declared, the review resumes once it is all uploaded; without, at once — at the step that returned it.")
+            .ProducesProblem(400).ProducesProblem(404).ProducesProblem(409);
+        return tenant;
+    }
+
+    internal static async Task<Results<Ok<TimelineView>, ProblemHttpResult>> Timeline(string tenant, string caseId, CaseStore cases, CancellationToken ct)
+    {
+        if (await cases.GetAsync(tenant, caseId, ct) is null)
+        {
+            return CasesApi.CaseNotFound(caseId);
+        }
+
+        return TypedResults.Ok(new TimelineView(caseId, await cases.GetEventsAsync(tenant, caseId, ct)));
+    }
+
+    internal static async Task<IResult> Notice(string tenant, string caseId, CaseStore cases, CancellationToken ct)
+    {
+        if (await cases.GetAsync(tenant, caseId, ct) is null)
+        {
+            return CasesApi.CaseNotFound(caseId);
+        }
+
+        var blob = cases.Container(tenant).GetBlobClient(ReviewService.NoticeBlob(caseId));
+        try
+        {
+            var download = await blob.DownloadStreamingAsync(cancellationToken: ct);
+            await using var content = download.Value.Content;
+            using var reader = new StreamReader(content);
+            return Results.Text(await reader.ReadToEndAsync(ct), "text/html; charset=utf-8");
+        }
+        catch (Azure.RequestFailedException e) when (e.Status == 404)
+        {
+            return RequestProblems.NotFound("No determination has been issued for this case.", $"Case {caseId} has no written determination yet.");
+        }
+    }
+
+    internal static async Task<Results<Ok<CaseView>, ProblemHttpResult>> Serve(string tenant, string caseId, HttpRequest request, ReviewService review, CaseStore cases, CancellationToken ct)
+    {
+        var (fields, problem) = await RequestProblems.ReadObjectAsync(request);
+        if (fields is null)
+        {
+            return problem!;
+        }
+
+        fields.OnlyKnown("servedOn", "method", "recipient");
+        var servedText = fields.String("servedOn", required: true, maxLength: 10, IsDate, "a date yyyy-MM-dd");
+        var method = fields.String("method", required: false, maxLength: 64);
+        var recipient = fields.String("recipient", required: false, maxLength: 200);
+        if (fields.Errors.Count > 0)
+        {
+            return RequestProblems.Validation(fields.Errors);
+        }
+
+        var servedOn = DateOnly.ParseExact(servedText!, "yyyy-MM-dd", CultureInfo.InvariantCulture);
+        var outcome = await review.ExecuteAsync(tenant, caseId, _ => new DeterminationServed(servedOn), Actor(request), null, ct);
+        return await RespondAsync(tenant, caseId, outcome, review, cases, "$.servedOn", ct);
+    }
+
+    internal static async Task<Results<Ok<CaseView>, ProblemHttpResult>> SubmitPlan(string tenant, string caseId, HttpRequest request, ReviewService review, CaseStore cases, CancellationToken ct)
+    {
+        var (body, problem) = await RequestProblems.ReadJsonAsync(request);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        var loaded = await review.LoadAsync(tenant, caseId, ct);
+        if (loaded is null)
+        {
+            return CasesApi.CaseNotFound(caseId);
+        }
+
+        var policy = loaded.Context.Policy;
+        var fields = new JsonFields(body);
+        if (!fields.IsObject)
+        {
+            return RequestProblems.Validation(fields.Errors);
+        }
+
+        fields.OnlyKnown("submissionId", "newLandUse", "greenChannel", "summary", "documents");
+        var submissionId = fields.String("submissionId", required: true, maxLength: 100, SurveysApi.IsSubmissionId, SurveysApi.SubmissionIdRule);
+        var newLandUse = fields.String("newLandUse", required: true, maxLength: 64, code => policy.LandUses.Any(u => u.Code == code),
+            "one of the policy's land-use codes: " + string.Join(", ", policy.LandUses.Select(u => u.Code)));
+        var greenChannel = Boolean(body, "greenChannel", fields);
+        var summary = fields.String("summary", required: false, maxLength: 2000);
+        var documents = SurveysApi.ReadEvidence(body, policy, fields.Errors, "documents", allowKind: true);
+        var key = $"{caseId}|plan|{submissionId}";
+        if (await ClaimAsync(tenant, caseId, key, submissionId, body, documents.Select(d => d.Name), "$.documents", fields, review, cases, ct) is { } answered)
+        {
+            return answered;
+        }
+
+        var amendment = new CaseAmendment
+        {
+            AddEvidence = documents.Select(d => new EvidenceFile(d.Name, d.Sha256, d.Size, d.ContentType, EvidenceStatus.Pending, null, null, null)).ToList(),
+            Events = [new NewCaseEvent("PlanReceived", Actor(request), new { submissionId, newLandUse, greenChannel, summary, documents = documents.Select(d => new { d.Name, d.Kind }) })],
+        };
+        var outcome = await review.ExecuteAsync(tenant, caseId, c =>
+        {
+            var facts = new PlanFacts(c.Case.LandUse, newLandUse!, documents.Where(d => d.Kind is not null).Select(d => new PlanDocument(d.Kind!, [])).ToList(), greenChannel ?? false);
+            var chain = ReviewChainSelector.Select(c.Context.Policy.Review.PlanChains, facts.ToRuleInput(c.Case.District, c.Context.Today));
+            return new PlanSubmitted(facts, chain.Id);
+        }, Actor(request), amendment, ct);
+        if (outcome.Kind is not (ReviewOutcomeKind.Applied or ReviewOutcomeKind.Unchanged))
+        {
+            await cases.ReleaseSubmissionAsync(tenant, key, ct);
+        }
+
+        return await RespondAsync(tenant, caseId, outcome, review, cases, "$", ct);
+    }
+
+    internal static async Task<Results<Ok<CaseView>, ProblemHttpResult>> RecordPlanDocument(string tenant, string caseId, HttpRequest request, ReviewService review, CaseStore cases, CancellationToken ct)
+    {
+        var (body, problem) = await RequestProblems.ReadJsonAsync(request);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        var fields = new JsonFields(body);
+        if (!fields.IsObject)
+        {
+            return RequestProblems.Validation(fields.Errors);
+        }
+
+        fields.OnlyKnown("kind", "approvedBy", "failed");
+        var kind = fields.String("kind", required: true, maxLength: 64, IsSlug, "a slug: a–z, 0–9 and '-', e.g. soil-pollution-survey");
+        var approvedBy = fields.Strings("approvedBy", required: false, maxItems: 10, maxLength: 100) ?? [];
+        var failed = Boolean(body, "failed", fields) ?? false;
+        if (fields.Errors.Count > 0)
+        {
+            return RequestProblems.Validation(fields.Errors);
+        }
+
+        var outcome = await review.ExecuteAsync(tenant, caseId,
+            _ => new RecordPlanDocument(new PlanDocument(kind!, approvedBy.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList(), failed)),
+            Actor(request), null, ct);
+        return await RespondAsync(tenant, caseId, outcome, review, cases, "$", ct);
+    }
+
+    internal static async Task<Results<Ok<CaseView>, ProblemHttpResult>> Resubmit(string tenant, string caseId, HttpRequest request, ReviewService review, CaseStore cases, TenantDirectory directory, CancellationToken ct)
+    {
+        var (body, problem) = await RequestProblems.ReadJsonAsync(request);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        var loaded = await review.LoadAsync(tenant, caseId, ct);
+        if (loaded is null)
+        {
+            return CasesApi.CaseNotFound(caseId);
+        }
+
+        var fields = new JsonFields(body);
+        if (!fields.IsObject)
+        {
+            return RequestProblems.Validation(fields.Errors);
+        }
+
+        fields.OnlyKnown("submissionId", "comment", "evidence");
+        var submissionId = fields.String("submissionId", required: true, maxLength: 100, SurveysApi.IsSubmissionId, SurveysApi.SubmissionIdRule);
+        var comment = fields.String("comment", required: false, maxLength: 2000);
+        var evidence = SurveysApi.ReadEvidence(body, loaded.Context.Policy, fields.Errors, "evidence", allowKind: false);
+        var key = $"{caseId}|resubmission|{submissionId}";
+        if (await ClaimAsync(tenant, caseId, key, submissionId, body, evidence.Select(d => d.Name), "$.evidence", fields, review, cases, ct) is { } answered)
+        {
+            return answered;
+        }
+
+        var received = new NewCaseEvent("ResubmissionReceived", Actor(request), new { submissionId, comment, evidence = evidence.Select(e => e.Name) });
+        var files = evidence.Select(d => new EvidenceFile(d.Name, d.Sha256, d.Size, d.ContentType, EvidenceStatus.Pending, null, null, null)).ToList();
+        var outcome = files.Count == 0
+            ? await review.ExecuteAsync(tenant, caseId, _ => new Resubmitted(), Actor(request), new CaseAmendment { Events = [received] }, ct)
+            : await review.DeclareResubmissionAsync(tenant, caseId, received, files, ct);
+        if (outcome.Kind is not (ReviewOutcomeKind.Applied or ReviewOutcomeKind.Unchanged))
+        {
+            await cases.ReleaseSubmissionAsync(tenant, key, ct);
+        }
+
+        return await RespondAsync(tenant, caseId, outcome, review, cases, "$", ct);
+    }
+
+    private static async Task<Results<Ok<CaseView>, ProblemHttpResult>> RespondAsync(
+        string tenant, string caseId, ReviewOutcome outcome, ReviewService review, CaseStore cases, string field, CancellationToken ct)
+    {
+        switch (outcome.Kind)
+        {
+            case ReviewOutcomeKind.NotFound:
+                return CasesApi.CaseNotFound(caseId);
+            case ReviewOutcomeKind.Applied or ReviewOutcomeKind.Unchanged:
+                var current = outcome.Case ?? (await cases.GetAsync(tenant, caseId, ct))!.Value.Case;
+                return TypedResults.Ok(await CasesApi.ViewAsync(tenant, current, cases, ct, review));
+        }
+
+        var rejection = outcome.Rejection!;
+        return rejection.Kind switch
+        {
+            RejectionKind.InvalidCommand => RequestProblems.Validation(field, rejection.Reason),
+            RejectionKind.GateNotSatisfied => TypedResults.Problem(statusCode: 409, type: RequestProblems.TypeBase + "plan-gate", title: "A plan gate is not satisfied.", detail: rejection.Reason,
+                extensions: new Dictionary<string, object?> { ["gate"] = rejection.GateId, ["article"] = rejection.Article }),
+            _ => TypedResults.Problem(statusCode: 409, type: RequestProblems.TypeBase + "case-state", title: "The case cannot take this now.", detail: rejection.Reason,
+                extensions: new Dictionary<string, object?> { ["state"] = outcome.Case?.State.ToString() }),
+        };
+    }
+
+    /// <summary>
+    /// The common front of the idempotent submissions: refuse field errors and file names the case already uses, then bind the
+    /// submission id to the body. Null means go on; otherwise the answer (errors, a repeat's current case, or a conflict).
+    /// </summary>
+    private static async Task<Results<Ok<CaseView>, ProblemHttpResult>?> ClaimAsync(
+        string tenant, string caseId, string key, string? submissionId, JsonElement body, IEnumerable<string> names, string path, JsonFields fields,
+        ReviewService review, CaseStore cases, CancellationToken ct)
+    {
+        if (fields.Errors.Count > 0)
+        {
+            return RequestProblems.Validation(fields.Errors);
+        }
+
+        switch (await cases.ClaimSubmissionAsync(tenant, key, CanonicalJson.Sha256(body), caseId, ct))
+        {
+            case SubmissionClaim.Repeat:
+                return TypedResults.Ok(await CasesApi.ViewAsync(tenant, (await cases.GetAsync(tenant, caseId, ct))!.Value.Case, cases, ct, review));
+            case SubmissionClaim.DifferentContent:
+                return SurveysApi.SubmissionConflict(submissionId!);
+        }
+
+        // A first try (a repeat has already added its files): its file names must be new to the case.
+        await RefuseTakenNamesAsync(tenant, caseId, names, path, cases, fields.Errors, ct);
+        if (fields.Errors.Count > 0)
+        {
+            await cases.ReleaseSubmissionAsync(tenant, key, ct);
+            return RequestProblems.Validation(fields.Errors);
+        }
+
+        return null;
+    }
+
+    private static async Task RefuseTakenNamesAsync(string tenant, string caseId, IEnumerable<string> names, string path, CaseStore cases, List<FieldError> errors, CancellationToken ct)
+    {
+        var wanted = names.ToList();
+        if (wanted.Count == 0)
+        {
+            return;
+        }
+
+        var taken = (await cases.GetEvidenceAsync(tenant, caseId, ct)).Select(f => f.Name).ToHashSet(StringComparer.OrdinalIgnoreCase);
+        for (var i = 0; i < wanted.Count; i++)
+        {
+            if (taken.Contains(wanted[i]))
+            {
+                errors.Add(new FieldError($"{path}[{i}].name", "is already the name of an evidence file of this case; choose another"));
+            }
+        }
+    }
+
+    private static bool? Boolean(JsonElement body, string name, JsonFields fields)
+    {
+        if (!body.TryGetProperty(name, out var v) || v.ValueKind == JsonValueKind.Null)
+        {
+            return null;
+        }
+
+        if (v.ValueKind is JsonValueKind.True or JsonValueKind.False)
+        {
+            return v.GetBoolean();
+        }
+
+        fields.Errors.Add(new FieldError("$." + name, "must be true or false"));
+        return null;
+    }
+
+    internal static string Actor(HttpRequest request)
+    {
+        var key = request.Headers["X-Api-Key"].ToString();
+        var parts = key.Split('_');
+        return parts.Length == 3 ? "api-key:" + parts[1] : "api-key";
+    }
+
+    private static bool IsDate(string s) => DateOnly.TryParseExact(s, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out _);
+
+    private static bool IsSlug(string s) => SlugPattern().IsMatch(s);
+
+    [System.Text.RegularExpressions.GeneratedRegex("^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$")]
+    private static partial System.Text.RegularExpressions.Regex SlugPattern();
+}

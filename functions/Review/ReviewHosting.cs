@@ -1,0 +1,107 @@
+using LandRedevelopment.Cases;
+using LandRedevelopment.Functions.Hosting;
+using LandRedevelopment.Mail;
+using LandRedevelopment.Outbox;
+using LandRedevelopment.Review.Durable;
+using LandRedevelopment.Tenants;
+
+namespace LandRedevelopment.Functions.Review;
+
+/// <summary>The review's services: mail, the outbox relay, durable timers, the review itself and its sweeper.</summary>
+public static partial class ReviewHosting
+{
+    /// <summary>Fault injection for tests of the at-least-once relay: stop the process right after a review transition commits.</summary>
+    public const string ExitAfterCommitSetting = "Faults:ExitAfterReviewCommit";
+
+    public static IServiceCollection AddReview(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<ReviewOptions>().BindConfiguration(ReviewOptions.Section);
+        services.AddSingleton(sp => sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<ReviewOptions>>().Value);
+        services.AddSingleton<IMailSender>(_ => MailSender(configuration));
+        services.AddSingleton(sp => new TimerIndex(
+            sp.GetRequiredService<StorageAccount>().Tables.GetTableClient("timers"), sp.GetRequiredService<StorageAccount>().Base64Queues, sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton(sp => new OutboxRelay(
+            sp.GetRequiredService<StorageAccount>().Tables.GetTableClient("cases"), sp.GetRequiredService<StorageAccount>().Base64Queues,
+            sp.GetRequiredService<TimerIndex>(), sp.GetRequiredService<IMailSender>(), sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton(sp =>
+        {
+            var review = new ReviewService(sp.GetRequiredService<CaseStore>(), sp.GetRequiredService<TenantDirectory>(), sp.GetRequiredService<ReviewOptions>(),
+                sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<OutboxRelay>());
+            if (configuration.GetValue<bool>(ExitAfterCommitSetting))
+            {
+                // As if killed -9 between the commit and the mail: no response, no relay, no clean shutdown.
+                review.AfterCommit = (_, _) =>
+                {
+                    Environment.Exit(137);
+                    return Task.CompletedTask;
+                };
+            }
+
+            return review;
+        });
+        services.AddSingleton(sp => new ReviewSweeper(sp.GetRequiredService<TimerIndex>(), sp.GetRequiredService<ReviewService>(), sp.GetRequiredService<OutboxRelay>(), sp.GetRequiredService<TimeProvider>()));
+        services.AddHostedService<StartupSweep>();
+        return services;
+    }
+
+    /// <summary>SMTP from the <c>Smtp</c> section (MailDev locally; any relay, e.g. Azure Communication Services, in Azure).</summary>
+    private static IMailSender MailSender(IConfiguration configuration)
+    {
+        var section = configuration.GetSection("Smtp");
+        var host = section["Host"];
+        if (string.IsNullOrWhiteSpace(host))
+        {
+            return new UnconfiguredMailSender();
+        }
+
+        var options = new SmtpOptions
+        {
+            Host = host,
+            Port = section.GetValue("Port", 587),
+            EnableStartTls = section.GetValue("EnableStartTls", !IsLoopback(host)),
+            UserName = section["UserName"],
+            Password = section["Password"],
+            From = section["From"] ?? "review@land-redevelopment.local",
+            FromName = section["FromName"] ?? "低效用地再开发审查",
+        };
+        options.Validate();
+        return new SmtpMailSender(options);
+    }
+
+    private static bool IsLoopback(string host) =>
+        host.Equals("localhost", StringComparison.OrdinalIgnoreCase) || (System.Net.IPAddress.TryParse(host, out var ip) && System.Net.IPAddress.IsLoopback(ip));
+
+    /// <summary>Without SMTP settings mails stay in the outbox (nothing is dropped) and each try says why.</summary>
+    private sealed class UnconfiguredMailSender : IMailSender
+    {
+        public Task SendAsync(MailMessageSpec message, CancellationToken cancellationToken) =>
+            throw new MailDeliveryException("No SMTP server is configured (Smtp:Host); the mail stays in the outbox.", isRetryable: true);
+    }
+
+    /// <summary>After downtime: fire overdue timers and relay what a stopped instance left, as soon as storage is up.</summary>
+    private sealed partial class StartupSweep(StorageBootstrap storage, ReviewSweeper sweeper, ILogger<StartupSweep> logger) : BackgroundService
+    {
+        protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+        {
+            try
+            {
+                await storage.Ready.WaitAsync(stoppingToken).ConfigureAwait(false);
+                var report = await sweeper.SweepAsync(TimeSpan.Zero, stoppingToken).ConfigureAwait(false);
+                LogSwept(logger, report.TimersFired, report.Relayed.Delivered, report.Relayed.Failures.Count);
+            }
+            catch (OperationCanceledException)
+            {
+            }
+            catch (Exception e) when (e is Azure.RequestFailedException or HttpRequestException)
+            {
+                LogFailed(logger, e.Message);
+            }
+        }
+
+        [LoggerMessage(EventId = 3001, Level = LogLevel.Information, Message = "Start-up sweep: {Fired} timers fired, {Relayed} outbox rows relayed, {Failed} left for later")]
+        private static partial void LogSwept(ILogger logger, int fired, int relayed, int failed);
+
+        [LoggerMessage(EventId = 3002, Level = LogLevel.Warning, Message = "Start-up sweep failed: {Reason}")]
+        private static partial void LogFailed(ILogger logger, string reason);
+    }
+}

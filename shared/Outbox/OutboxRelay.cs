@@ -1,0 +1,140 @@
+using System.Text.Json;
+using Azure;
+using LandRedevelopment.Mail;
+using LandRedevelopment.Storage.Queues;
+using LandRedevelopment.Storage.Tables;
+
+namespace LandRedevelopment.Outbox;
+
+/// <summary>How one relay pass went.</summary>
+/// <param name="Delivered">Rows delivered and removed.</param>
+/// <param name="Failures">Rows left for a later pass, with why.</param>
+public sealed record RelayReport(int Delivered, IReadOnlyList<string> Failures)
+{
+    /// <summary>Nothing to do.</summary>
+    public static RelayReport Empty { get; } = new(0, []);
+
+    /// <summary>Both passes together.</summary>
+    public RelayReport Add(RelayReport other) => new(Delivered + other.Delivered, [.. Failures, .. other.Failures]);
+}
+
+/// <summary>
+/// Delivers outbox rows at least once. A row is first leased (an ETag-guarded update), then delivered, then deleted;
+/// a relay that dies midway leaves the row to be delivered again once the lease runs out, so a message may go
+/// twice but never zero times. Mails carry a stable Message-ID and every queue consumer is idempotent, so a
+/// second delivery changes nothing.
+/// </summary>
+public sealed class OutboxRelay(TableClient cases, QueueServiceClient base64Queues, TimerIndex timers, IMailSender mail, TimeProvider time)
+{
+    /// <summary>How long a relay holds a row it is delivering before another may take it.</summary>
+    public static readonly TimeSpan Lease = TimeSpan.FromMinutes(2);
+
+    /// <summary>Delivers every row of one case partition (right after the transition that wrote them).</summary>
+    public async Task<RelayReport> DeliverPartitionAsync(string partition, CancellationToken ct)
+    {
+        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {partition} and RowKey ge {OutboxMessage.RowPrefix} and RowKey lt {Cases.CaseStore.PrefixEnd(OutboxMessage.RowPrefix)}");
+        return await DeliverAllAsync(filter, minAge: TimeSpan.Zero, ct).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Delivers every row, in any case, written at least <paramref name="minAge"/> ago: what a relay that died (or an app
+    /// killed between commit and delivery) left behind. A scan over the table's outbox rows; they are few and short-lived.
+    /// </summary>
+    public async Task<RelayReport> DeliverStaleAsync(TimeSpan minAge, CancellationToken ct)
+    {
+        var filter = TableClient.CreateQueryFilter($"RowKey ge {OutboxMessage.RowPrefix} and RowKey lt {Cases.CaseStore.PrefixEnd(OutboxMessage.RowPrefix)}");
+        return await DeliverAllAsync(filter, minAge, ct).ConfigureAwait(false);
+    }
+
+    private async Task<RelayReport> DeliverAllAsync(string filter, TimeSpan minAge, CancellationToken ct)
+    {
+        var rows = new List<TableEntity>();
+        await foreach (var row in cases.QueryAsync(filter, cancellationToken: ct).ConfigureAwait(false))
+        {
+            rows.Add(row);
+        }
+
+        var delivered = 0;
+        var failures = new List<string>();
+        var now = time.GetUtcNow();
+        foreach (var row in rows.OrderBy(r => r.PartitionKey, StringComparer.Ordinal).ThenBy(r => r.RowKey, StringComparer.Ordinal))
+        {
+            if (now - (row.GetDateTimeOffset("At") ?? now) < minAge || row.GetDateTimeOffset("LeaseUntil") is { } lease && lease > now)
+            {
+                continue;
+            }
+
+            try
+            {
+                if (await DeliverRowAsync(row, ct).ConfigureAwait(false))
+                {
+                    delivered++;
+                }
+            }
+            catch (Exception e) when (e is RequestFailedException or MailDeliveryException or HttpRequestException or IOException or JsonException or InvalidOperationException)
+            {
+                failures.Add($"{row.PartitionKey}/{row.RowKey}: {e.Message}");
+            }
+        }
+
+        return new RelayReport(delivered, failures);
+    }
+
+    private async Task<bool> DeliverRowAsync(TableEntity row, CancellationToken ct)
+    {
+        // Lease the row: of two relays that read it, only the one whose update lands delivers it now.
+        var leased = new TableEntity(row.PartitionKey!, row.RowKey!) { ["LeaseUntil"] = time.GetUtcNow() + Lease };
+        Response update;
+        try
+        {
+            update = await cases.UpdateEntityAsync(leased, row.ETag, TableUpdateMode.Merge, ct).ConfigureAwait(false);
+        }
+        catch (RequestFailedException e) when (e.Status is 404 or 412)
+        {
+            return false;
+        }
+
+        var message = OutboxMessage.FromEntity(row);
+        switch (message.Kind)
+        {
+            case OutboxKinds.Mail:
+                var spec = JsonSerializer.Deserialize<MailMessageSpec>(message.Payload, OutboxMessage.Json)
+                    ?? throw new JsonException("An outbox mail has no content.");
+                await mail.SendAsync(spec, ct).ConfigureAwait(false);
+                break;
+            case OutboxKinds.Queue:
+                var queued = JsonSerializer.Deserialize<OutboxMessage.QueuePayload>(message.Payload, OutboxMessage.Json)
+                    ?? throw new JsonException("An outbox queue message has no content.");
+                var queue = base64Queues.GetQueueClient(queued.Queue);
+                try
+                {
+                    await queue.SendMessageAsync(queued.Message, cancellationToken: ct).ConfigureAwait(false);
+                }
+                catch (RequestFailedException e) when (e.Status == 404)
+                {
+                    await queue.CreateIfNotExistsAsync(cancellationToken: ct).ConfigureAwait(false);
+                    await queue.SendMessageAsync(queued.Message, cancellationToken: ct).ConfigureAwait(false);
+                }
+
+                break;
+            case OutboxKinds.Timer:
+                var timer = JsonSerializer.Deserialize<DurableTimer>(message.Payload, OutboxMessage.Json)
+                    ?? throw new JsonException("An outbox timer has no content.");
+                await timers.ScheduleAsync(timer, ct).ConfigureAwait(false);
+                break;
+            default:
+                throw new InvalidOperationException($"Unknown outbox kind '{message.Kind}'.");
+        }
+
+        try
+        {
+            await cases.DeleteEntityAsync(row.PartitionKey!, row.RowKey!, update.Headers.ETag ?? ETag.All, ct).ConfigureAwait(false);
+        }
+        catch (RequestFailedException e) when (e.Status is 404 or 412)
+        {
+            // Another relay took it after our lease ran out: it was delivered twice, which consumers absorb.
+        }
+
+        return true;
+    }
+}

@@ -1,0 +1,205 @@
+using System.Globalization;
+using System.Text.Json;
+using LandRedevelopment.Calendars;
+using LandRedevelopment.Cases;
+using LandRedevelopment.Mail;
+using LandRedevelopment.Outbox;
+using LandRedevelopment.Policies;
+using LandRedevelopment.Review.Notices;
+using LandRedevelopment.Review.Workflow;
+using LandRedevelopment.Tenants;
+
+namespace LandRedevelopment.Review.Durable;
+
+/// <summary>
+/// The mails a transition sends, rendered when it commits and stored in its outbox rows: what is mailed is what
+/// the case said at that moment, and a relay that delivers twice sends the same message (same Message-ID).
+/// </summary>
+internal sealed class ReviewMessages(LoadedCase loaded, ParcelCase updated, ReviewState state, IReadOnlyList<Officer> officers, SigningKeyRing? ring, ReviewOptions options)
+{
+    private static readonly DecisionAction[] Actions = [DecisionAction.Approve, DecisionAction.Return, DecisionAction.Reject];
+
+    private readonly CaseBrief _brief = Brief(loaded.Case, loaded.Context.Policy, loaded.Tenant.DisplayName);
+    private readonly List<OutboxMessage> _mails = [];
+
+    public IReadOnlyList<OutboxMessage> For(IReadOnlyList<ReviewEvent> events)
+    {
+        foreach (var e in events)
+        {
+            switch (e)
+            {
+                case StepEntered entered:
+                    var step = new StepBrief(entered.StepId, entered.StepName, entered.Attempt, entered.Role, entered.Source, entered.LastDay, entered.DueAt, false);
+                    RequestDecision(step, "decision-request", reminder: false);
+                    break;
+                case ReminderRaised:
+                    RequestDecision(CurrentStep(overdue: false), "reminder", reminder: true);
+                    break;
+                case StepOverdue overdue:
+                    var late = CurrentStep(overdue: true);
+                    RequestDecision(late, "overdue", reminder: false);
+                    Notify([overdue.EscalateTo], "escalation", $"审批逾期：{late.StepName}",
+                        $"该步骤应于 {NoticeFormat.Instant(overdue.DueAt, Zone)} 前由 {overdue.StepRole} 作出决定，现已逾期。",
+                        $"依据：{overdue.Source ?? "服务默认升级规则"}");
+                    break;
+                case ReturnedForRework returned:
+                    Notify(returned.NotifyRoles, "returned", $"已退回补充材料：{StepName(returned.Track, returned.StepId)}",
+                        $"经办人：{returned.OfficerId}", $"意见：{returned.Comment}", "补充材料提交后，案件将回到退回它的步骤继续审查。");
+                    break;
+                case Rejected rejected:
+                    Notify(rejected.NotifyRoles, "rejected", rejected.Track == ReviewTrack.Plan ? "再开发方案未获批准" : "不予认定为低效用地，案件已办结",
+                        $"步骤：{StepName(rejected.Track, rejected.StepId)}", $"经办人：{rejected.OfficerId}", $"意见：{rejected.Comment ?? "（无）"}");
+                    break;
+                case DeterminationIssued issued:
+                    Notify(issued.NotifyRoles, "determination-issued", "低效用地认定书已出具，请依法送达",
+                        $"出具步骤：{StepName(ReviewTrack.Determination, issued.StepId)}（{issued.Source}）",
+                        $"认定书：/api/t/{updated.TenantId}/cases/{updated.CaseId}/determination-notice",
+                        "送达后请登记送达日期，方案提交期限自送达之日起计算。");
+                    break;
+                case DeterminationServedEvent served:
+                    Notify(served.NotifyRoles, "served", "认定书已送达",
+                        $"送达日期：{served.ServedOn:yyyy-MM-dd}",
+                        served.PlanDeadlineLastDay is { } last ? $"再开发方案提交期限：{last:yyyy-MM-dd} 24:00（{served.PlanDeadlineSource}）" : "本地政策未规定方案提交期限。");
+                    break;
+                case PlanApproved approved:
+                    Notify(approved.NotifyRoles, "plan-approved", "再开发方案已批准，进入再开发实施",
+                        approved.TransitionEndsOn is { } ends ? $"过渡期至 {ends:yyyy-MM-dd}（{approved.TransitionSource}）" : "本地政策未规定过渡期。");
+                    break;
+                case ReclamationStarted reclaimed:
+                    Notify(reclaimed.NotifyRoles, "reclamation", "逾期未提交（或未获批准）再开发方案，转入土地收回程序",
+                        $"依据：{reclaimed.Article}", state.PlanDeadlineAt is { } at ? $"方案提交期限：{NoticeFormat.Instant(at, Zone)}" : "");
+                    break;
+                case TransitionPeriodEnded ended:
+                    Notify(ended.NotifyRoles, "transition-ended", "过渡期届满", $"依据：{ended.Article ?? "（无）"}");
+                    break;
+            }
+        }
+
+        return _mails;
+    }
+
+    private TimeZoneInfo Zone => loaded.Context.TimeZone;
+
+    private DateTimeOffset Now => loaded.Context.Now;
+
+    private void RequestDecision(StepBrief step, string kind, bool reminder)
+    {
+        var deciders = Holding(step.Role);
+        if (deciders.Count == 0)
+        {
+            Notify([loaded.Context.Policy.Review.Escalation.NotifyRole], "no-officer", $"无人承担审批角色：{step.Role}",
+                $"步骤“{step.StepName}”须由 {step.Role} 决定，但本市没有承担该角色的审批人员。请在管理接口中指派。");
+            return;
+        }
+
+        var expires = (step.DueAt > Now ? step.DueAt : Now) + options.LinkGraceAfterDue;
+        foreach (var officer in deciders)
+        {
+            var links = Actions.Select(action =>
+            {
+                var claims = DecisionClaims.Issue(updated.TenantId, updated.CaseId, step.StepId, step.Attempt, officer.Id, action, Now, expires - Now);
+                return new ActionLink(action, options.LinkUrl(DecisionLinkSigner.Create(claims, ring!, Now)));
+            }).ToList();
+            Add(officer, kind, step, ReviewMails.DecisionRequest(_brief, step, officer.Name, links, reminder, Zone));
+        }
+    }
+
+    private void Notify(IReadOnlyList<string> roles, string kind, string headline, params string[] lines)
+    {
+        var recipients = roles.SelectMany(Holding).DistinctBy(o => o.Id).ToList();
+        var content = ReviewMails.Notice(_brief, headline, lines.Where(l => l.Length > 0).ToList());
+        foreach (var officer in recipients)
+        {
+            Add(officer, kind, null, content);
+        }
+    }
+
+    private void Add(Officer officer, string kind, StepBrief? step, MailContent content)
+    {
+        var logicalKey = $"{updated.TenantId}|{updated.CaseId}|{updated.Version}|{_mails.Count}|{officer.Id}";
+        var headers = new Dictionary<string, string>
+        {
+            ["X-Case-Id"] = updated.CaseId,
+            ["X-Tenant-Id"] = updated.TenantId,
+            ["X-Review-Kind"] = kind,
+            ["X-Officer-Id"] = officer.Id,
+        };
+        if (step is not null)
+        {
+            headers["X-Review-Step"] = FormattableString.Invariant($"{step.StepId}#{step.Attempt}");
+        }
+
+        _mails.Add(OutboxMessage.Mail(new MailMessageSpec(null, [new Mailbox(officer.Email, officer.Name)], content.Subject, content.Text, content.Html,
+            MailMessageSpec.StableMessageId(logicalKey, options.MessageIdDomain)) { Headers = headers }));
+    }
+
+    private List<Officer> Holding(string role) => officers.Where(o => o.Roles.Contains(role, StringComparer.Ordinal)).ToList();
+
+    private StepBrief CurrentStep(bool overdue) => StepOf(state, loaded.Context.Policy, Zone, overdue)
+        ?? throw new InvalidOperationException("The case is not at a step.");
+
+    private string StepName(ReviewTrack track, string stepId) => FindStep(loaded.Context.Policy, track, stepId)?.Name ?? stepId;
+
+    /// <summary>The step a case is at, as mails and pages show it.</summary>
+    public static StepBrief? StepOf(ReviewState state, PolicyDocument policy, TimeZoneInfo zone, bool? overdue = null)
+    {
+        if (state.StepId is null || state.StepDueAt is not { } dueAt)
+        {
+            return null;
+        }
+
+        var step = FindStep(policy, state.Track, state.StepId);
+        var lastDay = LegalPeriods.LocalDate(dueAt.AddTicks(-1), zone);
+        return new StepBrief(state.StepId, step?.Name ?? state.StepId, state.Attempt, state.StepRole ?? "", step?.Source ?? "", lastDay, dueAt, overdue ?? state.Overdue);
+    }
+
+    private static ReviewStep? FindStep(PolicyDocument policy, ReviewTrack track, string stepId) =>
+        (track == ReviewTrack.Plan ? policy.Review.PlanChains : policy.Review.DeterminationChains).SelectMany(c => c.Steps).FirstOrDefault(s => s.Id == stepId);
+
+    /// <summary>The parcel and its screening as mails, pages and the notice show them.</summary>
+    public static CaseBrief Brief(ParcelCase c, PolicyDocument policy, string tenantName)
+    {
+        var criteria = new List<CriterionBrief>();
+        var flags = new List<string>();
+        if (c.Screening.ValueKind == JsonValueKind.Object)
+        {
+            if (c.Screening.TryGetProperty("result", out var result) && result.TryGetProperty("criteria", out var list) && list.ValueKind == JsonValueKind.Array)
+            {
+                criteria.AddRange(list.EnumerateArray()
+                    .Where(r => r.TryGetProperty("met", out var met) && met.ValueKind == JsonValueKind.True)
+                    .Select(r => new CriterionBrief(Text(r, "id"), Text(r, "description"), Text(r, "source"), Text(r, "explanation"))));
+            }
+
+            if (c.Screening.TryGetProperty("flags", out var f) && f.ValueKind == JsonValueKind.Array)
+            {
+                flags.AddRange(f.EnumerateArray().Select(x => x.GetString() ?? ""));
+            }
+        }
+
+        var landUse = policy.LandUses.FirstOrDefault(u => u.Code == c.LandUse) is { } use ? $"{use.Name}（{use.Code}）" : c.LandUse;
+        return new CaseBrief(c.TenantId, tenantName, c.CaseId, c.LandCode, c.District, landUse, c.AreaM2, c.AreaMu, c.Outcome, criteria, flags);
+    }
+
+    /// <summary>The written determination for <paramref name="issued"/>.</summary>
+    public static string Notice(LoadedCase loaded, ReviewState state, DeterminationIssued issued)
+    {
+        var policy = loaded.Context.Policy;
+        var chain = policy.Review.DeterminationChains.First(c => c.Id == issued.ChainId);
+        var issuing = chain.Steps.First(s => s.Id == issued.StepId);
+        var decisions = state.Decisions.Where(d => d.Track == ReviewTrack.Determination)
+            .Select(d => new DecisionBrief(FindStep(policy, ReviewTrack.Determination, d.StepId)?.Name ?? d.StepId, d.OfficerId, d.Action, d.At, d.Comment))
+            .ToList();
+        var deadline = policy.Deadlines.PlanSubmission;
+        var period = deadline?.Period;
+        var periodText = period is null ? null : DeterminationNotice.PeriodText(period.Years, period.Months, period.Days, period.WorkingDays);
+        IReadOnlyList<string> warnings = deadline is null
+            ? []
+            : [$"逾期未提交再开发实施方案的，将依法纳入低效用地收回程序（依据：{deadline.Source}）。"];
+        return DeterminationNotice.Render(new DeterminationFacts(
+            Brief(loaded.Case, policy, loaded.Tenant.DisplayName), chain.Name, chain.Source, issuing.Name, issuing.Source, decisions,
+            issued.At, loaded.Context.TimeZone, periodText, deadline?.Source, warnings));
+    }
+
+    private static string Text(JsonElement e, string name) =>
+        e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() ?? "" : "";
+}

@@ -1,0 +1,326 @@
+using System.Text;
+using System.Text.Json;
+using LandRedevelopment.Cases;
+using LandRedevelopment.Mail;
+using LandRedevelopment.Outbox;
+using LandRedevelopment.Policies;
+using LandRedevelopment.Review.Workflow;
+using LandRedevelopment.Storage.Blobs;
+using LandRedevelopment.Storage.Tables;
+using LandRedevelopment.Tenants;
+
+namespace LandRedevelopment.Review.Durable;
+
+/// <summary>
+/// Runs the review of a case durably. Each command: read the case row (with its ETag), decide with the pure
+/// <see cref="ReviewDecider"/>, and commit the new state, the events, the outbox rows (mails, timers) and the timer
+/// rows in one entity-group transaction guarded by that ETag. A transaction that loses a race (412) reads again
+/// and decides again, so of two decisions on one step exactly one is applied and the other is refused. After the
+/// commit the outbox is relayed at once; whatever that misses (the app stopped) the sweeper relays later.
+/// </summary>
+public sealed class ReviewService(CaseStore cases, TenantDirectory tenants, ReviewOptions options, TimeProvider time, OutboxRelay? relay = null)
+{
+    private const int MaxAttempts = 30;
+
+    /// <summary>The actor of commands a timer fires.</summary>
+    public const string TimerActor = "timer";
+
+    /// <summary>The actor of what the service does on its own (starting the review).</summary>
+    public const string SystemActor = "system";
+
+    /// <summary>
+    /// Called after a transition commits and before its outbox is relayed. Only for fault-injection tests of the
+    /// at-least-once relay (the app stops here as if killed); null in service.
+    /// </summary>
+    public Func<ParcelCase, CancellationToken, Task>? AfterCommit { get; set; }
+
+    /// <summary>The name of a case's determination notice blob in the tenant's container.</summary>
+    public static string NoticeBlob(string caseId) => $"cases/{caseId}/determination-notice.html";
+
+    /// <summary>Reads a case with its review and the context a decision would use now.</summary>
+    public async Task<LoadedCase?> LoadAsync(string tenantId, string caseId, CancellationToken ct) =>
+        (await LoadWithETagAsync(tenantId, caseId, ct).ConfigureAwait(false))?.Loaded;
+
+    /// <summary>
+    /// Decides the command <paramref name="command"/> makes of the loaded case and commits its events, with
+    /// <paramref name="amendment"/>, as one transition. <paramref name="command"/> may return null when the case is
+    /// not in a state it applies to (refused as not allowed).
+    /// </summary>
+    public async Task<ReviewOutcome> ExecuteAsync(
+        string tenantId, string caseId, Func<LoadedCase, ReviewCommand?> command, string actor, CaseAmendment? amendment, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(command);
+        for (var attempt = 0; ; attempt++)
+        {
+            var read = await LoadWithETagAsync(tenantId, caseId, ct).ConfigureAwait(false);
+            if (read is not { } found)
+            {
+                return ReviewOutcome.NotFound;
+            }
+
+            var (loaded, etag) = found;
+            var wanted = command(loaded);
+            if (wanted is null)
+            {
+                return new ReviewOutcome(ReviewOutcomeKind.Refused, loaded.Case, loaded.State, [],
+                    new DecisionRejection(RejectionKind.NotAllowed, $"The case cannot take this now (state {loaded.Case.State})."));
+            }
+
+            var decision = ReviewDecider.Decide(loaded.State, wanted, loaded.Context);
+            if (!decision.IsAccepted)
+            {
+                return new ReviewOutcome(ReviewOutcomeKind.Refused, loaded.Case, loaded.State, [], decision.Rejection);
+            }
+
+            var state = ReviewState.Evolve(loaded.State, decision.Events);
+            var timers = await cases.GetTimersAsync(tenantId, caseId, ct).ConfigureAwait(false);
+            var desired = ReviewTimers.Desired(state);
+            var setTimers = desired.Where(d => timers.All(t => t.Key != d.Key)).ToList();
+            var cancelTimers = timers.Where(t => desired.All(d => d.Key != t.Key)).ToList();
+            var extra = amendment ?? new CaseAmendment();
+            if (decision.Events.Count == 0 && setTimers.Count == 0 && cancelTimers.Count == 0 && amendment is null)
+            {
+                return new ReviewOutcome(ReviewOutcomeKind.Unchanged, loaded.Case, state, []);
+            }
+
+            var now = loaded.Context.Now;
+            var events = extra.Events
+                .Concat(decision.Events.Select(e => new NewCaseEvent(ReviewStateJson.EventType(e), actor, ReviewStateJson.EventData(e))))
+                .ToList();
+            var updated = (extra.UpdateCase?.Invoke(loaded.Case) ?? loaded.Case) with
+            {
+                Review = ReviewStateJson.Write(state),
+                State = StateOf(state, loaded.Case.State),
+                Version = loaded.Case.Version + events.Count,
+                UpdatedAt = now,
+            };
+
+            var outbox = new List<OutboxMessage>();
+            if (decision.Events.Count > 0)
+            {
+                outbox.AddRange(await MailsAsync(loaded, updated, state, decision.Events, ct).ConfigureAwait(false));
+            }
+
+            outbox.AddRange(setTimers.Select(t => OutboxMessage.Timer(new DurableTimer(tenantId, caseId, t.Key, t.DueAt))));
+            if (decision.Events.OfType<DeterminationIssued>().FirstOrDefault() is { } issued)
+            {
+                // Written before the commit and named by the case, so the notice exists whenever the event does.
+                await WriteNoticeAsync(loaded, state, issued, ct).ConfigureAwait(false);
+            }
+
+            try
+            {
+                await cases.CommitAsync(new CaseTransition(updated, etag)
+                {
+                    Events = events,
+                    Outbox = outbox,
+                    AddEvidence = extra.AddEvidence,
+                    SetTimers = setTimers,
+                    CancelTimers = cancelTimers,
+                }, ct).ConfigureAwait(false);
+            }
+            catch (TableTransactionFailedException e) when (e.Status is 409 or 412 && attempt < MaxAttempts)
+            {
+                // Another transition of this case committed first: read it and decide again.
+                await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(5, 20 + attempt * 10)), ct).ConfigureAwait(false);
+                continue;
+            }
+
+            if (AfterCommit is { } hook)
+            {
+                await hook(updated, ct).ConfigureAwait(false);
+            }
+
+            if (relay is not null && outbox.Count > 0)
+            {
+                await relay.DeliverPartitionAsync(CaseStore.PartitionOf(tenantId, caseId), ct).ConfigureAwait(false);
+            }
+
+            return new ReviewOutcome(ReviewOutcomeKind.Applied, updated, state, decision.Events);
+        }
+    }
+
+    /// <summary>
+    /// All declared evidence of a case is verified (a case signal): a candidate waiting for review enters its chain,
+    /// a case not a candidate is screened out, and a case returned for rework with a resubmission pending resumes.
+    /// Anything else (a repeated signal) changes nothing.
+    /// </summary>
+    public async Task<ReviewOutcome> OnEvidenceCompleteAsync(string tenantId, string caseId, CancellationToken ct)
+    {
+        var loaded = await LoadAsync(tenantId, caseId, ct).ConfigureAwait(false);
+        if (loaded is null)
+        {
+            return ReviewOutcome.NotFound;
+        }
+
+        if (loaded.Case.State == CaseState.ReadyForReview && loaded.State.Phase == ReviewPhase.AwaitingReview)
+        {
+            if (!loaded.Case.IsCandidate || loaded.Case.DeterminationChain is null)
+            {
+                return await ScreenOutAsync(tenantId, caseId, ct).ConfigureAwait(false);
+            }
+
+            return await ExecuteAsync(tenantId, caseId,
+                c => c.Case.State == CaseState.ReadyForReview && c.Case.DeterminationChain is { } chain ? new StartReview(chain) : null,
+                SystemActor, null, ct).ConfigureAwait(false);
+        }
+
+        if (loaded.Case.ResubmissionPending && loaded.State.Phase == ReviewPhase.ReturnedForRework)
+        {
+            return await ExecuteAsync(tenantId, caseId,
+                c => c.Case.ResubmissionPending ? new Resubmitted() : null,
+                SystemActor, new CaseAmendment { UpdateCase = c => c with { ResubmissionPending = false } }, ct).ConfigureAwait(false);
+        }
+
+        return new ReviewOutcome(ReviewOutcomeKind.Unchanged, loaded.Case, loaded.State, []);
+    }
+
+    /// <summary>
+    /// A case returned for rework is resubmitted with new evidence declared: the evidence rows and the event are
+    /// written now, and the review resumes when the last file is verified (the case store's evidence-complete signal).
+    /// </summary>
+    public async Task<ReviewOutcome> DeclareResubmissionAsync(string tenantId, string caseId, NewCaseEvent received, IReadOnlyList<EvidenceFile> evidence, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(received);
+        for (var attempt = 0; ; attempt++)
+        {
+            var loaded = await LoadWithETagAsync(tenantId, caseId, ct).ConfigureAwait(false);
+            if (loaded is not { } found)
+            {
+                return ReviewOutcome.NotFound;
+            }
+
+            var (current, etag) = found;
+            if (current.State.Phase != ReviewPhase.ReturnedForRework || current.Case.ResubmissionPending)
+            {
+                var reason = current.Case.ResubmissionPending
+                    ? "A resubmission is already waiting for its evidence."
+                    : $"The case is not returned for rework (phase {current.State.Phase}).";
+                return new ReviewOutcome(ReviewOutcomeKind.Refused, current.Case, current.State, [], new DecisionRejection(RejectionKind.NotAllowed, reason));
+            }
+
+            var updated = current.Case with
+            {
+                ResubmissionPending = true,
+                Version = current.Case.Version + 1,
+                UpdatedAt = time.GetUtcNow(),
+            };
+            try
+            {
+                await cases.CommitAsync(new CaseTransition(updated, etag) { Events = [received], AddEvidence = evidence }, ct).ConfigureAwait(false);
+                return new ReviewOutcome(ReviewOutcomeKind.Applied, updated, current.State, []);
+            }
+            catch (TableTransactionFailedException e) when (e.Status is 409 or 412 && attempt < MaxAttempts)
+            {
+            }
+        }
+    }
+
+    /// <summary>The tenant's officers.</summary>
+    public Task<IReadOnlyList<Officer>> OfficersAsync(string tenantId, CancellationToken ct) => tenants.ListOfficersAsync(tenantId, ct);
+
+    /// <summary>
+    /// Fires the case timer <paramref name="timerKey"/>. Null when it is not due yet (the caller waits and tries again);
+    /// otherwise the outcome — unchanged when the timer was cancelled or already fired.
+    /// </summary>
+    public async Task<ReviewOutcome?> FireTimerAsync(string tenantId, string caseId, string timerKey, CancellationToken ct)
+    {
+        var timer = await cases.GetTimerAsync(tenantId, caseId, timerKey, ct).ConfigureAwait(false);
+        if (timer is null || ReviewTimers.CommandFor(timerKey) is not { } command)
+        {
+            return new ReviewOutcome(ReviewOutcomeKind.Unchanged, null, ReviewState.Initial, []);
+        }
+
+        if (time.GetUtcNow() < timer.DueAt)
+        {
+            return null;
+        }
+
+        var outcome = await ExecuteAsync(tenantId, caseId, _ => command, TimerActor, null, ct).ConfigureAwait(false);
+        return outcome.Rejection?.Kind == RejectionKind.NotDue ? null : outcome;
+    }
+
+    private async Task<ReviewOutcome> ScreenOutAsync(string tenantId, string caseId, CancellationToken ct)
+    {
+        for (var attempt = 0; ; attempt++)
+        {
+            var read = await cases.GetAsync(tenantId, caseId, ct).ConfigureAwait(false);
+            if (read is not { } found || found.Case.State != CaseState.ReadyForReview)
+            {
+                return new ReviewOutcome(ReviewOutcomeKind.Unchanged, read?.Case, ReviewState.Initial, []);
+            }
+
+            var now = time.GetUtcNow();
+            var updated = found.Case with { State = CaseState.ScreenedOut, Version = found.Case.Version + 1, UpdatedAt = now };
+            try
+            {
+                await cases.CommitAsync(new CaseTransition(updated, found.ETag)
+                {
+                    Events = [new NewCaseEvent("ScreenedOut", SystemActor, new { outcome = found.Case.Outcome })],
+                }, ct).ConfigureAwait(false);
+                return new ReviewOutcome(ReviewOutcomeKind.Applied, updated, ReviewState.Initial, []);
+            }
+            catch (TableTransactionFailedException e) when (e.Status is 409 or 412 && attempt < MaxAttempts)
+            {
+            }
+        }
+    }
+
+    private async Task<(LoadedCase Loaded, Azure.ETag ETag)?> LoadWithETagAsync(string tenantId, string caseId, CancellationToken ct)
+    {
+        var read = await cases.GetAsync(tenantId, caseId, ct).ConfigureAwait(false);
+        if (read is not { } found)
+        {
+            return null;
+        }
+
+        var tenant = await tenants.GetAsync(tenantId, ct).ConfigureAwait(false)
+            ?? throw new InvalidOperationException($"Case {caseId} belongs to tenant {tenantId}, which does not exist.");
+        var stored = await tenants.GetPolicyAsync(tenantId, found.Case.PolicyVersion, ct).ConfigureAwait(false);
+        var policy = JsonSerializer.Deserialize<PolicyDocument>(stored.Json, PolicyJson.Options)
+            ?? throw new InvalidOperationException($"Policy version {stored.Version} of {tenantId} is empty.");
+        var calendar = await tenants.GetHolidayCalendarAsync(tenantId, ct).ConfigureAwait(false);
+        var zone = TimeZoneInfo.FindSystemTimeZoneById(tenant.TimeZone);
+        var context = new ReviewContext(policy, stored.Version.ToString(System.Globalization.CultureInfo.InvariantCulture), calendar, zone, found.Case.District, time.GetUtcNow());
+        return (new LoadedCase(found.Case, ReviewStateJson.Read(found.Case.Review), context, tenant), found.ETag);
+    }
+
+    /// <summary>The case state a review phase shows as.</summary>
+    public static CaseState StateOf(ReviewState state, CaseState before)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        return state.Phase switch
+        {
+            ReviewPhase.AwaitingReview => before,
+            ReviewPhase.InStep => CaseState.InReview,
+            ReviewPhase.ReturnedForRework => CaseState.ReturnedForRework,
+            ReviewPhase.Rejected => CaseState.Rejected,
+            ReviewPhase.DeterminationIssued => CaseState.DeterminationIssued,
+            ReviewPhase.DeterminationServed => CaseState.DeterminationServed,
+            ReviewPhase.PlanInReview => CaseState.PlanInReview,
+            ReviewPhase.Redevelopment => CaseState.Redevelopment,
+            ReviewPhase.TransitionOver => CaseState.TransitionOver,
+            ReviewPhase.Reclamation => CaseState.Reclamation,
+            _ => before,
+        };
+    }
+
+    private async Task WriteNoticeAsync(LoadedCase loaded, ReviewState state, DeterminationIssued issued, CancellationToken ct)
+    {
+        var html = ReviewMessages.Notice(loaded, state, issued);
+        var container = cases.Container(loaded.Case.TenantId);
+        await container.CreateIfNotExistsAsync(cancellationToken: ct).ConfigureAwait(false);
+        using var content = new MemoryStream(Encoding.UTF8.GetBytes(html));
+        await container.GetBlobClient(NoticeBlob(loaded.Case.CaseId))
+            .UploadAsync(content, new BlobUploadOptions { ContentType = "text/html; charset=utf-8" }, ct).ConfigureAwait(false);
+    }
+
+    private async Task<IReadOnlyList<OutboxMessage>> MailsAsync(LoadedCase loaded, ParcelCase updated, ReviewState state, IReadOnlyList<ReviewEvent> events, CancellationToken ct)
+    {
+        var officers = await tenants.ListOfficersAsync(loaded.Case.TenantId, ct).ConfigureAwait(false);
+        var needsLinks = events.Any(e => e is StepEntered or ReminderRaised or StepOverdue);
+        var ring = needsLinks ? await tenants.GetSigningKeysAsync(loaded.Case.TenantId, ct).ConfigureAwait(false) : null;
+        var composer = new ReviewMessages(loaded, updated, state, officers, ring, options);
+        return composer.For(events);
+    }
+}

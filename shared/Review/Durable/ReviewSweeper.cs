@@ -1,0 +1,66 @@
+using Azure;
+using LandRedevelopment.Outbox;
+using LandRedevelopment.Storage.Tables;
+
+namespace LandRedevelopment.Review.Durable;
+
+/// <summary>What one sweep did.</summary>
+/// <param name="TimersFired">Timers that fired (changed their case).</param>
+/// <param name="TimersCleared">Index rows of timers cancelled or fired before.</param>
+/// <param name="Relayed">The outbox relay's report.</param>
+/// <param name="Failures">Timers that failed to fire (left for the next sweep).</param>
+public sealed record SweepReport(int TimersFired, int TimersCleared, RelayReport Relayed, IReadOnlyList<string> Failures);
+
+/// <summary>
+/// The safety net under queue timers and the inline relay: fires every indexed timer that is due (after downtime,
+/// a lost message, or the adjustable clock moved forward) and relays outbox rows a stopped instance left behind.
+/// Run by a timer trigger, at start-up, and after the clock is advanced. Safe to run anywhere, any number of times
+/// at once: a timer fires through its case's ETag-guarded transaction, so it fires once.
+/// </summary>
+public sealed class ReviewSweeper(TimerIndex index, ReviewService review, OutboxRelay relay, TimeProvider time)
+{
+    /// <summary>Outbox rows younger than this are left to the relay of the transition that wrote them.</summary>
+    public static readonly TimeSpan OutboxGrace = TimeSpan.FromSeconds(10);
+
+    /// <summary>One sweep; outbox rows at least <paramref name="outboxMinAge"/> old are relayed.</summary>
+    public async Task<SweepReport> SweepAsync(TimeSpan outboxMinAge, CancellationToken ct)
+    {
+        var fired = 0;
+        var cleared = 0;
+        var failures = new List<string>();
+        var due = new List<DurableTimer>();
+        await foreach (var timer in index.DueAsync(time.GetUtcNow(), ct).ConfigureAwait(false))
+        {
+            due.Add(timer);
+        }
+
+        foreach (var timer in due.OrderBy(t => t.DueAt))
+        {
+            try
+            {
+                var outcome = await review.FireTimerAsync(timer.TenantId, timer.CaseId, timer.TimerKey, ct).ConfigureAwait(false);
+                if (outcome is null)
+                {
+                    continue;
+                }
+
+                await index.RemoveAsync(timer, ct).ConfigureAwait(false);
+                if (outcome.Kind == ReviewOutcomeKind.Applied)
+                {
+                    fired++;
+                }
+                else
+                {
+                    cleared++;
+                }
+            }
+            catch (Exception e) when (e is RequestFailedException or TableTransactionFailedException or InvalidOperationException or HttpRequestException)
+            {
+                failures.Add($"{timer.TenantId}/{timer.CaseId}/{timer.TimerKey}: {e.Message}");
+            }
+        }
+
+        var relayed = await relay.DeliverStaleAsync(outboxMinAge, ct).ConfigureAwait(false);
+        return new SweepReport(fired, cleared, relayed, failures);
+    }
+}
