@@ -32,7 +32,8 @@ public static partial class ReviewHosting
                 // As if killed -9 between the commit and the mail: no response, no relay, no clean shutdown.
                 review.AfterCommit = (_, _) =>
                 {
-                    Environment.Exit(137);
+                    using var self = System.Diagnostics.Process.GetCurrentProcess();
+                    self.Kill();
                     return Task.CompletedTask;
                 };
             }

@@ -1,0 +1,186 @@
+using System.Globalization;
+using System.Net;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using LandRedevelopment.Functions.Tests.Cases;
+
+namespace LandRedevelopment.Functions.Tests.Review;
+
+/// <summary>After the determination: service, the plan deadline, the plan's review, and the reclamation track.</summary>
+public sealed class ReviewPlanTests(ReviewFixture fixture) : IClassFixture<ReviewFixture>
+{
+    private static readonly string[] KaramayChain = ["district-investigation", "district-government-confirmation", "city-bureau-review", "district-determination"];
+
+    private static readonly TimeZoneInfo Shanghai = TimeZoneInfo.FindSystemTimeZoneById("Asia/Shanghai");
+
+    [Fact]
+    public async Task Six_months_without_a_plan_after_service_moves_the_case_to_reclamation_and_tells_the_officers()
+    {
+        var town = fixture.City("karamay");
+        var caseId = await town.StartCaseAsync();
+        await town.DetermineAsync(caseId, KaramayChain);
+        var served = await ServeAsync(town, caseId);
+
+        // 克拉玛依 art. 8: six months from service (Civil Code: the day of service is not counted).
+        var deadline = served.GetProperty("deadlines").EnumerateArray().Single(d => d.GetProperty("kind").GetString() == "plan-submission");
+        var servedOn = DateOnly.Parse(served.GetProperty("review").GetProperty("servedOn").GetString()!, CultureInfo.InvariantCulture);
+        var lastDay = DateOnly.Parse(deadline.GetProperty("lastDay").GetString()!, CultureInfo.InvariantCulture);
+        Assert.True(lastDay >= servedOn.AddMonths(6) && lastDay <= servedOn.AddMonths(6).AddDays(7), $"{servedOn} → {lastDay}");
+        Assert.Equal("pending", deadline.GetProperty("status").GetString());
+        await fixture.MailAsync(caseId, "served");
+
+        // A day before the deadline nothing happens.
+        var at = deadline.GetProperty("at").GetDateTimeOffset();
+        await fixture.AdvanceAsync(at - await fixture.NowAsync() - TimeSpan.FromDays(1));
+        Assert.Equal("DeterminationServed", (await town.CaseAsync(caseId)).GetProperty("state").GetString());
+
+        await fixture.AdvancePastAsync(at);
+        var view = await town.WaitStateAsync(caseId, "Reclamation", TimeSpan.FromSeconds(10));
+        Assert.Contains("art. 9", view.GetProperty("review").GetProperty("reclamationReason").GetString());
+        var mail = await fixture.MailAsync(caseId, "reclamation");
+        Assert.Contains("收回", mail.Subject);
+        var started = Assert.Single(await town.TimelineAsync(caseId), e => e.GetProperty("type").GetString() == "ReclamationStarted");
+        Assert.Equal("timer", started.GetProperty("actor").GetString());
+
+        // Too late for a plan now.
+        using var late = await town.SendAsync(HttpMethod.Post, $"cases/{caseId}/plan", Plan("industrial"));
+        Assert.Equal(HttpStatusCode.Conflict, late.StatusCode);
+    }
+
+    [Fact]
+    public async Task An_approved_plan_opens_the_redevelopment_track_with_the_transition_period()
+    {
+        var town = fixture.City("karamay");
+        var caseId = await town.StartCaseAsync();
+        await town.DetermineAsync(caseId, KaramayChain);
+
+        // Before service no plan is accepted.
+        using (var early = await town.SendAsync(HttpMethod.Post, $"cases/{caseId}/plan", Plan("industrial")))
+        {
+            Assert.Equal(HttpStatusCode.Conflict, early.StatusCode);
+        }
+
+        await ServeAsync(town, caseId);
+        var plan = Plan("commercial-services", ("plan.pdf", "redevelopment-plan"));
+        using (var submitted = await town.SendAsync(HttpMethod.Post, $"cases/{caseId}/plan", plan))
+        {
+            var body = await SurveyKit.Json(submitted);
+            Assert.True(submitted.StatusCode == HttpStatusCode.OK, body.ToString());
+            Assert.Equal("PlanInReview", body.GetProperty("state").GetString());
+            Assert.Contains(body.GetProperty("evidence").EnumerateArray(), e => e.GetProperty("name").GetString() == "plan.pdf" && e.GetProperty("status").GetString() == "Pending");
+        }
+
+        // The same plan again is a retry: no second plan event.
+        using (var repeat = await town.SendAsync(HttpMethod.Post, $"cases/{caseId}/plan", plan))
+        {
+            Assert.Equal(HttpStatusCode.OK, repeat.StatusCode);
+        }
+
+        Assert.Single(await town.TimelineAsync(caseId), e => e.GetProperty("type").GetString() == "PlanSubmitted");
+
+        await town.DecideAsync(caseId, "district-plan-review#1", comment: "方案可行");
+        var view = await town.WaitStateAsync(caseId, "Redevelopment");
+        var transition = view.GetProperty("deadlines").EnumerateArray().Single(d => d.GetProperty("kind").GetString() == "transition-period");
+        var today = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(await fixture.NowAsync(), Shanghai).DateTime);
+        var endsOn = DateOnly.Parse(transition.GetProperty("lastDay").GetString()!, CultureInfo.InvariantCulture);
+        Assert.InRange(endsOn, today.AddYears(5), today.AddYears(5).AddDays(7));
+        await fixture.MailAsync(caseId, "plan-approved");
+    }
+
+    [Fact]
+    public async Task Zhongwei_soil_gate_holds_a_change_to_housing_until_both_bureaus_approved_a_passing_survey()
+    {
+        var town = fixture.City("zhongwei");
+        var caseId = await town.StartCaseAsync();
+        await town.DetermineAsync(caseId, "district-survey", "city-bureau-determination");
+        await ServeAsync(town, caseId);
+        using (var submitted = await town.SendAsync(HttpMethod.Post, $"cases/{caseId}/plan", Plan("residential", ("soil-survey.pdf", "soil-pollution-survey"))))
+        {
+            Assert.Equal(HttpStatusCode.OK, submitted.StatusCode);
+        }
+
+        await town.DecideAsync(caseId, "city-bureau-review#1");
+        var last = await fixture.MailAsync(caseId, "decision-request", "city-government-approval#1");
+        var approve = ReviewFixture.Link(last, "approve");
+
+        // Not yet approved by either bureau; then by one; then both but failing: each time the approval is refused and changes nothing.
+        await AssertGateHoldsAsync(approve, "city-ecology-environment-bureau");
+        await RecordSoilSurveyAsync(town, caseId, ["city-ecology-environment-bureau"], failed: false);
+        await AssertGateHoldsAsync(approve, "city-bureau");
+        await RecordSoilSurveyAsync(town, caseId, ["city-bureau", "city-ecology-environment-bureau"], failed: true);
+        await AssertGateHoldsAsync(approve, "failed");
+        Assert.Equal("PlanInReview", (await town.CaseAsync(caseId)).GetProperty("state").GetString());
+
+        await RecordSoilSurveyAsync(town, caseId, ["city-bureau", "city-ecology-environment-bureau"], failed: false);
+        using (var approved = await fixture.PostLinkAsync(approve))
+        {
+            Assert.Equal(HttpStatusCode.OK, approved.StatusCode);
+        }
+
+        await town.WaitStateAsync(caseId, "Redevelopment");
+    }
+
+    [Fact]
+    public async Task A_plan_that_keeps_its_land_use_needs_no_soil_survey()
+    {
+        var town = fixture.City("zhongwei");
+        var caseId = await town.StartCaseAsync();
+        await town.DetermineAsync(caseId, "district-survey", "city-bureau-determination");
+        await ServeAsync(town, caseId);
+        using (var submitted = await town.SendAsync(HttpMethod.Post, $"cases/{caseId}/plan", Plan("industrial")))
+        {
+            Assert.Equal(HttpStatusCode.OK, submitted.StatusCode);
+        }
+
+        await town.DecideAsync(caseId, "city-bureau-review#1");
+        await town.DecideAsync(caseId, "city-government-approval#1");
+        await town.WaitStateAsync(caseId, "Redevelopment");
+    }
+
+    private async Task AssertGateHoldsAsync(string approveLink, string expected)
+    {
+        using var refused = await fixture.PostLinkAsync(approveLink);
+        var page = await refused.Content.ReadAsStringAsync();
+        Assert.Equal(HttpStatusCode.Conflict, refused.StatusCode);
+        Assert.Contains("soil-pollution-survey", page);
+        Assert.Contains(expected, page);
+        Assert.Contains("中卫 section 3", page);
+    }
+
+    private static async Task RecordSoilSurveyAsync(ReviewCity town, string caseId, string[] approvedBy, bool failed)
+    {
+        using var response = await town.SendAsync(HttpMethod.Post, $"cases/{caseId}/plan/documents", new { kind = "soil-pollution-survey", approvedBy, failed });
+        var body = await SurveyKit.Json(response);
+        Assert.True(response.StatusCode == HttpStatusCode.OK, body.ToString());
+    }
+
+    private async Task<JsonElement> ServeAsync(ReviewCity town, string caseId)
+    {
+        var today = TimeZoneInfo.ConvertTime(await fixture.NowAsync(), Shanghai).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+        using var response = await town.SendAsync(HttpMethod.Post, $"cases/{caseId}/service", new { servedOn = today, method = "直接送达", recipient = "土地使用权人" });
+        var body = await SurveyKit.Json(response);
+        Assert.True(response.StatusCode == HttpStatusCode.OK, body.ToString());
+        Assert.Equal("DeterminationServed", body.GetProperty("state").GetString());
+        return body;
+    }
+
+    private static JsonObject Plan(string newLandUse, params (string Name, string Kind)[] documents)
+    {
+        var files = new JsonArray();
+        var seed = 10;
+        foreach (var (name, kind) in documents)
+        {
+            var declared = SurveyKit.Declare(name, SurveyKit.Pdf(2048, seed++), "application/pdf");
+            declared["kind"] = kind;
+            files.Add(declared);
+        }
+
+        return new JsonObject
+        {
+            ["submissionId"] = "plan-" + Guid.NewGuid().ToString("N"),
+            ["newLandUse"] = newLandUse,
+            ["summary"] = "拆除旧厂房，建设新业态",
+            ["documents"] = files,
+        };
+    }
+}
