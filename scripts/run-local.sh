@@ -69,7 +69,7 @@ key='Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/K
 if [ "$BLOB_PORT$QUEUE_PORT$TABLE_PORT" != "100001000110002" ]; then
   export AzureWebJobsStorage="DefaultEndpointsProtocol=http;AccountName=$account;AccountKey=$key;BlobEndpoint=http://127.0.0.1:$BLOB_PORT/$account;QueueEndpoint=http://127.0.0.1:$QUEUE_PORT/$account;TableEndpoint=http://127.0.0.1:$TABLE_PORT/$account;"
 fi
-export Smtp__Host=127.0.0.1 Smtp__Port="$SMTP_PORT"
+export Smtp__Host=127.0.0.1 Smtp__Port="$SMTP_PORT" Review__PublicBaseUrl="http://127.0.0.1:$APP_PORT"
 export Seed__BuiltInTenants=true Seed__KeysFile="$keys_file"
 
 cat <<MSG

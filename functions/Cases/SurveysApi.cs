@@ -59,7 +59,8 @@ public static partial class SurveysApi
             return TypedResults.Ok(await CasesApi.ViewAsync(tenant, existing.Case, cases, ct));
         }
 
-        var holder = await cases.ClaimParcelAsync(tenant, survey.LandCode, caseId, releases: _ => false, ct);
+        // A closed case (rejected, or screened out) no longer holds its parcel: a new survey opens a new case.
+        var holder = await cases.ClaimParcelAsync(tenant, survey.LandCode, caseId, releases: c => c.State is CaseState.Rejected or CaseState.ScreenedOut, ct);
         if (holder != caseId)
         {
             if (claim == SubmissionClaim.New)
@@ -70,7 +71,7 @@ public static partial class SurveysApi
 
             return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, type: RequestProblems.TypeBase + "parcel-in-review",
                 title: "This parcel already has a case in progress.",
-                detail: $"Parcel {survey.LandCode} is in case {holder}; a new survey is accepted only when that case is returned for rework or closed.",
+                detail: $"Parcel {survey.LandCode} is in case {holder}; a new survey is accepted once that case is closed; a case returned for rework takes a resubmission (POST /api/t/{tenant}/cases/{holder}/resubmission).",
                 extensions: new Dictionary<string, object?> { ["caseId"] = holder });
         }
 

@@ -347,7 +347,8 @@ public sealed class CaseStore(TableServiceClient tables, BlobServiceClient blobs
     {
         if (relay is not null)
         {
-            await relay.DeliverPartitionAsync(partition, ct).ConfigureAwait(false);
+            // The commit is what counts; what fails to go out now the sweeper relays later.
+            await Review.Durable.ReviewService.RelayQuietlyAsync(relay, partition, ct).ConfigureAwait(false);
         }
     }
 

@@ -52,6 +52,7 @@ public sealed class AppProcess : IDisposable
             ["FUNCTIONS_CUSTOMHANDLER_PORT"] = null,
             ["Logging__Console__FormatterName"] = "simple",
             ["Hosting__ExitWhenStdinCloses"] = "true",
+            ["Review__PublicBaseUrl"] = $"http://127.0.0.1:{p}",
         };
         foreach (var (k, v) in settings)
         {

@@ -133,7 +133,7 @@ public sealed class ReviewService(CaseStore cases, TenantDirectory tenants, Revi
 
             if (relay is not null && outbox.Count > 0)
             {
-                await relay.DeliverPartitionAsync(CaseStore.PartitionOf(tenantId, caseId), ct).ConfigureAwait(false);
+                await RelayQuietlyAsync(relay, CaseStore.PartitionOf(tenantId, caseId), ct).ConfigureAwait(false);
             }
 
             return new ReviewOutcome(ReviewOutcomeKind.Applied, updated, state, decision.Events);
@@ -283,6 +283,21 @@ public sealed class ReviewService(CaseStore cases, TenantDirectory tenants, Revi
         var zone = TimeZoneInfo.FindSystemTimeZoneById(tenant.TimeZone);
         var context = new ReviewContext(policy, stored.Version.ToString(System.Globalization.CultureInfo.InvariantCulture), calendar, zone, found.Case.District, time.GetUtcNow());
         return (new LoadedCase(found.Case, ReviewStateJson.Read(found.Case.Review), context, tenant), found.ETag);
+    }
+
+    /// <summary>
+    /// Relays a partition's outbox right after its commit. The commit is what counts: should storage or the relay fail
+    /// now, the sweeper delivers later, so the caller still gets its answer.
+    /// </summary>
+    internal static async Task RelayQuietlyAsync(OutboxRelay relay, string partition, CancellationToken ct)
+    {
+        try
+        {
+            await relay.DeliverPartitionAsync(partition, ct).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is Azure.RequestFailedException or HttpRequestException or IOException or TimeoutException)
+        {
+        }
     }
 
     /// <summary>The case state a review phase shows as.</summary>

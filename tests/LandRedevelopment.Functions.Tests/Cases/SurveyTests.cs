@@ -98,7 +98,10 @@ public class SurveyTests(AppFixture fixture) : IClassFixture<AppFixture>
         var field = await FieldClient.OnboardAsync(fixture, "urumqi");
         var (lon, lat, _) = SurveyKit.Places["urumqi"];
         var landCode = SurveyKit.LandCode();
-        using var first = await field.SubmitAsync(SurveyKit.Survey("urumqi", landCode, SurveyKit.Square(lon, lat, 60)));
+        // A candidate (a criterion met), so its case goes to review and holds the parcel.
+        var candidate = SurveyKit.Survey("urumqi", landCode, SurveyKit.Square(lon, lat, 60));
+        candidate["parcel"]!["attributes"]!["plannedForRenewal"] = true;
+        using var first = await field.SubmitAsync(candidate);
         var caseId = (await SurveyKit.Json(first)).GetProperty("caseId").GetString();
 
         var refused = SurveyKit.Survey("urumqi", landCode, SurveyKit.Square(lon, lat, 60));

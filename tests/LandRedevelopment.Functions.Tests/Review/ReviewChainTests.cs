@@ -34,6 +34,7 @@ public sealed class ReviewChainTests(ReviewFixture fixture) : IClassFixture<Revi
         var first = await fixture.MailAsync(caseId, "decision-request", steps[0] + "#1");
         Assert.Equal($"{firstOfficer}@{city}.maildev.local", first.To[0].Address);
         Assert.Contains(caseId, first.Subject);
+        Assert.StartsWith(new Uri(fixture.App.BaseAddress, "api/review/").ToString(), ReviewFixture.Link(first, "approve"));
 
         foreach (var step in steps)
         {
@@ -112,5 +113,19 @@ public sealed class ReviewChainTests(ReviewFixture fixture) : IClassFixture<Revi
         Assert.Equal("Rejected", (await town.CaseAsync(caseId)).GetProperty("state").GetString());
         Assert.Single(await town.TimelineAsync(caseId), e => e.GetProperty("type").GetString() == "Rejected");
         await fixture.MailAsync(caseId, "rejected");
+
+        // A closed case no longer holds its parcel: a new survey of it opens a new case.
+        var landCode = view.GetProperty("parcel").GetProperty("landCode").GetString()!;
+        var next = await town.SubmitParcelAsync(landCode, null);
+        Assert.NotEqual(caseId, next);
+    }
+
+    [Fact]
+    public async Task A_live_case_holds_its_parcel_against_a_new_survey()
+    {
+        var town = fixture.City("urumqi");
+        var caseId = await town.StartCaseAsync();
+        var landCode = (await town.CaseAsync(caseId)).GetProperty("parcel").GetProperty("landCode").GetString()!;
+        await Assert.ThrowsAnyAsync<Xunit.Sdk.XunitException>(() => town.SubmitParcelAsync(landCode, null));
     }
 }

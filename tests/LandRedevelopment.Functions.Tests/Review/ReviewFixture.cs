@@ -188,10 +188,13 @@ public sealed class ReviewCity(ReviewFixture fixture, string tenant, string key)
     }
 
     /// <summary>Submits a candidate survey (the city's criterion flag set) with the files declared, and returns the case id.</summary>
-    public async Task<string> SubmitAsync(string? zone = null, params JsonObject[] evidence)
+    public async Task<string> SubmitAsync(string? zone = null, params JsonObject[] evidence) => await SubmitParcelAsync(SurveyKit.LandCode(), zone, evidence);
+
+    /// <summary>Submits a candidate survey of the parcel <paramref name="landCode"/>.</summary>
+    public async Task<string> SubmitParcelAsync(string landCode, string? zone, params JsonObject[] evidence)
     {
         var (lon, lat, _) = SurveyKit.Places[Tenant];
-        var survey = SurveyKit.Survey(Tenant, SurveyKit.LandCode(), SurveyKit.Square(lon, lat, 100, Random.Shared.Next(0, 200_000), Random.Shared.Next(0, 200_000)), evidence);
+        var survey = SurveyKit.Survey(Tenant, landCode, SurveyKit.Square(lon, lat, 100, Random.Shared.Next(0, 200_000), Random.Shared.Next(0, 200_000)), evidence);
         var parcel = survey["parcel"]!.AsObject();
         parcel["attributes"]![ReviewFixture.CandidateFlag[Tenant]] = true;
         if (zone is not null)

@@ -137,6 +137,27 @@ public sealed class ReviewPlanTests(ReviewFixture fixture) : IClassFixture<Revie
         await town.WaitStateAsync(caseId, "Redevelopment");
     }
 
+    [Fact]
+    public async Task A_jiamusi_plan_through_the_green_channel_is_reviewed_by_the_city_bureau_alone()
+    {
+        var town = fixture.City("jiamusi");
+        var caseId = await town.StartCaseAsync();
+        await town.DetermineAsync(caseId, "district-investigation", "city-bureau-determination");
+        await ServeAsync(town, caseId);
+        var plan = Plan("commercial-services");
+        plan["greenChannel"] = true;
+        using (var submitted = await town.SendAsync(HttpMethod.Post, $"cases/{caseId}/plan", plan))
+        {
+            var body = await SurveyKit.Json(submitted);
+            Assert.True(submitted.StatusCode == HttpStatusCode.OK, body.ToString());
+            Assert.Equal("green-channel", body.GetProperty("review").GetProperty("chainId").GetString());
+        }
+
+        // 佳木斯 item 19: one step, then the redevelopment track.
+        await town.DecideAsync(caseId, "city-bureau-green-channel#1");
+        await town.WaitStateAsync(caseId, "Redevelopment");
+    }
+
     private async Task AssertGateHoldsAsync(string approveLink, string expected)
     {
         using var refused = await fixture.PostLinkAsync(approveLink);
