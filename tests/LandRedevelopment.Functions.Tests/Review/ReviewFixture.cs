@@ -171,6 +171,34 @@ public sealed class ReviewFixture : IAsyncLifetime
     }
 
     public Task<HttpResponseMessage> GetLinkAsync(string link, AppProcess? app = null) => (app ?? App).Http.GetAsync("api/review/" + Token(link));
+
+    /// <summary>GET or POST (an empty form) of a link as a JSON client (Accept: application/json).</summary>
+    public Task<HttpResponseMessage> SendLinkAsJsonAsync(HttpMethod method, string link)
+    {
+        var request = new HttpRequestMessage(method, "api/review/" + Token(link))
+        {
+            Content = method == HttpMethod.Post ? new FormUrlEncodedContent([]) : null,
+        };
+        request.Headers.Accept.ParseAdd("application/json");
+        return App.Http.SendAsync(request);
+    }
+
+    /// <summary>Asserts an RFC 9457 problem with <paramref name="status"/> whose <c>errors</c> name <paramref name="path"/>; returns it.</summary>
+    public static async Task<JsonElement> AssertProblemAsync(HttpResponseMessage response, HttpStatusCode status, string? path = null)
+    {
+        var text = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == status, $"expected {(int)status}, got {(int)response.StatusCode}: {text}");
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        var body = JsonDocument.Parse(text).RootElement;
+        Assert.Equal((int)status, body.GetProperty("status").GetInt32());
+        if (path is not null)
+        {
+            Assert.True(body.TryGetProperty("errors", out var errors), $"no errors: {text}");
+            Assert.Contains(errors.EnumerateArray(), e => e.GetProperty("path").GetString() == path);
+        }
+
+        return body;
+    }
 }
 
 /// <summary>One built-in city's field API and its review, through the real app.</summary>
@@ -225,20 +253,31 @@ public sealed class ReviewCity(ReviewFixture fixture, string tenant, string key)
         return body;
     }
 
-    public async Task<JsonElement> WaitStateAsync(string caseId, string state, TimeSpan? timeout = null)
+    public Task<JsonElement> WaitStateAsync(string caseId, string state, TimeSpan? timeout = null) =>
+        WaitViewAsync(caseId, view => view.GetProperty("state").GetString() == state, state, timeout);
+
+    /// <summary>Waits until the case is in review at <paramref name="stepId"/>, visit <paramref name="attempt"/>.</summary>
+    public Task<JsonElement> WaitStepAsync(string caseId, string stepId, int attempt, TimeSpan? timeout = null) =>
+        WaitViewAsync(caseId, view =>
+            view.GetProperty("review").TryGetProperty("currentStep", out var step) && step.ValueKind == JsonValueKind.Object &&
+            step.GetProperty("id").GetString() == stepId && step.GetProperty("attempt").GetInt32() == attempt,
+            $"{stepId}#{attempt}", timeout);
+
+    /// <summary>Polls the case view until <paramref name="done"/> holds.</summary>
+    public async Task<JsonElement> WaitViewAsync(string caseId, Func<JsonElement, bool> done, string what, TimeSpan? timeout = null)
     {
         var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(30));
         while (true)
         {
             var view = await CaseAsync(caseId);
-            if (view.GetProperty("state").GetString() == state)
+            if (done(view))
             {
                 return view;
             }
 
             if (DateTime.UtcNow > deadline)
             {
-                throw new TimeoutException($"Case {caseId} did not reach {state}: {view.GetProperty("state")} {view.GetProperty("review")}");
+                throw new TimeoutException($"Case {caseId} did not reach {what}: {view.GetProperty("state")} {view.GetProperty("review")}");
             }
 
             await Task.Delay(100);
@@ -262,6 +301,39 @@ public sealed class ReviewCity(ReviewFixture fixture, string tenant, string key)
         var page = await response.Content.ReadAsStringAsync();
         Assert.True(response.StatusCode == HttpStatusCode.OK, $"{step} {action}: {(int)response.StatusCode} {page}");
         return link;
+    }
+
+    /// <summary>Uploads a declared evidence file through the app.</summary>
+    public Task<HttpResponseMessage> PutEvidenceAsync(string caseId, string name, byte[] bytes, string contentType)
+    {
+        var content = new ByteArrayContent(bytes);
+        content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue(contentType);
+        var request = new HttpRequestMessage(HttpMethod.Put, $"api/t/{Tenant}/cases/{caseId}/evidence/{Uri.EscapeDataString(name)}") { Content = content };
+        request.Headers.Add("X-Api-Key", key);
+        return Fixture.App.Http.SendAsync(request);
+    }
+
+    /// <summary>What must not move when a request is refused: the state, the review block and the whole timeline.</summary>
+    public async Task<string> SnapshotAsync(string caseId)
+    {
+        var view = await CaseAsync(caseId);
+        var timeline = await TimelineAsync(caseId);
+        return $"{view.GetProperty("state")}\n{view.GetProperty("review").GetRawText()}\n{string.Join("\n", timeline.Select(e => e.GetRawText()))}";
+    }
+
+    /// <summary>Returns <paramref name="step"/> (id#attempt) for rework through its mailed link and waits for the case to show it.</summary>
+    public async Task<JsonElement> ReturnAsync(string caseId, string step, string comment = "请补充现场照片")
+    {
+        await DecideAsync(caseId, step, "return", comment);
+        return await WaitStateAsync(caseId, "ReturnedForRework");
+    }
+
+    /// <summary>Starts a karamay-style case and approves its first step, returning the case id.</summary>
+    public async Task<string> StartPastFirstStepAsync(string firstStep)
+    {
+        var caseId = await StartCaseAsync();
+        await DecideAsync(caseId, firstStep + "#1");
+        return caseId;
     }
 
     /// <summary>Approves every step of the determination chain in order, then waits for the determination to be issued.</summary>
