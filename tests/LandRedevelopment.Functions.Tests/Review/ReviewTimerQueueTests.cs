@@ -1,0 +1,87 @@
+using System.Net;
+using System.Text.Json;
+using LandRedevelopment.Clock;
+using LandRedevelopment.Storage.Queues;
+using LandRedevelopment.Storage.Tables;
+
+namespace LandRedevelopment.Functions.Tests.Review;
+
+/// <summary>
+/// The queue side of durable timers, driven as the Functions host drives it: <c>POST /ReviewTimers</c> with the
+/// invocation envelope of a <c>review-timers</c> message.
+/// </summary>
+public sealed class ReviewTimerQueueTests(ReviewFixture fixture) : IClassFixture<ReviewFixture>
+{
+    [Fact]
+    public async Task A_message_before_its_timer_is_due_is_put_back_and_a_due_one_fires_the_timer_once()
+    {
+        var town = fixture.City("karamay");
+        var caseId = await town.StartCaseAsync();
+
+        // The step's deadline timer, as the due-date index holds it.
+        var index = new TableClient(fixture.Azurite.ConnectionString, "timers");
+        var row = await WaitForTimerAsync(index, caseId, "timer-due-");
+        var message = JsonSerializer.Serialize(new
+        {
+            tenantId = "karamay",
+            caseId,
+            timerKey = row.GetString("TimerKey"),
+            dueAt = row.GetDateTimeOffset("DueAt"),
+        });
+
+        var queue = new QueueServiceClient(fixture.Azurite.ConnectionString).GetQueueClient("review-timers");
+        var before = (await queue.GetPropertiesAsync()).Value.ApproximateMessagesCount;
+        var early = await InvokeAsync(message);
+        Assert.Contains("re-queued", early);
+        Assert.Equal(before + 1, (await queue.GetPropertiesAsync()).Value.ApproximateMessagesCount);
+        Assert.False((await town.CaseAsync(caseId)).GetProperty("review").GetProperty("currentStep").GetProperty("overdue").GetBoolean());
+
+        // Move the clock past the deadline without a sweep (straight in storage; every instance follows within seconds).
+        var clock = new ClockStore(new TableClient(fixture.Azurite.ConnectionString, "clock"));
+        var due = row.GetDateTimeOffset("DueAt")!.Value;
+        await clock.AdvanceAsync(due - await fixture.NowAsync() + TimeSpan.FromHours(1));
+        var deadline = DateTime.UtcNow.AddSeconds(15);
+        while (await fixture.NowAsync() < due && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(200);
+        }
+
+        Assert.Contains("Applied", await InvokeAsync(message));
+        Assert.Contains("Unchanged", await InvokeAsync(message));
+        var view = await town.CaseAsync(caseId);
+        Assert.True(view.GetProperty("review").GetProperty("currentStep").GetProperty("overdue").GetBoolean());
+        Assert.Single(await town.TimelineAsync(caseId), e => e.GetProperty("type").GetString() == "StepOverdue");
+        Assert.False((await index.GetEntityIfExistsAsync(row.PartitionKey!, row.RowKey!)).HasValue);
+    }
+
+    private async Task<string> InvokeAsync(string message)
+    {
+        var envelope = new
+        {
+            Data = new Dictionary<string, object> { ["timer"] = message },
+            Metadata = new Dictionary<string, object> { ["Id"] = Guid.NewGuid().ToString(), ["DequeueCount"] = 1 },
+        };
+        using var response = await fixture.App.Http.PostAsJsonAsync("ReviewTimers", envelope);
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == HttpStatusCode.OK, body);
+        return body;
+    }
+
+    private static async Task<TableEntity> WaitForTimerAsync(TableClient index, string caseId, string prefix)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (true)
+        {
+            await foreach (var row in index.QueryAsync(TableClient.CreateQueryFilter($"CaseId eq {caseId}")))
+            {
+                if (row.GetString("TimerKey")!.StartsWith(prefix, StringComparison.Ordinal))
+                {
+                    return row;
+                }
+            }
+
+            Assert.True(DateTime.UtcNow < deadline, "the timer was not indexed");
+            await Task.Delay(100);
+        }
+    }
+}
