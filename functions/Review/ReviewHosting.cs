@@ -40,7 +40,10 @@ public static partial class ReviewHosting
 
             return review;
         });
-        services.AddSingleton(sp => new ReviewSweeper(sp.GetRequiredService<TimerIndex>(), sp.GetRequiredService<ReviewService>(), sp.GetRequiredService<OutboxRelay>(), sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton<ICaseTimerOwner>(sp => sp.GetRequiredService<ReviewService>());
+        services.AddSingleton(sp => new CaseTimers(sp.GetServices<ICaseTimerOwner>()));
+        services.AddSingleton(sp => new ReviewSweeper(sp.GetRequiredService<TimerIndex>(), sp.GetRequiredService<ReviewService>(), sp.GetRequiredService<OutboxRelay>(),
+            sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<CaseTimers>()));
         services.AddHostedService<StartupSweep>();
         return services;
     }

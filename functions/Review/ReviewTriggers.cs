@@ -56,15 +56,15 @@ public static partial class ReviewTriggers
             return new InvocationResult { Logs = [$"Timer {timer.TimerKey} of {timer.CaseId} is due at {timer.DueAt:O}; re-queued."] };
         }
 
-        var outcome = await services.GetRequiredService<ReviewService>().FireTimerAsync(timer.TenantId, timer.CaseId, timer.TimerKey, http.RequestAborted);
-        if (outcome is null)
+        var outcome = await services.GetRequiredService<CaseTimers>().FireAsync(timer, http.RequestAborted);
+        if (outcome == TimerFiring.NotDue)
         {
             await index.EnqueueAsync(timer, http.RequestAborted);
             return new InvocationResult { Logs = [$"Timer {timer.TimerKey} of {timer.CaseId} is not due by the case's clock; re-queued."] };
         }
 
         await index.RemoveAsync(timer, http.RequestAborted);
-        return new InvocationResult { Logs = [$"Timer {timer.TimerKey} of {timer.TenantId}/{timer.CaseId}: {outcome.Kind}."] };
+        return new InvocationResult { Logs = [$"Timer {timer.TimerKey} of {timer.TenantId}/{timer.CaseId}: {outcome}."] };
     }
 
     internal static async Task<InvocationResult> OnSweep(TimerTriggerInvocation invocation, HttpContext http)

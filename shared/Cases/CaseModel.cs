@@ -112,6 +112,9 @@ public sealed record ParcelCase
     /// <summary>The review's state as JSON (see <c>ReviewStateJson</c>), or null before the review starts.</summary>
     public string? Review { get; init; }
 
+    /// <summary>The land-price contract, its payment schedule and the money received, as JSON (see <c>PaymentState</c>), or null.</summary>
+    public string? Payments { get; init; }
+
     /// <summary>A resubmission after a return for rework waits for its evidence; the review resumes when it is all verified.</summary>
     public bool ResubmissionPending { get; init; }
 }

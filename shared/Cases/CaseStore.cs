@@ -467,6 +467,11 @@ public sealed class CaseStore(TableServiceClient tables, BlobServiceClient blobs
             LargeText.Set(entity, "Review", c.Review);
         }
 
+        if (c.Payments is not null)
+        {
+            LargeText.Set(entity, "Payments", c.Payments);
+        }
+
         return entity;
     }
 
@@ -504,6 +509,7 @@ public sealed class CaseStore(TableServiceClient tables, BlobServiceClient blobs
             DeterminationChain = row.GetString("DeterminationChain"),
             ResubmissionPending = row.GetBoolean("ResubmissionPending") ?? false,
             Review = LargeText.Get(row, "Review"),
+            Payments = LargeText.Get(row, "Payments"),
         };
     }
 

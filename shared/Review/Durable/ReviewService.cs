@@ -18,7 +18,7 @@ namespace LandRedevelopment.Review.Durable;
 /// and decides again, so of two decisions on one step exactly one is applied and the other is refused. After the
 /// commit the outbox is relayed at once; whatever that misses (the app stopped) the sweeper relays later.
 /// </summary>
-public sealed class ReviewService(CaseStore cases, TenantDirectory tenants, ReviewOptions options, TimeProvider time, OutboxRelay? relay = null)
+public sealed class ReviewService(CaseStore cases, TenantDirectory tenants, ReviewOptions options, TimeProvider time, OutboxRelay? relay = null) : ICaseTimerOwner
 {
     private const int MaxAttempts = 30;
 
@@ -73,7 +73,7 @@ public sealed class ReviewService(CaseStore cases, TenantDirectory tenants, Revi
             }
 
             var state = ReviewState.Evolve(loaded.State, decision.Events);
-            var timers = await cases.GetTimersAsync(tenantId, caseId, ct).ConfigureAwait(false);
+            var timers = (await cases.GetTimersAsync(tenantId, caseId, ct).ConfigureAwait(false)).Where(t => ReviewTimers.Owns(t.Key)).ToList();
             var desired = ReviewTimers.Desired(state);
             var setTimers = desired.Where(d => timers.All(t => t.Key != d.Key)).ToList();
             var cancelTimers = timers.Where(t => desired.All(d => d.Key != t.Key)).ToList();
@@ -219,6 +219,18 @@ public sealed class ReviewService(CaseStore cases, TenantDirectory tenants, Revi
     /// <summary>The tenant's officers.</summary>
     public Task<IReadOnlyList<Officer>> OfficersAsync(string tenantId, CancellationToken ct) => tenants.ListOfficersAsync(tenantId, ct);
 
+    /// <inheritdoc />
+    public bool Owns(string key) => ReviewTimers.Owns(key);
+
+    /// <inheritdoc />
+    public async Task<TimerFiring> FireAsync(string tenantId, string caseId, string key, CancellationToken ct) =>
+        await FireTimerAsync(tenantId, caseId, key, ct).ConfigureAwait(false) switch
+        {
+            null => TimerFiring.NotDue,
+            { Kind: ReviewOutcomeKind.Applied } => TimerFiring.Applied,
+            _ => TimerFiring.Unchanged,
+        };
+
     /// <summary>
     /// Fires the case timer <paramref name="timerKey"/>. Null when it is not due yet (the caller waits and tries again);
     /// otherwise the outcome — unchanged when the timer was cancelled or already fired.
@@ -266,7 +278,7 @@ public sealed class ReviewService(CaseStore cases, TenantDirectory tenants, Revi
         }
     }
 
-    private async Task<(LoadedCase Loaded, Azure.ETag ETag)?> LoadWithETagAsync(string tenantId, string caseId, CancellationToken ct)
+    internal async Task<(LoadedCase Loaded, Azure.ETag ETag)?> LoadWithETagAsync(string tenantId, string caseId, CancellationToken ct)
     {
         var read = await cases.GetAsync(tenantId, caseId, ct).ConfigureAwait(false);
         if (read is not { } found)

@@ -17,8 +17,10 @@ public sealed record SweepReport(int TimersFired, int TimersCleared, RelayReport
 /// Run by a timer trigger, at start-up, and after the clock is advanced. Safe to run anywhere, any number of times
 /// at once: a timer fires through its case's ETag-guarded transaction, so it fires once.
 /// </summary>
-public sealed class ReviewSweeper(TimerIndex index, ReviewService review, OutboxRelay relay, TimeProvider time)
+public sealed class ReviewSweeper(TimerIndex index, ReviewService review, OutboxRelay relay, TimeProvider time, CaseTimers? owners = null)
 {
+    private readonly CaseTimers _timers = owners ?? new CaseTimers([review]);
+
     /// <summary>Outbox rows younger than this are left to the relay of the transition that wrote them.</summary>
     public static readonly TimeSpan OutboxGrace = TimeSpan.FromSeconds(10);
 
@@ -38,14 +40,14 @@ public sealed class ReviewSweeper(TimerIndex index, ReviewService review, Outbox
         {
             try
             {
-                var outcome = await review.FireTimerAsync(timer.TenantId, timer.CaseId, timer.TimerKey, ct).ConfigureAwait(false);
-                if (outcome is null)
+                var outcome = await _timers.FireAsync(timer, ct).ConfigureAwait(false);
+                if (outcome == TimerFiring.NotDue)
                 {
                     continue;
                 }
 
                 await index.RemoveAsync(timer, ct).ConfigureAwait(false);
-                if (outcome.Kind == ReviewOutcomeKind.Applied)
+                if (outcome == TimerFiring.Applied)
                 {
                     fired++;
                 }

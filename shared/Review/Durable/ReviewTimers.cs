@@ -17,6 +17,9 @@ public static class ReviewTimers
     private const string PlanDeadline = "plan-deadline";
     private const string TransitionEnd = "transition-end";
 
+    /// <summary>Whether a timer row is the review's (the case's other timers, e.g. payment due dates, are not).</summary>
+    public static bool Owns(string key) => CommandFor(key) is not null;
+
     /// <summary>The timers <paramref name="state"/> wants.</summary>
     public static IReadOnlyList<CaseTimer> Desired(ReviewState state)
     {
@@ -64,15 +67,16 @@ public static class ReviewTimers
             case TransitionEnd: return new TransitionEnded();
         }
 
-        // {kind}-{escaped step id}-{attempt}
+        // {kind}-{attempt}-{step id}: the step id last, so its own dashes need no escaping.
         var firstDash = rest.IndexOf('-', StringComparison.Ordinal);
-        var lastDash = rest.LastIndexOf('-');
-        if (firstDash <= 0 || lastDash <= firstDash || !int.TryParse(rest[(lastDash + 1)..], NumberStyles.None, CultureInfo.InvariantCulture, out var attempt))
+        var secondDash = firstDash < 0 ? -1 : rest.IndexOf('-', firstDash + 1);
+        if (firstDash <= 0 || secondDash <= firstDash + 1 || secondDash == rest.Length - 1
+            || !int.TryParse(rest[(firstDash + 1)..secondDash], NumberStyles.None, CultureInfo.InvariantCulture, out var attempt))
         {
             return null;
         }
 
-        var step = Uri.UnescapeDataString(rest[(firstDash + 1)..lastDash]);
+        var step = rest[(secondDash + 1)..];
         return rest[..firstDash] switch
         {
             Remind => new ReminderDue(step, attempt),
@@ -81,7 +85,8 @@ public static class ReviewTimers
         };
     }
 
-    // Step ids are policy slugs; escaping keeps any character a row key forbids ('/', '\\', '#', '?') out regardless.
+    // Step ids are policy ids (lower-case letters, digits and '-', by the policy schema), so they are safe in a row key as they
+    // are; '%', which some Azure Table operations refuse in keys, never appears.
     private static string StepKey(string kind, string stepId, int attempt) =>
-        FormattableString.Invariant($"{CaseStore.TimerRowPrefix}{kind}-{Uri.EscapeDataString(stepId).Replace("-", "%2D", StringComparison.Ordinal)}-{attempt}");
+        FormattableString.Invariant($"{CaseStore.TimerRowPrefix}{kind}-{attempt}-{stepId}");
 }
