@@ -8,15 +8,7 @@ public class SmtpMailSenderTests(MailDevFixture mailDev) : IClassFixture<MailDev
 {
     private static readonly TimeSpan Wait = TimeSpan.FromSeconds(10);
 
-    private SmtpMailSender Sender() => new(new SmtpOptions
-    {
-        Host = "127.0.0.1",
-        Port = mailDev.SmtpPort,
-        EnableStartTls = false,
-        From = "noreply@landredev.example",
-        FromName = "低效用地再开发审批系统",
-        Timeout = TimeSpan.FromSeconds(10),
-    });
+    private SmtpMailSender Sender() => MailDevSender.Create(mailDev);
 
     private static string NewId() => MailMessageSpec.StableMessageId(Guid.NewGuid().ToString(), "landredev.example");
 

@@ -1,0 +1,231 @@
+using System.Text;
+using System.Text.Json;
+using LandRedevelopment.Cases;
+using LandRedevelopment.Mail;
+using LandRedevelopment.Outbox;
+using LandRedevelopment.Shared.Tests.Mail;
+using LandRedevelopment.Storage.Tables;
+using LandRedevelopment.Testing;
+
+namespace LandRedevelopment.Shared.Tests.Outbox;
+
+/// <summary>The outbox relay against real Azurite (and MailDev for mail): lease, deliver, delete; at least once, and once when relays race.</summary>
+[Collection(DurableStorageCollection.Name)]
+public class OutboxRelayTests(AzuriteFixture azurite, MailDevFixture mailDev) : IClassFixture<MailDevFixture>
+{
+    private static readonly DateTimeOffset Start = new(2026, 3, 2, 9, 0, 0, TimeSpan.FromHours(8));
+
+    private readonly DurableStorage _storage = new(azurite);
+
+    /// <summary>A relay over a fresh outbox table and timer index, mail recorded unless told otherwise; rows go in partition <see cref="Partition"/>.</summary>
+    private sealed class Rig(DurableStorage storage, TableClient table, TimerIndex index, TestClock clock)
+    {
+        public string Partition { get; } = "karamay|" + AzuriteFixture.UniqueName("c");
+
+        public TableClient Table => table;
+
+        public TimerIndex Index => index;
+
+        public TestClock Clock => clock;
+
+        public RecordingMailSender Sender { get; } = new();
+
+        public OutboxRelay Relay(IMailSender? other = null) => new(table, storage.Base64Queues, index, other ?? Sender, clock);
+
+        /// <summary>Writes an outbox row as a committed transition would, <paramref name="age"/> ago.</summary>
+        public async Task<string> AddAsync(OutboxMessage message, TimeSpan age = default, int index = 0)
+        {
+            var rowKey = OutboxMessage.RowKey(1, index);
+            await table.AddEntityAsync(message.ToEntity(Partition, rowKey, clock.GetUtcNow() - age));
+            return rowKey;
+        }
+
+        /// <summary>Writes a mail row with a Message-ID of its own.</summary>
+        public async Task<(MailMessageSpec Spec, string RowKey)> AddMailAsync(string subject, TimeSpan age = default, int index = 0)
+        {
+            var spec = Mail(subject);
+            return (spec, await AddAsync(OutboxMessage.Mail(spec), age, index));
+        }
+
+        public async Task<List<string>> RowKeysAsync() =>
+            (await DurableStorage.RowsAsync(table, Partition, OutboxMessage.RowPrefix)).Select(r => r.RowKey!).ToList();
+
+        public List<string> SentIds() => Sender.Sent.Select(m => m.MessageId).ToList();
+
+        public Task<RelayReport> DeliverAsync(OutboxRelay? relay = null) => (relay ?? Relay()).DeliverPartitionAsync(Partition, CancellationToken.None);
+    }
+
+    private async Task<Rig> RigAsync()
+    {
+        var clock = new TestClock(Start);
+        return new(_storage, await _storage.NewTableAsync("outbox"), await _storage.NewTimerIndexAsync(clock), clock);
+    }
+
+    private static MailMessageSpec Mail(string subject) => new(
+        null, [new Mailbox("district-bureau@karamay.example.test", "区局")], subject, "正文：" + subject, null,
+        MailMessageSpec.StableMessageId("relay-test/" + Guid.NewGuid(), "review.land-redevelopment.local"));
+
+    [Fact]
+    public async Task A_mail_row_reaches_MailDev_with_its_Message_ID_and_is_removed()
+    {
+        var rig = await RigAsync();
+        var spec = Mail("待审批：克拉玛依区 KM-0001") with { Headers = new Dictionary<string, string> { ["X-Review-Kind"] = "decision-request" } };
+        await rig.AddAsync(OutboxMessage.Mail(spec));
+
+        var report = await rig.DeliverAsync(rig.Relay(MailDevSender.Create(mailDev, "review@land-redevelopment.local", "低效用地再开发审查")));
+
+        Assert.Equal((1, 0), (report.Delivered, report.Failures.Count));
+        var mail = await mailDev.WaitForAsync(m => m.MessageId == $"<{spec.MessageId}>", TimeSpan.FromSeconds(10));
+        Assert.Equal(spec.Subject, mail.Subject);
+        Assert.Equal("decision-request", mail.Header("X-Review-Kind"));
+        Assert.Empty(await rig.RowKeysAsync());
+    }
+
+    [Fact]
+    public async Task A_queue_row_lands_base64_on_its_queue_created_on_demand_and_is_removed()
+    {
+        var rig = await RigAsync();
+        var queueName = AzuriteFixture.UniqueName("signals");
+        var signal = new CaseSignal("karamay", "c-克拉玛依", CaseSignals.EvidenceCompleteKind, 7);
+        await rig.AddAsync(OutboxMessage.Queue(queueName, signal));
+
+        var report = await rig.DeliverAsync();
+
+        Assert.Equal(1, report.Delivered);
+        var raw = Assert.Single((await _storage.RawQueue(queueName).PeekMessagesAsync(32)).Value);
+        var json = Encoding.UTF8.GetString(Convert.FromBase64String(raw.MessageText));
+        Assert.Equal(signal, JsonSerializer.Deserialize<CaseSignal>(json, JsonSerializerOptions.Web));
+        var decoded = Assert.Single((await _storage.Base64Queues.GetQueueClient(queueName).PeekMessagesAsync(32)).Value);
+        Assert.Equal(json, decoded.MessageText);
+        Assert.Empty(await rig.RowKeysAsync());
+    }
+
+    [Fact]
+    public async Task A_timer_row_writes_its_index_row_and_a_message_hidden_until_due()
+    {
+        var rig = await RigAsync();
+        await _storage.ClearTimerQueueAsync();
+        var timer = new DurableTimer("karamay", AzuriteFixture.UniqueName("c"), "timer-due-district%2Dinvestigation-1", Start.AddDays(3));
+        await rig.AddAsync(OutboxMessage.Timer(timer));
+
+        var report = await rig.DeliverAsync();
+
+        Assert.Equal(1, report.Delivered);
+        Assert.Equal([timer], await DurableStorage.IndexedAsync(rig.Index));
+        Assert.Equal(1, (await _storage.TimerQueue.GetPropertiesAsync()).Value.ApproximateMessagesCount);
+        Assert.Empty((await _storage.TimerQueue.PeekMessagesAsync(32)).Value);
+        Assert.Empty(await rig.RowKeysAsync());
+    }
+
+    [Fact]
+    public async Task A_row_that_fails_stays_is_reported_and_goes_on_a_pass_after_its_lease()
+    {
+        var rig = await RigAsync();
+        rig.Sender.Failure = new MailDeliveryException("451 try again later", isRetryable: true);
+        var (spec, rowKey) = await rig.AddMailAsync("提醒");
+        var relay = rig.Relay();
+
+        var failed = await rig.DeliverAsync(relay);
+
+        Assert.Equal(0, failed.Delivered);
+        var failure = Assert.Single(failed.Failures);
+        Assert.Contains($"{rig.Partition}/{rowKey}", failure, StringComparison.Ordinal);
+        Assert.Contains("451", failure, StringComparison.Ordinal);
+        Assert.Equal([rowKey], await rig.RowKeysAsync());
+
+        // Its lease still holds: the next pass leaves it alone (no second try within the lease).
+        rig.Sender.Failure = null;
+        var leased = await rig.DeliverAsync(relay);
+        Assert.Equal((0, 0, 1), (leased.Delivered, leased.Failures.Count, rig.Sender.Tries));
+
+        rig.Clock.Advance(OutboxRelay.Lease + TimeSpan.FromSeconds(1));
+        var later = await rig.DeliverAsync(relay);
+
+        Assert.Equal((1, 0), (later.Delivered, later.Failures.Count));
+        Assert.Equal([spec.MessageId], rig.SentIds());
+        Assert.Empty(await rig.RowKeysAsync());
+    }
+
+    [Fact]
+    public async Task A_row_of_an_unknown_kind_is_reported_and_kept()
+    {
+        var rig = await RigAsync();
+        var rowKey = await rig.AddAsync(new OutboxMessage("fax", "{}"));
+
+        var report = await rig.DeliverAsync();
+
+        Assert.Equal(0, report.Delivered);
+        Assert.Contains("fax", Assert.Single(report.Failures), StringComparison.Ordinal);
+        Assert.Equal([rowKey], await rig.RowKeysAsync());
+    }
+
+    [Fact]
+    public async Task Two_relays_racing_over_the_same_rows_deliver_each_row_once()
+    {
+        var rig = await RigAsync();
+        for (var round = 0; round < 5; round++)
+        {
+            var added = new List<string>();
+            for (var i = 0; i < 12; i++)
+            {
+                added.Add((await rig.AddMailAsync($"round {round} mail {i}", index: i)).Spec.MessageId);
+            }
+
+            var before = rig.Sender.Sent.Count;
+            var reports = await Task.WhenAll(Enumerable.Range(0, 2).Select(_ => Task.Run(() => rig.DeliverAsync())));
+
+            Assert.Equal(added.Count, reports.Sum(r => r.Delivered));
+            Assert.All(reports, r => Assert.Empty(r.Failures));
+            Assert.Equal(added.Order(StringComparer.Ordinal), rig.SentIds().Skip(before).Order(StringComparer.Ordinal));
+            Assert.Empty(await rig.RowKeysAsync());
+        }
+    }
+
+    [Fact]
+    public async Task DeliverStale_leaves_young_rows_to_their_own_relay_and_delivers_old_ones()
+    {
+        var rig = await RigAsync();
+        var old = await rig.AddMailAsync("old", age: TimeSpan.FromMinutes(30), index: 0);
+        var young = await rig.AddMailAsync("young", age: TimeSpan.FromSeconds(5), index: 1);
+        var relay = rig.Relay();
+
+        var first = await relay.DeliverStaleAsync(TimeSpan.FromSeconds(10), CancellationToken.None);
+
+        Assert.Equal(1, first.Delivered);
+        Assert.Equal([old.Spec.MessageId], rig.SentIds());
+        Assert.Equal([young.RowKey], await rig.RowKeysAsync());
+
+        rig.Clock.Advance(TimeSpan.FromSeconds(6));
+        var second = await relay.DeliverStaleAsync(TimeSpan.FromSeconds(10), CancellationToken.None);
+
+        Assert.Equal(1, second.Delivered);
+        Assert.Equal([old.Spec.MessageId, young.Spec.MessageId], rig.SentIds());
+        Assert.Empty(await rig.RowKeysAsync());
+    }
+
+    [Fact]
+    public async Task A_row_another_relay_leased_is_skipped_until_the_lease_runs_out()
+    {
+        var rig = await RigAsync();
+        var (spec, rowKey) = await rig.AddMailAsync("leased");
+        await rig.Table.UpdateEntityAsync(
+            new TableEntity(rig.Partition, rowKey) { ["LeaseUntil"] = rig.Clock.GetUtcNow() + TimeSpan.FromMinutes(1) }, Azure.ETag.All, TableUpdateMode.Merge);
+        var relay = rig.Relay();
+
+        var whileHeld = await rig.DeliverAsync(relay);
+        rig.Clock.Advance(TimeSpan.FromSeconds(59));
+        var justBefore = await rig.DeliverAsync(relay);
+        var staleScan = await relay.DeliverStaleAsync(TimeSpan.Zero, CancellationToken.None);
+
+        Assert.Equal((0, 0, 0), (whileHeld.Delivered, justBefore.Delivered, staleScan.Delivered));
+        Assert.Equal(0, rig.Sender.Tries);
+        Assert.Equal([rowKey], await rig.RowKeysAsync());
+
+        rig.Clock.Advance(TimeSpan.FromSeconds(2));
+        var after = await rig.DeliverAsync(relay);
+
+        Assert.Equal(1, after.Delivered);
+        Assert.Equal([spec.MessageId], rig.SentIds());
+        Assert.Empty(await rig.RowKeysAsync());
+    }
+}

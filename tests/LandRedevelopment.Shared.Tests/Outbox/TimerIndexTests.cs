@@ -1,0 +1,151 @@
+using System.Diagnostics;
+using System.Text.Json;
+using FsCheck.Fluent;
+using LandRedevelopment.Outbox;
+using LandRedevelopment.Testing;
+
+namespace LandRedevelopment.Shared.Tests.Outbox;
+
+/// <summary>Durable timers on Queue storage: the visibility arithmetic, the due-date index over day partitions, and a real hidden message.</summary>
+[Collection(DurableStorageCollection.Name)]
+public class TimerIndexTests(AzuriteFixture azurite)
+{
+    private static readonly DateTimeOffset Now = new(2026, 3, 10, 12, 0, 0, TimeSpan.Zero);
+
+    private readonly DurableStorage _storage = new(azurite);
+
+    // Never touches storage: the clients are only built.
+    private TimerIndex Offline(TimeProvider time) => new(_storage.Tables.GetTableClient("unused"), _storage.Base64Queues, time);
+
+    private static DurableTimer Timer(DateTimeOffset dueAt, string key = "timer-due-step-1") =>
+        new("karamay", AzuriteFixture.UniqueName("c"), key, dueAt);
+
+    [Theory]
+    [InlineData(8 * 86400.0, 7 * 86400.0)]
+    [InlineData(7 * 86400.0, 7 * 86400.0)]
+    [InlineData(7 * 86400.0 - 0.5, 7 * 86400.0)]
+    [InlineData(400 * 86400.0, 7 * 86400.0)]
+    [InlineData(1.2, 2.0)]
+    [InlineData(3.0, 3.0)]
+    [InlineData(0.0001, 1.0)]
+    [InlineData(0.0, 0.0)]
+    [InlineData(-1.0, 0.0)]
+    [InlineData(-30 * 86400.0, 0.0)]
+    public void VisibilityFor_caps_at_seven_days_rounds_up_to_whole_seconds_and_is_zero_when_due(double dueInSeconds, double expectedSeconds)
+    {
+        var index = Offline(new TestClock(Now));
+
+        Assert.Equal(TimeSpan.FromSeconds(expectedSeconds), index.VisibilityFor(Now + TimeSpan.FromSeconds(dueInSeconds)));
+    }
+
+    [Fact]
+    public void VisibilityFor_never_shows_a_message_before_its_timer_is_due_nor_hides_it_a_second_longer()
+    {
+        var gen =
+            from milliseconds in Gen.Choose(-1_000_000, int.MaxValue)
+            from extraTicks in Gen.Choose(0, 9_999)
+            select TimeSpan.FromMilliseconds(milliseconds) + TimeSpan.FromTicks(extraTicks);
+        var index = Offline(new TestClock(Now));
+
+        PropertyCheck.ForAll(gen, wait =>
+        {
+            var visibility = index.VisibilityFor(Now + wait);
+
+            Assert.Equal(0, visibility.Ticks % TimeSpan.TicksPerSecond);
+            Assert.InRange(visibility, TimeSpan.Zero, TimerIndex.MaxVisibility);
+            if (wait <= TimeSpan.Zero)
+            {
+                Assert.Equal(TimeSpan.Zero, visibility);
+            }
+            else if (wait <= TimerIndex.MaxVisibility)
+            {
+                Assert.InRange(visibility, wait, wait + TimeSpan.FromSeconds(1) - TimeSpan.FromTicks(1));
+            }
+            else
+            {
+                Assert.Equal(TimerIndex.MaxVisibility, visibility);
+            }
+        });
+    }
+
+    [Fact]
+    public async Task DueAsync_returns_every_due_timer_across_day_partitions_and_nothing_later()
+    {
+        var index = await _storage.NewTimerIndexAsync(new TestClock(Now));
+        DurableTimer[] due =
+        [
+            Timer(new DateTimeOffset(2025, 12, 31, 23, 0, 0, TimeSpan.Zero)),
+            Timer(new DateTimeOffset(2026, 3, 8, 23, 59, 59, TimeSpan.Zero)),
+            Timer(new DateTimeOffset(2026, 3, 10, 2, 0, 0, TimeSpan.FromHours(8))), // 9 March UTC
+            Timer(Now - TimeSpan.FromMinutes(1)),
+            Timer(Now),
+        ];
+        DurableTimer[] notDue =
+        [
+            Timer(Now + TimeSpan.FromSeconds(1)),
+            Timer(new DateTimeOffset(2026, 3, 11, 0, 0, 0, TimeSpan.Zero)),
+            Timer(new DateTimeOffset(2026, 3, 11, 1, 0, 0, TimeSpan.FromHours(8))), // still 10 March UTC, but later today
+            Timer(new DateTimeOffset(2027, 1, 1, 0, 0, 0, TimeSpan.Zero)),
+        ];
+        foreach (var timer in due.Concat(notDue))
+        {
+            await index.ScheduleAsync(timer, CancellationToken.None);
+        }
+
+        var found = new List<DurableTimer>();
+        await foreach (var timer in index.DueAsync(Now, CancellationToken.None))
+        {
+            found.Add(timer);
+        }
+
+        Assert.Equal(due.Select(t => t.CaseId).Order(StringComparer.Ordinal), found.Select(t => t.CaseId).Order(StringComparer.Ordinal));
+        Assert.All(found, t => Assert.Equal(due.Single(d => d.CaseId == t.CaseId), t));
+        var days = found.Select(t => DateOnly.FromDateTime(t.DueAt.UtcDateTime)).ToList();
+        Assert.Equal(days.Order(), days);
+        Assert.Equal(due.Length + notDue.Length, (await DurableStorage.IndexedAsync(index)).Count);
+    }
+
+    [Fact]
+    public async Task Scheduling_again_keeps_one_index_row_and_removing_twice_is_fine()
+    {
+        var index = await _storage.NewTimerIndexAsync(new TestClock(Now));
+        var timer = Timer(Now.AddDays(2));
+
+        await index.ScheduleAsync(timer, CancellationToken.None);
+        await index.ScheduleAsync(timer, CancellationToken.None);
+        Assert.Equal([timer], await DurableStorage.IndexedAsync(index));
+
+        await index.RemoveAsync(timer, CancellationToken.None);
+        await index.RemoveAsync(timer, CancellationToken.None);
+        await index.RemoveAsync(Timer(Now), CancellationToken.None);
+
+        Assert.Empty(await DurableStorage.IndexedAsync(index));
+    }
+
+    [Fact]
+    public async Task A_timer_due_in_two_seconds_shows_on_the_queue_after_about_two_seconds_not_at_once()
+    {
+        var index = await _storage.NewTimerIndexAsync(TimeProvider.System);
+        await _storage.ClearTimerQueueAsync();
+        var timer = Timer(DateTimeOffset.UtcNow + TimeSpan.FromSeconds(2));
+        var clock = Stopwatch.StartNew();
+
+        await index.ScheduleAsync(timer, CancellationToken.None);
+        var atOnce = await PeekAsync(timer);
+        Assert.Null(atOnce);
+
+        string? text;
+        while ((text = await PeekAsync(timer)) is null && clock.Elapsed < TimeSpan.FromSeconds(10))
+        {
+            await Task.Delay(100);
+        }
+
+        Assert.NotNull(text);
+        Assert.InRange(clock.Elapsed, TimeSpan.FromSeconds(1.5), TimeSpan.FromSeconds(10));
+        Assert.Equal(timer, JsonSerializer.Deserialize<DurableTimer>(text, JsonSerializerOptions.Web));
+        Assert.Equal(1, (await _storage.TimerQueue.GetPropertiesAsync()).Value.ApproximateMessagesCount);
+    }
+
+    private async Task<string?> PeekAsync(DurableTimer timer) =>
+        (await _storage.TimerQueue.PeekMessagesAsync(32)).Value.Select(m => m.MessageText).FirstOrDefault(t => t.Contains(timer.CaseId, StringComparison.Ordinal));
+}

@@ -1,0 +1,90 @@
+using LandRedevelopment.Review;
+using LandRedevelopment.Review.Durable;
+using LandRedevelopment.Review.Workflow;
+using LandRedevelopment.Shared.Tests.Outbox;
+using LandRedevelopment.Testing;
+
+namespace LandRedevelopment.Shared.Tests.Review.Durable;
+
+/// <summary>The sweeper on real Azurite: fires due timers from the index (once, even when sweeps race), clears cancelled ones, relays leftovers.</summary>
+[Collection(DurableStorageCollection.Name)]
+public class ReviewSweeperTests(AzuriteFixture azurite)
+{
+    private static readonly CancellationToken None = CancellationToken.None;
+
+    [Fact]
+    public async Task A_sweep_fires_due_timers_from_the_index_removes_their_rows_and_clears_cancelled_ones()
+    {
+        var world = await ReviewWorld.CreateAsync(azurite);
+        var (caseId, first) = await world.StartedCaseAsync();
+        var firstKeys = ReviewTimers.Desired(first).OrderBy(t => t.DueAt).Select(t => t.Key).ToList();
+
+        var early = await world.Sweeper.SweepAsync(ReviewSweeper.OutboxGrace, None);
+        Assert.Equal((0, 0), (early.TimersFired, early.TimersCleared));
+        Assert.Empty(early.Failures);
+        Assert.Equal(firstKeys.Order(StringComparer.Ordinal), await world.IndexedKeysAsync(caseId));
+
+        // The reminder is due: the sweep fires it and drops its index row; the deadline's stays.
+        world.Clock.Set(first.StepRemindAt!.Value + TimeSpan.FromMinutes(1));
+        var reminded = await world.Sweeper.SweepAsync(ReviewSweeper.OutboxGrace, None);
+
+        Assert.Equal((1, 0), (reminded.TimersFired, reminded.TimersCleared));
+        Assert.True((await world.StateAsync(caseId)).Reminded);
+        Assert.Equal([firstKeys[1]], await world.IndexedKeysAsync(caseId));
+
+        // The step is decided before its deadline: the deadline's timer row is cancelled, its index row stays behind.
+        var approved = await world.DecideAsync(caseId, ReviewWorld.FirstStep, 1, ReviewWorld.DistrictBureau, DecisionAction.Approve);
+        Assert.Equal(ReviewOutcomeKind.Applied, approved.Kind);
+        var second = approved.State;
+        Assert.Contains(firstKeys[1], await world.IndexedKeysAsync(caseId));
+        Assert.True(second.StepRemindAt > first.StepDueAt, "the next step's reminder should come after the first step's deadline");
+
+        world.Clock.Set(first.StepDueAt!.Value + TimeSpan.FromMinutes(1));
+        var cleared = await world.Sweeper.SweepAsync(ReviewSweeper.OutboxGrace, None);
+
+        Assert.Equal((0, 1), (cleared.TimersFired, cleared.TimersCleared));
+        Assert.Equal(ReviewWorld.DesiredKeys(second), await world.IndexedKeysAsync(caseId));
+        Assert.DoesNotContain(await world.EventsAsync(caseId), e => e.Type == "StepOverdue");
+
+        // Both of the next step's timers are due; two sweeps race over them: each fires once, in due order.
+        world.Clock.Set(second.StepDueAt!.Value + TimeSpan.FromMinutes(1));
+        var sweeps = await Task.WhenAll(Enumerable.Range(0, 2).Select(_ => Task.Run(() => world.Sweeper.SweepAsync(ReviewSweeper.OutboxGrace, None))));
+
+        Assert.Equal(2, sweeps.Sum(s => s.TimersFired));
+        Assert.All(sweeps, s => Assert.Empty(s.Failures));
+        Assert.Empty(await world.IndexedKeysAsync(caseId));
+        Assert.Empty(await world.TimerKeysAsync(caseId));
+        var timerEvents = (await world.EventsAsync(caseId)).Where(e => e.Actor == ReviewService.TimerActor).Select(e => e.Type);
+        Assert.Equal(["ReminderRaised", "ReminderRaised", "StepOverdue"], timerEvents);
+        Assert.True((await world.StateAsync(caseId)).Overdue);
+    }
+
+    [Fact]
+    public async Task A_sweep_relays_what_a_stopped_instance_left_in_the_outbox()
+    {
+        var world = await ReviewWorld.CreateAsync(azurite);
+        var caseId = await world.NewReadyCaseAsync();
+        var stopped = new ReviewService(world.Cases, world.Tenants, new ReviewOptions(), world.Clock, relay: null);
+
+        // Committed, never relayed: as if the app died right after the commit.
+        var started = await stopped.OnEvidenceCompleteAsync(ReviewWorld.TenantId, caseId, None);
+        Assert.Equal(ReviewOutcomeKind.Applied, started.Kind);
+        var left = await world.OutboxRowsAsync(caseId);
+        Assert.Equal(3, left.Count); // one mail, two timers
+        Assert.Empty(world.MailsFor(caseId));
+        Assert.Empty(await world.IndexedKeysAsync(caseId));
+
+        var young = await world.Sweeper.SweepAsync(ReviewSweeper.OutboxGrace, None);
+        Assert.Equal(left, await world.OutboxRowsAsync(caseId));
+
+        world.Clock.Advance(ReviewSweeper.OutboxGrace + TimeSpan.FromSeconds(1));
+        var swept = await world.Sweeper.SweepAsync(ReviewSweeper.OutboxGrace, None);
+
+        Assert.True(swept.Relayed.Delivered >= 3, $"relayed {swept.Relayed.Delivered}; failures: {string.Join("; ", swept.Relayed.Failures)}");
+        Assert.Empty(await world.OutboxRowsAsync(caseId));
+        Assert.Equal(["decision-request"], world.MailsFor(caseId).Select(m => m.Kind));
+        Assert.Equal(ReviewWorld.DesiredKeys(started.State), await world.IndexedKeysAsync(caseId));
+        Assert.Equal(0, young.TimersFired);
+        Assert.DoesNotContain(young.Relayed.Failures, f => f.Contains(caseId, StringComparison.Ordinal));
+    }
+}
