@@ -105,7 +105,7 @@ public class OutboxRelayTests(AzuriteFixture azurite, MailDevFixture mailDev) : 
     {
         var rig = await RigAsync();
         await _storage.ClearTimerQueueAsync();
-        var timer = new DurableTimer("karamay", AzuriteFixture.UniqueName("c"), "timer-due-district%2Dinvestigation-1", Start.AddDays(3));
+        var timer = new DurableTimer("karamay", AzuriteFixture.UniqueName("c"), "timer-due-1-district-investigation", Start.AddDays(3));
         await rig.AddAsync(OutboxMessage.Timer(timer));
 
         var report = await rig.DeliverAsync();

@@ -1,0 +1,167 @@
+using System.Globalization;
+using LandRedevelopment.Calendars;
+using LandRedevelopment.Finance;
+using LandRedevelopment.Policies;
+
+namespace LandRedevelopment.Payments;
+
+/// <summary>
+/// The land price a redevelopment contract pays and when: the amount due under the policy's price bases or
+/// no-charge cases, and the payment schedule under its instalment rules. Pure: no clock, no storage.
+/// </summary>
+/// <remarks>
+/// Bad contract data never throws: every broken rule is reported, together, as a <see cref="PaymentViolation"/>
+/// with the article it comes from and a JSON path into the contract. Money is exact to the fen; computed due
+/// dates follow <see cref="LegalPeriods.LastDay"/> (Civil Code periods, moved over rest days), while the due
+/// dates a contract fixes are taken as given.
+/// </remarks>
+public static class PaymentCalculator
+{
+    /// <summary>
+    /// The amount <paramref name="contract"/> must pay under <paramref name="policy"/>: nothing for a no-charge
+    /// case, else the share of the appraisal (or appraisal difference, or posted price) its price basis names,
+    /// rounded to the fen half away from zero.
+    /// </summary>
+    /// <returns>The amount due, or null with the violations when a rule is broken.</returns>
+    /// <exception cref="ArgumentNullException">An argument is null.</exception>
+    public static (AmountDue? Due, IReadOnlyList<PaymentViolation> Violations) ComputeAmountDue(PolicyDocument policy, ContractTerms contract)
+    {
+        ArgumentNullException.ThrowIfNull(policy);
+        ArgumentNullException.ThrowIfNull(contract);
+        var violations = new List<PaymentViolation>();
+        var due = contract.NoChargeCase is { } caseId
+            ? NoCharge(policy.LandPrice, caseId, contract, violations)
+            : Priced(policy.LandPrice, contract, violations);
+        return (violations.Count == 0 ? due : null, violations);
+    }
+
+    /// <summary>
+    /// The payment schedule of <paramref name="contract"/> under <paramref name="policy"/>: the amount due and the
+    /// instalments — the contract's own plan checked against the instalment rules, else the policy's fixed or
+    /// default schedule, else a lump sum due on the day the periods are counted from.
+    /// </summary>
+    /// <param name="policy">The policy version the case runs under.</param>
+    /// <param name="contract">The contract's payment terms.</param>
+    /// <param name="calendar">The tenant's holiday calendar, for moving computed due dates over rest days.</param>
+    /// <exception cref="ArgumentNullException">An argument is null.</exception>
+    public static PaymentComputation Compute(PolicyDocument policy, ContractTerms contract, HolidayCalendar calendar)
+    {
+        ArgumentNullException.ThrowIfNull(calendar);
+        var (due, dueViolations) = ComputeAmountDue(policy, contract);
+        var rules = policy.Instalments;
+        var fromEffective = rules.CountFrom == InstalmentStart.ContractEffective && contract.EffectiveOn is not null;
+        var start = fromEffective ? contract.EffectiveOn!.Value : contract.SignedOn;
+        var violations = dueViolations.ToList();
+        var planner = new SchedulePlanner(rules, start, calendar, due?.Amount, violations);
+        (PlanKind Kind, IReadOnlyList<Instalment> Instalments)? plan = null;
+        try
+        {
+            plan = planner.Plan(contract.RequestedPlan);
+        }
+        catch (ArgumentOutOfRangeException)
+        {
+            // Only a start date at the very end of the calendar makes a period run past it.
+            violations.Add(new("start-out-of-range", $"The payment periods counted from {PaymentText.Date(start)} run past the end of the calendar.",
+                rules.Source, fromEffective ? "$.effectiveOn" : "$.signedOn"));
+        }
+
+        var schedule = violations.Count == 0 && due is not null && plan is { } p
+            ? new PaymentSchedule(due, start, p.Kind, p.Instalments, due.NoCharge ? due.Source : rules.Source)
+            : null;
+        return new PaymentComputation(schedule, violations);
+    }
+
+    private static AmountDue? NoCharge(LandPriceRules rules, string caseId, ContractTerms contract, List<PaymentViolation> violations)
+    {
+        var claimed = rules.NoCharge.FirstOrDefault(c => c.Id == caseId);
+        if (claimed is null)
+        {
+            violations.Add(new("no-charge-case-unknown",
+                $"'{caseId}' is not a no-charge case of this policy (known: {PaymentText.List(rules.NoCharge.Select(c => c.Id))}).",
+                rules.Bases.FirstOrDefault()?.Source ?? "policy", "$.noChargeCase"));
+            return null;
+        }
+
+        // Raising the floor-area ratio (or building on one's own land, 零增地) is free only without a change of use.
+        if ((caseId.Contains("far-increase", StringComparison.Ordinal) || caseId.Contains("zero-new-land", StringComparison.Ordinal))
+            && contract.ChangeOfUseFrom != contract.ChangeOfUseTo)
+        {
+            violations.Add(new("no-charge-needs-same-use",
+                $"'{caseId}' applies only without a change of use, but the contract changes the use from '{contract.ChangeOfUseFrom}' to '{contract.ChangeOfUseTo}'.",
+                claimed.Source, "$.changeOfUseTo"));
+        }
+
+        return new AmountDue(Money.Zero, claimed.Id, NoCharge: true, "不收取土地价款：" + claimed.Description, claimed.Source);
+    }
+
+    private static AmountDue? Priced(LandPriceRules rules, ContractTerms contract, List<PaymentViolation> violations)
+    {
+        var basis = rules.Bases.FirstOrDefault(b => b.Id == contract.PriceBasis);
+        if (basis is null)
+        {
+            var named = contract.PriceBasis is null ? "No price basis is named" : $"'{contract.PriceBasis}' is not a price basis of this policy";
+            violations.Add(new("price-basis-unknown", $"{named} (known: {PaymentText.List(rules.Bases.Select(b => b.Id))}).",
+                rules.Bases.FirstOrDefault()?.Source ?? "policy", "$.priceBasis"));
+            return null;
+        }
+
+        switch (basis.Formula)
+        {
+            case PriceFormula.ShareOfNewAppraisal:
+                return Required(contract.NewConditions, "newConditions") is { } newer ? Share(basis, newer.Amount, PaymentText.Yuan(newer.Amount)) : null;
+            case PriceFormula.ShareOfPostedPrice:
+                return Required(contract.PostedPrice, "postedPrice") is { } posted ? Share(basis, posted.Amount, PaymentText.Yuan(posted.Amount)) : null;
+            default:
+                var (after, before) = (Required(contract.NewConditions, "newConditions"), Required(contract.OriginalConditions, "originalConditions"));
+                if (after is null || before is null)
+                {
+                    return null;
+                }
+
+                if (basis.SameValuationDate && after.ValuationDate != before.ValuationDate)
+                {
+                    violations.Add(new("same-valuation-date",
+                        $"Both appraisals must value the land at the same date; they are at {PaymentText.Date(after.ValuationDate)} (new) and {PaymentText.Date(before.ValuationDate)} (original).",
+                        basis.Source, "$.appraisals.originalConditions.valuationDate"));
+                }
+
+                var difference = after.Amount - before.Amount;
+                if (difference < Money.Zero)
+                {
+                    violations.Add(new("appraisal-difference-negative",
+                        $"The appraisal under the new conditions ({after.Amount}) is below the one under the original conditions ({before.Amount}).",
+                        basis.Source, "$.appraisals.newConditions.amount"));
+                    return null;
+                }
+
+                return Share(basis, difference, $"({PaymentText.Yuan(after.Amount)} − {PaymentText.Yuan(before.Amount)})");
+        }
+
+        // An appraisal the formula needs: present and not negative (so a difference of two cannot overflow).
+        Appraisal? Required(Appraisal? appraisal, string name)
+        {
+            var path = "$.appraisals." + name;
+            if (appraisal is null)
+            {
+                violations.Add(new("appraisal-missing", $"Price basis '{basis.Id}' needs the appraisal '{name}'.", basis.Source, path));
+            }
+            else if (appraisal.Amount < Money.Zero)
+            {
+                violations.Add(new("appraisal-negative", $"The appraisal '{name}' is negative ({appraisal.Amount}).", basis.Source, path + ".amount"));
+            }
+            else
+            {
+                return appraisal;
+            }
+
+            return null;
+        }
+    }
+
+    private static AmountDue Share(PriceBasis basis, Money of, string ofText)
+    {
+        var amount = of.Multiply(basis.Share);
+        var share = basis.Share.ToString("0.############################", CultureInfo.InvariantCulture);
+        return new AmountDue(amount, basis.Id, NoCharge: false, $"{share} × {ofText} = {PaymentText.Yuan(amount)}", basis.Source);
+    }
+}

@@ -1,0 +1,59 @@
+using System.Globalization;
+using LandRedevelopment.Calendars;
+using LandRedevelopment.Finance;
+using LandRedevelopment.Payments;
+using LandRedevelopment.Policies;
+
+namespace LandRedevelopment.Shared.Tests.Payments;
+
+internal static class PaymentTestKit
+{
+    public static PolicyDocument Policy(string tenant) => SeedPolicies.Get(tenant).Policy;
+
+    public static DateOnly D(string iso) => DateOnly.ParseExact(iso, "yyyy-MM-dd", CultureInfo.InvariantCulture);
+
+    public static Money Y(decimal yuan) => Money.FromYuan(yuan);
+
+    /// <summary>A contract priced on the appraisal difference (new − original), both valued on the signing day.</summary>
+    public static ContractTerms Difference(string basis, DateOnly signed, decimal newYuan, decimal originalYuan = 0m) => new()
+    {
+        ContractId = "c-1",
+        Version = 1,
+        SignedOn = signed,
+        PriceBasis = basis,
+        NewConditions = new Appraisal(Y(newYuan), signed),
+        OriginalConditions = new Appraisal(Y(originalYuan), signed),
+    };
+
+    /// <summary>Karamay's only basis is the full difference, so the amount due is exactly <paramref name="dueYuan"/>.</summary>
+    public static ContractTerms KaramayDue(decimal dueYuan, DateOnly signed) => Difference("appraisal-difference", signed, dueYuan);
+
+    public static ContractTerms WithPlan(this ContractTerms contract, params (decimal Yuan, string DueOn)[] plan) =>
+        contract with { RequestedPlan = plan.Select(p => new RequestedInstalment(Y(p.Yuan), D(p.DueOn))).ToList() };
+
+    public static PaymentComputation Compute(string tenant, ContractTerms contract) =>
+        PaymentCalculator.Compute(Policy(tenant), contract, HolidayCalendar.WeekendsOnly);
+
+    public static PaymentSchedule Valid(PaymentComputation computation)
+    {
+        Assert.Empty(computation.Violations);
+        Assert.True(computation.IsValid);
+        return computation.Schedule!;
+    }
+
+    public static void AssertInstalments(PaymentSchedule schedule, params (decimal Yuan, string DueOn)[] expected) =>
+        Assert.Equal(
+            expected.Select((e, i) => new Instalment(i + 1, Y(e.Yuan), D(e.DueOn))),
+            schedule.Instalments);
+
+    /// <summary>The violations as (rule, path) pairs, in the order reported.</summary>
+    public static (string Rule, string Path)[] RulesAndPaths(PaymentComputation computation) =>
+        computation.Violations.Select(v => (v.Rule, v.Path)).ToArray();
+
+    public static PaymentViolation Broken(PaymentComputation computation, string rule, string path)
+    {
+        Assert.False(computation.IsValid);
+        Assert.Null(computation.Schedule);
+        return Assert.Single(computation.Violations, v => v.Rule == rule && v.Path == path);
+    }
+}
