@@ -3,6 +3,7 @@ using LandRedevelopment.Functions.Health;
 using LandRedevelopment.Functions.Hosting;
 using LandRedevelopment.Functions.Hosting.Local;
 using LandRedevelopment.Functions.Problems;
+using LandRedevelopment.Functions.Payments;
 using LandRedevelopment.Functions.Review;
 using LandRedevelopment.Functions.Tenants;
 using LandRedevelopment.Tenants;
@@ -92,6 +93,7 @@ app.MapPolicyDocs();
 app.MapClockApi();
 app.MapReviewLinks();
 app.MapReviewTriggers();
+app.MapPaymentTriggers();
 
 app.Run();
 

@@ -53,6 +53,7 @@ public sealed partial class StorageBootstrap(
             await clock.EnsureCreatedAsync(ct).ConfigureAwait(false);
             await timers.EnsureCreatedAsync(ct).ConfigureAwait(false);
             await account.Base64Queues.GetQueueClient(LandRedevelopment.Cases.CaseSignals.QueueName).CreateIfNotExistsAsync(cancellationToken: ct).ConfigureAwait(false);
+            await account.Base64Queues.GetQueueClient(LandRedevelopment.Payments.Durable.PaymentService.QueueName).CreateIfNotExistsAsync(cancellationToken: ct).ConfigureAwait(false);
             _ready.TrySetResult();
         }
         catch (Exception e) when (e is RequestFailedException or OperationCanceledException or HttpRequestException)

@@ -106,6 +106,9 @@ public static class RequestProblems
 /// <summary>Reads typed members out of a JSON object, collecting an error per bad field.</summary>
 public sealed class JsonFields(JsonElement root, string path = "$")
 {
+    /// <summary>The element read.</summary>
+    public JsonElement Root => root;
+
     public List<FieldError> Errors { get; } = [];
 
     public bool IsObject

@@ -40,7 +40,13 @@ public static partial class ReviewHosting
 
             return review;
         });
+        services.AddSingleton(sp => new LandRedevelopment.Payments.Durable.PaymentService(sp.GetRequiredService<CaseStore>(), sp.GetRequiredService<ReviewService>(),
+            sp.GetRequiredService<TenantDirectory>(), sp.GetRequiredService<ReviewOptions>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<OutboxRelay>())
+        {
+            ReminderDays = configuration.GetValue("Payments:ReminderDays", 7),
+        });
         services.AddSingleton<ICaseTimerOwner>(sp => sp.GetRequiredService<ReviewService>());
+        services.AddSingleton<ICaseTimerOwner>(sp => sp.GetRequiredService<LandRedevelopment.Payments.Durable.PaymentService>());
         services.AddSingleton(sp => new CaseTimers(sp.GetServices<ICaseTimerOwner>()));
         services.AddSingleton(sp => new ReviewSweeper(sp.GetRequiredService<TimerIndex>(), sp.GetRequiredService<ReviewService>(), sp.GetRequiredService<OutboxRelay>(),
             sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<CaseTimers>()));

@@ -1,5 +1,6 @@
 using LandRedevelopment.Functions.Admin;
 using LandRedevelopment.Functions.Cases;
+using LandRedevelopment.Functions.Payments;
 using LandRedevelopment.Tenants;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -19,6 +20,7 @@ public static class FieldApi
         tenant.MapCasesApi();
         tenant.MapEvidenceApi();
         tenant.MapReviewApi();
+        tenant.MapPaymentsApi();
         return tenant;
     }
 

@@ -49,8 +49,8 @@ public static class PaymentCalculator
         ArgumentNullException.ThrowIfNull(calendar);
         var (due, dueViolations) = ComputeAmountDue(policy, contract);
         var rules = policy.Instalments;
-        var fromEffective = rules.CountFrom == InstalmentStart.ContractEffective && contract.EffectiveOn is not null;
-        var start = fromEffective ? contract.EffectiveOn!.Value : contract.SignedOn;
+        var effective = rules.CountFrom == InstalmentStart.ContractEffective ? contract.EffectiveOn : null;
+        var start = effective ?? contract.SignedOn;
         var violations = dueViolations.ToList();
         var planner = new SchedulePlanner(rules, start, calendar, due?.Amount, violations);
         (PlanKind Kind, IReadOnlyList<Instalment> Instalments)? plan = null;
@@ -62,7 +62,7 @@ public static class PaymentCalculator
         {
             // Only a start date at the very end of the calendar makes a period run past it.
             violations.Add(new("start-out-of-range", $"The payment periods counted from {PaymentText.Date(start)} run past the end of the calendar.",
-                rules.Source, fromEffective ? "$.effectiveOn" : "$.signedOn"));
+                rules.Source, effective is null ? "$.signedOn" : "$.effectiveOn"));
         }
 
         var schedule = violations.Count == 0 && due is not null && plan is { } p
@@ -82,9 +82,8 @@ public static class PaymentCalculator
             return null;
         }
 
-        // Raising the floor-area ratio (or building on one's own land, 零增地) is free only without a change of use.
-        if ((caseId.Contains("far-increase", StringComparison.Ordinal) || caseId.Contains("zero-new-land", StringComparison.Ordinal))
-            && contract.ChangeOfUseFrom != contract.ChangeOfUseTo)
+        // Raising the floor-area ratio (or building on one's own land, 零增地) is free only without a change of use: the policy says which cases.
+        if (claimed.RequiresSameUse && contract.ChangeOfUseFrom != contract.ChangeOfUseTo)
         {
             violations.Add(new("no-charge-needs-same-use",
                 $"'{caseId}' applies only without a change of use, but the contract changes the use from '{contract.ChangeOfUseFrom}' to '{contract.ChangeOfUseTo}'.",

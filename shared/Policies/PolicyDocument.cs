@@ -472,6 +472,9 @@ public sealed record NoChargeCase
 
     [Description("The article that sets it.")]
     public required string Source { get; init; }
+
+    [Description("Free only without a change of use (e.g. raising the floor-area ratio of industrial land): a contract that changes the use cannot claim it.")]
+    public bool RequiresSameUse { get; init; }
 }
 
 /// <summary>When an instalment schedule's periods are counted from.</summary>

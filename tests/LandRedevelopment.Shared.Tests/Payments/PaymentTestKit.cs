@@ -10,19 +10,34 @@ internal static class PaymentTestKit
 {
     public static PolicyDocument Policy(string tenant) => SeedPolicies.Get(tenant).Policy;
 
+    /// <summary>A seed policy with its instalment rules changed, for rules no seed city has.</summary>
+    public static PolicyDocument Policy(string tenant, Func<InstalmentRules, InstalmentRules> change)
+    {
+        var policy = Policy(tenant);
+        return policy with { Instalments = change(policy.Instalments) };
+    }
+
     public static DateOnly D(string iso) => DateOnly.ParseExact(iso, "yyyy-MM-dd", CultureInfo.InvariantCulture);
 
     public static Money Y(decimal yuan) => Money.FromYuan(yuan);
 
+    /// <summary>A contract signed on <paramref name="signed"/>, with no price terms yet.</summary>
+    public static ContractTerms Signed(DateOnly signed) => new() { ContractId = "c-1", Version = 1, SignedOn = signed };
+
     /// <summary>A contract priced on the appraisal difference (new − original), both valued on the signing day.</summary>
-    public static ContractTerms Difference(string basis, DateOnly signed, decimal newYuan, decimal originalYuan = 0m) => new()
+    public static ContractTerms Difference(string basis, DateOnly signed, decimal newYuan, decimal originalYuan = 0m) => Signed(signed) with
     {
-        ContractId = "c-1",
-        Version = 1,
-        SignedOn = signed,
         PriceBasis = basis,
         NewConditions = new Appraisal(Y(newYuan), signed),
         OriginalConditions = new Appraisal(Y(originalYuan), signed),
+    };
+
+    /// <summary>A contract claiming a no-charge case, signed on Monday 2026-06-08.</summary>
+    public static ContractTerms NoCharge(string caseId, string? from = "industrial", string? to = "industrial") => Signed(D("2026-06-08")) with
+    {
+        NoChargeCase = caseId,
+        ChangeOfUseFrom = from,
+        ChangeOfUseTo = to,
     };
 
     /// <summary>Karamay's only basis is the full difference, so the amount due is exactly <paramref name="dueYuan"/>.</summary>

@@ -1,0 +1,331 @@
+using System.Globalization;
+using System.Net;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using LandRedevelopment.Finance;
+using LandRedevelopment.Functions.Tests.Cases;
+using LandRedevelopment.Functions.Tests.Review;
+using LandRedevelopment.Storage.Queues;
+
+namespace LandRedevelopment.Functions.Tests.Payments;
+
+/// <summary>
+/// Staged land-price payments end to end: the contract through the API, the schedule computed by the queue-triggered
+/// ComputePayments function under the local trigger runner on Azurite, receipts, and instalment timers under the clock.
+/// </summary>
+public sealed class PaymentsTests(ReviewFixture fixture) : IClassFixture<ReviewFixture>
+{
+    private static readonly TimeZoneInfo Shanghai = TimeZoneInfo.FindSystemTimeZoneById("Asia/Shanghai");
+
+    private static readonly Dictionary<string, (string[] Determination, string[] Plan)> Chains = new()
+    {
+        ["karamay"] = (["district-investigation", "district-government-confirmation", "city-bureau-review", "district-determination"], ["district-plan-review"]),
+        ["urumqi"] = (["district-investigation", "city-bureau-review"], ["city-bureau-review", "city-government-approval"]),
+        ["zhongwei"] = (["district-survey", "city-bureau-determination"], ["city-bureau-review", "city-government-approval"]),
+        ["jiamusi"] = (["district-investigation", "city-bureau-determination"], ["city-bureau-review", "city-government-approval"]),
+    };
+
+    [Fact]
+    public async Task Karamay_a_requested_plan_of_half_now_and_half_within_two_years_is_scheduled_from_the_effective_date()
+    {
+        var (town, caseId, today) = await RedevelopmentAsync("karamay");
+        var contract = Contract("appraisal-difference", today, effective: today.AddDays(3), newAmount: "12000000.00", originalAmount: "4000000.01",
+            plan: [("4000000.00", today.AddDays(10)), ("3999999.99", today.AddYears(2))]);
+        var payments = await RecordAndWaitAsync(town, caseId, contract, "scheduled");
+
+        Assert.Equal("7999999.99", payments.GetProperty("amountDue").GetString());
+        Assert.Equal("requested", payments.GetProperty("plan").GetString());
+        Assert.Equal(Day(today.AddDays(3)), payments.GetProperty("countedFrom").GetString());
+        Assert.Contains("克拉玛依 art. 8(7)", payments.GetProperty("source").GetString());
+        Assert.Contains("克拉玛依 art. 8(1)", payments.GetProperty("scheduleSource").GetString());
+        AssertSumsTo(payments, "7999999.99");
+
+        var timeline = await town.TimelineAsync(caseId);
+        Assert.Single(timeline, e => e.GetProperty("type").GetString() == "ContractRecorded");
+        Assert.Single(timeline, e => e.GetProperty("type").GetString() == "PaymentScheduleComputed");
+    }
+
+    [Fact]
+    public async Task Urumqi_seventy_percent_of_the_new_appraisal_is_due_at_once_without_a_plan()
+    {
+        var (town, caseId, today) = await RedevelopmentAsync("urumqi");
+        var payments = await RecordAndWaitAsync(town, caseId, Contract("new-conditions-70", today, newAmount: "10000000.01"), "scheduled");
+
+        // 乌鲁木齐 items 8, 11: 0.7 × 10,000,000.01 = 7,000,000.007 → 7,000,000.01 (to the fen, half away from zero).
+        Assert.Equal("7000000.01", payments.GetProperty("amountDue").GetString());
+        Assert.Equal("lumpSum", payments.GetProperty("plan").GetString());
+        Assert.Single(payments.GetProperty("instalments").EnumerateArray());
+    }
+
+    [Fact]
+    public async Task Zhongwei_pays_twenty_percent_on_signing_a_further_fifty_within_a_month_and_the_rest_within_a_year()
+    {
+        var (town, caseId, today) = await RedevelopmentAsync("zhongwei");
+        var payments = await RecordAndWaitAsync(town, caseId,
+            Contract("appraisal-difference-same-date", today, newAmount: "5000000.00", originalAmount: "1000000.03"), "scheduled");
+
+        Assert.Equal("3999999.97", payments.GetProperty("amountDue").GetString());
+        Assert.Equal("fixed", payments.GetProperty("plan").GetString());
+        var instalments = payments.GetProperty("instalments").EnumerateArray().ToList();
+        Assert.Equal(3, instalments.Count);
+        Assert.InRange(Money.Parse(instalments[0].GetProperty("amount").GetString()!).Fen - Money.Parse("3999999.97").Multiply(0.2m).Fen, -1, 1);
+        Assert.True(DateOnly.Parse(instalments[2].GetProperty("dueOn").GetString()!, CultureInfo.InvariantCulture) <= today.AddYears(1).AddDays(7));
+        AssertSumsTo(payments, "3999999.97");
+    }
+
+    [Fact]
+    public async Task Jiamusi_a_no_charge_case_costs_nothing_and_cites_its_article()
+    {
+        var (town, caseId, today) = await RedevelopmentAsync("jiamusi");
+        var contract = Contract(null, today);
+        contract["noChargeCase"] = "industrial-zero-new-land";
+        var payments = await RecordAndWaitAsync(town, caseId, contract, "scheduled");
+
+        Assert.Equal("0.00", payments.GetProperty("amountDue").GetString());
+        Assert.True(payments.GetProperty("noCharge").GetBoolean());
+        Assert.Contains("佳木斯 item 17", payments.GetProperty("source").GetString());
+        Assert.Empty(payments.GetProperty("instalments").EnumerateArray());
+    }
+
+    [Fact]
+    public async Task A_plan_that_breaks_the_rules_is_rejected_with_every_violation_and_a_new_version_replaces_it()
+    {
+        var (town, caseId, today) = await RedevelopmentAsync("karamay");
+        var bad = Contract("appraisal-difference", today, newAmount: "1000000.00", originalAmount: "0.00",
+            plan: [("400000.00", today), ("600000.00", today.AddYears(3))]);
+        var payments = await RecordAndWaitAsync(town, caseId, bad, "rejected");
+        var rules = payments.GetProperty("violations").EnumerateArray().Select(v => v.GetProperty("rule").GetString()).ToList();
+        Assert.Contains("first-payment-at-least", rules);
+        Assert.Contains("all-within", rules);
+        Assert.All(payments.GetProperty("violations").EnumerateArray(), v => Assert.Contains("克拉玛依 art. 8(1)", v.GetProperty("source").GetString()));
+
+        // The same version with other content is refused; version 2 replaces the schedule.
+        var fixedPlan = Contract("appraisal-difference", today, newAmount: "1000000.00", originalAmount: "0.00",
+            plan: [("500000.00", today), ("500000.00", today.AddYears(1))]);
+        fixedPlan["contractId"] = bad["contractId"]!.GetValue<string>();
+        using (var conflict = await town.SendAsync(HttpMethod.Post, $"cases/{caseId}/contract", fixedPlan))
+        {
+            Assert.Equal(HttpStatusCode.Conflict, conflict.StatusCode);
+        }
+
+        fixedPlan["version"] = 2;
+        payments = await RecordAndWaitAsync(town, caseId, fixedPlan, "scheduled");
+        Assert.Equal(2, payments.GetProperty("contractVersion").GetInt32());
+        Assert.Empty(payments.GetProperty("violations").EnumerateArray());
+    }
+
+    [Fact]
+    public async Task A_redelivered_message_and_a_repeated_contract_change_nothing()
+    {
+        var (town, caseId, today) = await RedevelopmentAsync("urumqi");
+        var contract = Contract("new-conditions-70", today, newAmount: "2000000.00");
+        await RecordAndWaitAsync(town, caseId, contract, "scheduled");
+
+        using (var again = await town.SendAsync(HttpMethod.Post, $"cases/{caseId}/contract", contract))
+        {
+            Assert.Equal(HttpStatusCode.OK, again.StatusCode);
+        }
+
+        // The host delivers at least once: the same message again.
+        await PaymentsQueue().SendMessageAsync(JsonSerializer.Serialize(new { tenantId = "urumqi", caseId, contractId = contract["contractId"]!.GetValue<string>(), version = 1 }));
+        await Task.Delay(4000);
+        var timeline = await town.TimelineAsync(caseId);
+        Assert.Single(timeline, e => e.GetProperty("type").GetString() == "ContractRecorded");
+        Assert.Single(timeline, e => e.GetProperty("type").GetString() == "PaymentScheduleComputed");
+    }
+
+    [Fact]
+    public async Task A_message_that_cannot_be_processed_ends_in_the_poison_queue_and_the_case_shows_the_error()
+    {
+        var (town, caseId, today) = await RedevelopmentAsync("karamay");
+        var contract = Contract("appraisal-difference", today, newAmount: "3000000.00", originalAmount: "1000000.00");
+        await RecordAndWaitAsync(town, caseId, contract, "scheduled");
+        var version2 = contract.DeepClone().AsObject();
+        version2["version"] = 2;
+        version2["appraisals"]!["newConditions"]!["amount"] = "3500000.00";
+        using (var recorded = await town.SendAsync(HttpMethod.Post, $"cases/{caseId}/contract", version2))
+        {
+            Assert.Equal(HttpStatusCode.Accepted, recorded.StatusCode);
+        }
+
+        await WaitPaymentsAsync(town, caseId, "scheduled", version: 2);
+
+        // A message for a version the case never recorded: every try fails, then it is poisoned and the case says so.
+        var poison = new QueueServiceClient(fixture.Azurite.ConnectionString).GetQueueClient("payments-poison");
+        await PaymentsQueue().SendMessageAsync(JsonSerializer.Serialize(new { tenantId = "karamay", caseId, contractId = contract["contractId"]!.GetValue<string>(), version = 9 }));
+        var deadline = DateTime.UtcNow.AddSeconds(90);
+        while (!await HasMessagesAsync(poison))
+        {
+            Assert.True(DateTime.UtcNow < deadline, "the message never reached payments-poison");
+            await Task.Delay(500);
+        }
+
+        var timeline = await town.TimelineAsync(caseId);
+        var failed = Assert.Single(timeline, e => e.GetProperty("type").GetString() == "PaymentComputationFailed");
+        Assert.Contains("version 9", failed.GetProperty("data").GetProperty("error").GetString());
+    }
+
+    [Fact]
+    public async Task An_instalment_is_reminded_then_overdue_under_the_clock_and_one_paid_in_time_never_falls_overdue()
+    {
+        var (town, caseId, today) = await RedevelopmentAsync("karamay");
+        var contract = Contract("appraisal-difference", today, newAmount: "2000000.00", originalAmount: "0.00",
+            plan: [("1000000.00", today.AddDays(20)), ("1000000.00", today.AddDays(200))]);
+        await RecordAndWaitAsync(town, caseId, contract, "scheduled");
+
+        // Past the first instalment's reminder (7 days before), then past its due date.
+        await fixture.AdvanceAsync(TimeSpan.FromDays(14));
+        var reminder = await WaitPaymentMailAsync(caseId, "payment-reminder", 1);
+        Assert.Contains("土地价款缴纳提醒", reminder.Subject);
+        await fixture.AdvanceAsync(TimeSpan.FromDays(10));
+        await WaitPaymentMailAsync(caseId, "payment-overdue", 1);
+        var payments = await WaitPaymentsAsync(town, caseId, "scheduled");
+        Assert.Equal("overdue", payments.GetProperty("instalments")[0].GetProperty("status").GetString());
+
+        // Paying both instalments in full before the second is due cancels its timers: no reminder, no overdue event.
+        var receipt = new { reference = "BANK-" + Guid.NewGuid().ToString("N")[..10], amount = "2000000.00", receivedOn = Day(Today(await fixture.NowAsync())) };
+        using (var paid = await town.SendAsync(HttpMethod.Post, $"cases/{caseId}/payments/receipts", receipt))
+        {
+            var body = await SurveyKit.Json(paid);
+            Assert.True(paid.StatusCode == HttpStatusCode.Created, body.ToString());
+            Assert.Equal("0.00", body.GetProperty("balance").GetString());
+            Assert.All(body.GetProperty("instalments").EnumerateArray(), i => Assert.Equal("paid", i.GetProperty("status").GetString()));
+        }
+
+        using (var repeat = await town.SendAsync(HttpMethod.Post, $"cases/{caseId}/payments/receipts", receipt))
+        {
+            Assert.Equal(HttpStatusCode.OK, repeat.StatusCode);
+        }
+
+        await fixture.AdvanceAsync(TimeSpan.FromDays(200));
+        await Task.Delay(1500);
+        var timeline = await town.TimelineAsync(caseId);
+        Assert.Single(timeline, e => e.GetProperty("type").GetString() == "PaymentOverdue");
+        Assert.Single(timeline, e => e.GetProperty("type").GetString() == "PaymentReminderSent");
+        Assert.Single(timeline, e => e.GetProperty("type").GetString() == "PaymentReceived");
+        Assert.Single(timeline, e => e.GetProperty("type").GetString() == "PaymentsCompleted");
+    }
+
+    private static async Task<bool> HasMessagesAsync(QueueClient queue)
+    {
+        try
+        {
+            return (await queue.PeekMessagesAsync(32)).Value.Length > 0;
+        }
+        catch (Azure.RequestFailedException e) when (e.Status == 404)
+        {
+            return false;
+        }
+    }
+
+    private QueueClient PaymentsQueue() =>
+        new QueueServiceClient(fixture.Azurite.ConnectionString, new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 }).GetQueueClient("payments");
+
+    private Task<LandRedevelopment.Testing.CapturedMail> WaitPaymentMailAsync(string caseId, string kind, int instalment) =>
+        fixture.MailDev.WaitForAsync(m => m.Header("x-case-id") == caseId && m.Header("x-payment-kind") == kind && m.Header("x-instalment") == instalment.ToString(CultureInfo.InvariantCulture),
+            TimeSpan.FromSeconds(30));
+
+    private async Task<JsonElement> RecordAndWaitAsync(ReviewCity town, string caseId, JsonObject contract, string status)
+    {
+        using (var recorded = await town.SendAsync(HttpMethod.Post, $"cases/{caseId}/contract", contract))
+        {
+            var body = await SurveyKit.Json(recorded);
+            Assert.True(recorded.StatusCode == HttpStatusCode.Accepted, body.ToString());
+            Assert.Equal($"/api/t/{town.Tenant}/cases/{caseId}/payments", recorded.Headers.Location!.ToString());
+        }
+
+        return await WaitPaymentsAsync(town, caseId, status, contract["version"]!.GetValue<int>());
+    }
+
+    private static async Task<JsonElement> WaitPaymentsAsync(ReviewCity town, string caseId, string status, int? version = null)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (true)
+        {
+            using var response = await town.SendAsync(HttpMethod.Get, $"cases/{caseId}/payments");
+            var body = await SurveyKit.Json(response);
+            Assert.True(response.StatusCode == HttpStatusCode.OK, body.ToString());
+            if (body.GetProperty("status").GetString() == status && (version is null || body.GetProperty("contractVersion").GetInt32() == version))
+            {
+                return body;
+            }
+
+            Assert.True(DateTime.UtcNow < deadline, $"payments of {caseId} did not become {status}: {body}");
+            await Task.Delay(200);
+        }
+    }
+
+    private static void AssertSumsTo(JsonElement payments, string amount) =>
+        Assert.Equal(Money.Parse(amount), Money.Sum(payments.GetProperty("instalments").EnumerateArray().Select(i => Money.Parse(i.GetProperty("amount").GetString()!))));
+
+    /// <summary>A case of the city on the redevelopment track: determined, served, its plan (keeping the land use) approved.</summary>
+    private async Task<(ReviewCity Town, string CaseId, DateOnly Today)> RedevelopmentAsync(string city)
+    {
+        var town = fixture.City(city);
+        var caseId = await town.StartCaseAsync();
+        var (determination, plan) = Chains[city];
+        await town.DetermineAsync(caseId, determination);
+        var today = Today(await fixture.NowAsync());
+        using (var served = await town.SendAsync(HttpMethod.Post, $"cases/{caseId}/service", new { servedOn = Day(today) }))
+        {
+            Assert.Equal(HttpStatusCode.OK, served.StatusCode);
+        }
+
+        using (var submitted = await town.SendAsync(HttpMethod.Post, $"cases/{caseId}/plan", new { submissionId = "plan-" + Guid.NewGuid().ToString("N"), newLandUse = "industrial" }))
+        {
+            Assert.Equal(HttpStatusCode.OK, submitted.StatusCode);
+        }
+
+        foreach (var step in plan)
+        {
+            // A step id the determination chain also used is on its second visit.
+            await town.DecideAsync(caseId, $"{step}#{1 + determination.Count(s => s == step)}");
+        }
+
+        await town.WaitStateAsync(caseId, "Redevelopment");
+        return (town, caseId, today);
+    }
+
+    private static JsonObject Contract(string? basis, DateOnly signed, DateOnly? effective = null, string? newAmount = null, string? originalAmount = null,
+        (string Amount, DateOnly DueOn)[]? plan = null)
+    {
+        var appraisals = new JsonObject();
+        if (newAmount is not null)
+        {
+            appraisals["newConditions"] = new JsonObject { ["amount"] = newAmount, ["valuationDate"] = Day(signed.AddDays(-30)) };
+        }
+
+        if (originalAmount is not null)
+        {
+            appraisals["originalConditions"] = new JsonObject { ["amount"] = originalAmount, ["valuationDate"] = Day(signed.AddDays(-30)) };
+        }
+
+        var contract = new JsonObject
+        {
+            ["contractId"] = "HT-" + Guid.NewGuid().ToString("N")[..12],
+            ["version"] = 1,
+            ["signedOn"] = Day(signed),
+            ["appraisals"] = appraisals,
+        };
+        if (basis is not null)
+        {
+            contract["priceBasis"] = basis;
+        }
+
+        if (effective is { } e)
+        {
+            contract["effectiveOn"] = Day(e);
+        }
+
+        if (plan is not null)
+        {
+            contract["requestedPlan"] = new JsonArray(plan.Select(p => (JsonNode)new JsonObject { ["amount"] = p.Amount, ["dueOn"] = Day(p.DueOn) }).ToArray());
+        }
+
+        return contract;
+    }
+
+    private static DateOnly Today(DateTimeOffset now) => DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(now, Shanghai).DateTime);
+
+    private static string Day(DateOnly day) => day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+}
