@@ -206,6 +206,86 @@ public sealed class PaymentsTests(ReviewFixture fixture) : IClassFixture<ReviewF
         Assert.Single(timeline, e => e.GetProperty("type").GetString() == "PaymentsCompleted");
     }
 
+    [Fact]
+    public async Task Bad_contracts_and_receipts_are_refused_naming_the_field_and_change_nothing()
+    {
+        var (town, caseId, today) = await RedevelopmentAsync("urumqi");
+        var events = (await town.TimelineAsync(caseId)).Count;
+        var good = Contract("new-conditions-70", today, newAmount: "1000000.00");
+        var contractCases = new (string Path, Action<JsonObject> Break)[]
+        {
+            ("$.contractId", c => c.Remove("contractId")),
+            ("$.version", c => c["version"] = 0),
+            ("$.version", c => c["version"] = 1.5),
+            ("$.signedOn", c => c["signedOn"] = "2027-02-30"),
+            ("$.effectiveOn", c => c["effectiveOn"] = Day(today.AddDays(-1))),
+            ("$.priceBasis", c => c.Remove("priceBasis")),
+            ("$.appraisals.newConditions.amount", c => c["appraisals"]!["newConditions"]!["amount"] = "12.345"),
+            ("$.appraisals.newConditions.amount", c => c["appraisals"]!["newConditions"]!["amount"] = "-1.00"),
+            ("$.appraisals.newConditions.valuationDate", c => c["appraisals"]!["newConditions"]!.AsObject().Remove("valuationDate")),
+            ("$.appraisals.rumour", c => c["appraisals"]!["rumour"] = 1),
+            ("$.requestedPlan", c => c["requestedPlan"] = "half now"),
+            ("$.requestedPlan[0].dueOn", c => c["requestedPlan"] = new JsonArray(new JsonObject { ["amount"] = "1.00", ["dueOn"] = "soon" })),
+            ("$.surprise", c => c["surprise"] = true),
+        };
+        foreach (var (path, breakIt) in contractCases)
+        {
+            var bad = good.DeepClone().AsObject();
+            breakIt(bad);
+            using var response = await town.SendAsync(HttpMethod.Post, $"cases/{caseId}/contract", bad);
+            await AssertProblemAsync(response, HttpStatusCode.BadRequest, path);
+        }
+
+        // No schedule yet: no receipt; a case off the redevelopment track takes no contract; an unknown case is 404.
+        var receipt = new JsonObject { ["reference"] = "R-1", ["amount"] = "100.00", ["receivedOn"] = Day(today) };
+        using (var early = await town.SendAsync(HttpMethod.Post, $"cases/{caseId}/payments/receipts", receipt))
+        {
+            Assert.Equal(HttpStatusCode.Conflict, early.StatusCode);
+        }
+
+        var inReview = await town.StartCaseAsync();
+        using (var offTrack = await town.SendAsync(HttpMethod.Post, $"cases/{inReview}/contract", good))
+        {
+            Assert.Equal(HttpStatusCode.Conflict, offTrack.StatusCode);
+        }
+
+        using (var missing = await town.SendAsync(HttpMethod.Post, "cases/c0000000000000000000/contract", good))
+        {
+            Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
+        }
+
+        Assert.Equal(events, (await town.TimelineAsync(caseId)).Count);
+        await RecordAndWaitAsync(town, caseId, good, "scheduled");
+        events = (await town.TimelineAsync(caseId)).Count;
+        var receiptCases = new (string Path, Action<JsonObject> Break)[]
+        {
+            ("$.reference", r => r.Remove("reference")),
+            ("$.reference", r => r["reference"] = "has space"),
+            ("$.amount", r => r["amount"] = "0.00"),
+            ("$.amount", r => r["amount"] = "abc"),
+            ("$.amount", r => r["amount"] = "700000.01"),
+            ("$.receivedOn", r => r["receivedOn"] = Day(today.AddDays(30))),
+            ("$.receivedOn", r => r["receivedOn"] = "yesterday"),
+        };
+        foreach (var (path, breakIt) in receiptCases)
+        {
+            var bad = receipt.DeepClone().AsObject();
+            breakIt(bad);
+            using var response = await town.SendAsync(HttpMethod.Post, $"cases/{caseId}/payments/receipts", bad);
+            await AssertProblemAsync(response, HttpStatusCode.BadRequest, path);
+        }
+
+        Assert.Equal(events, (await town.TimelineAsync(caseId)).Count);
+    }
+
+    private static async Task AssertProblemAsync(HttpResponseMessage response, HttpStatusCode status, string path)
+    {
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == status, $"{path}: {(int)response.StatusCode} {body}");
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType!.MediaType);
+        Assert.Contains(JsonDocument.Parse(body).RootElement.GetProperty("errors").EnumerateArray(), e => e.GetProperty("path").GetString() == path);
+    }
+
     private static async Task<bool> HasMessagesAsync(QueueClient queue)
     {
         try
