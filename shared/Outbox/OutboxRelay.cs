@@ -26,8 +26,11 @@ public sealed record RelayReport(int Delivered, IReadOnlyList<string> Failures)
 /// </summary>
 public sealed class OutboxRelay(TableClient cases, QueueServiceClient base64Queues, TimerIndex timers, IMailSender mail, TimeProvider time)
 {
-    /// <summary>How long a relay holds a row it is delivering before another may take it.</summary>
-    public static readonly TimeSpan Lease = TimeSpan.FromMinutes(2);
+    /// <summary>
+    /// How long a relay holds a row it is delivering before another may take it: longer than a delivery takes (the SMTP
+    /// timeout is 30 s), short enough that a row a dead instance had leased goes out soon after.
+    /// </summary>
+    public static readonly TimeSpan Lease = TimeSpan.FromSeconds(45);
 
     /// <summary>Delivers every row of one case partition (right after the transition that wrote them).</summary>
     public async Task<RelayReport> DeliverPartitionAsync(string partition, CancellationToken ct)

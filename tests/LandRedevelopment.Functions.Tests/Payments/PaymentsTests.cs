@@ -344,25 +344,8 @@ public sealed class PaymentsTests(ReviewFixture fixture) : IClassFixture<ReviewF
         var town = fixture.City(city);
         var caseId = await town.StartCaseAsync();
         var (determination, plan) = Chains[city];
-        await town.DetermineAsync(caseId, determination);
         var today = Today(await fixture.NowAsync());
-        using (var served = await town.SendAsync(HttpMethod.Post, $"cases/{caseId}/service", new { servedOn = Day(today) }))
-        {
-            Assert.Equal(HttpStatusCode.OK, served.StatusCode);
-        }
-
-        using (var submitted = await town.SendAsync(HttpMethod.Post, $"cases/{caseId}/plan", new { submissionId = "plan-" + Guid.NewGuid().ToString("N"), newLandUse = "industrial" }))
-        {
-            Assert.Equal(HttpStatusCode.OK, submitted.StatusCode);
-        }
-
-        foreach (var step in plan)
-        {
-            // A step id the determination chain also used is on its second visit.
-            await town.DecideAsync(caseId, $"{step}#{1 + determination.Count(s => s == step)}");
-        }
-
-        await town.WaitStateAsync(caseId, "Redevelopment");
+        await town.ToRedevelopmentAsync(caseId, determination, plan);
         return (town, caseId, today);
     }
 

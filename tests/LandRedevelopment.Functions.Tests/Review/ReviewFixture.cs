@@ -57,9 +57,9 @@ public sealed class ReviewFixture : IAsyncLifetime
     }
 
     /// <summary>Starts another instance of the app on the same storage (e.g. after one was killed).</summary>
-    public async Task<AppProcess> StartAppAsync(IReadOnlyDictionary<string, string?>? extra = null)
+    public async Task<AppProcess> StartAppAsync(IReadOnlyDictionary<string, string?>? extra = null, int? port = null)
     {
-        var app = await AppProcess.StartAsync(Settings(extra));
+        var app = await AppProcess.StartAsync(Settings(extra), port);
         await app.WaitHealthyAsync(TimeSpan.FromSeconds(60));
         return app;
     }
@@ -334,6 +334,34 @@ public sealed class ReviewCity(ReviewFixture fixture, string tenant, string key)
         var caseId = await StartCaseAsync();
         await DecideAsync(caseId, firstStep + "#1");
         return caseId;
+    }
+
+    /// <summary>
+    /// Takes a case in review to the redevelopment track: every determination step approved, the determination served
+    /// today, a plan keeping the land use submitted and every plan step approved.
+    /// </summary>
+    public async Task ToRedevelopmentAsync(string caseId, string[] determination, string[] plan)
+    {
+        await DetermineAsync(caseId, determination);
+        var now = await Fixture.NowAsync();
+        var today = TimeZoneInfo.ConvertTime(now, TimeZoneInfo.FindSystemTimeZoneById("Asia/Shanghai")).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+        using (var served = await SendAsync(HttpMethod.Post, $"cases/{caseId}/service", new { servedOn = today }))
+        {
+            Assert.Equal(HttpStatusCode.OK, served.StatusCode);
+        }
+
+        using (var submitted = await SendAsync(HttpMethod.Post, $"cases/{caseId}/plan", new { submissionId = "plan-" + Guid.NewGuid().ToString("N"), newLandUse = "industrial" }))
+        {
+            Assert.Equal(HttpStatusCode.OK, submitted.StatusCode);
+        }
+
+        foreach (var step in plan)
+        {
+            // A step id the determination chain also used is on its second visit.
+            await DecideAsync(caseId, $"{step}#{1 + determination.Count(s => s == step)}");
+        }
+
+        await WaitStateAsync(caseId, "Redevelopment");
     }
 
     /// <summary>Approves every step of the determination chain in order, then waits for the determination to be issued.</summary>
