@@ -16,7 +16,7 @@ public sealed class BenchOptions
     public int[] EvidenceMb { get; set; } = [1, 64, 256];
     public int PendingTimers { get; set; } = 10_000;
     public int LatencyGroups { get; set; } = 4;
-    public int LatencyPerGroup { get; set; } = 50;
+    public int LatencyPerGroup { get; set; } = 40;
     public int[] SweepPending { get; set; } = [1_000, 10_000, 100_000];
     public int[] SweepDue { get; set; } = [10, 100, 1_000];
     public int SweepRepeats { get; set; } = 3;

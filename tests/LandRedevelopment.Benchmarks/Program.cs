@@ -77,7 +77,8 @@ if (o.Output.Length > 0)
 {
     var md = new StringBuilder();
     md.AppendLine(CultureInfo.InvariantCulture, $"Run {date} on {machine}; the whole run took {total.Elapsed.TotalSeconds:0} s.");
-    md.AppendLine(CultureInfo.InvariantCulture, $"Options: `{string.Join(' ', args.Where(a => !a.Contains('/', StringComparison.Ordinal)))}`");
+    var shown = args.Where((a, i) => a is not ("--app" or "--bare" or "--out") && (i == 0 || args[i - 1] is not ("--app" or "--bare" or "--out"))).ToList();
+    md.AppendLine(CultureInfo.InvariantCulture, $"Options: {(shown.Count == 0 ? "the defaults" : "`" + string.Join(' ', shown) + "`")}.");
     md.AppendLine();
     md.AppendLine("| metric | value | baseline | ratio | goal | | notes | date | machine |");
     md.AppendLine("|---|---|---|---|---|---|---|---|---|");
