@@ -209,7 +209,8 @@ public static class EvidenceApi
             return (null, CasesApi.CaseNotFound(caseId));
         }
 
-        var file = (await cases.GetEvidenceAsync(tenant, caseId, ct)).FirstOrDefault(f => f.Name == name);
+        // A point read: listing the case's evidence is a partition query, which costs more and grows with the files.
+        var file = await cases.GetEvidenceFileAsync(tenant, caseId, name, ct);
         return file is null
             ? (null, RequestProblems.NotFound("The survey declared no evidence file of this name.", $"Case {caseId} declares no file '{name}'; declare files in the survey's evidence list."))
             : (file, null);

@@ -167,7 +167,12 @@ public sealed class CaseStore(TableServiceClient tables, BlobServiceClient blobs
         try
         {
             await _cases.SubmitTransactionAsync(actions, ct).ConfigureAwait(false);
-            await RelayAsync(partition, ct).ConfigureAwait(false);
+            if (parcelCase.State == CaseState.ReadyForReview)
+            {
+                // Only then was an outbox row written; otherwise the relay's partition query would find nothing.
+                await RelayAsync(partition, ct).ConfigureAwait(false);
+            }
+
             return true;
         }
         catch (TableTransactionFailedException e) when (e.Status == 409)
@@ -191,6 +196,13 @@ public sealed class CaseStore(TableServiceClient tables, BlobServiceClient blobs
         }
 
         return files;
+    }
+
+    /// <summary>One declared evidence file of a case (a point read), or null when the case declares no file of that name.</summary>
+    public async Task<EvidenceFile?> GetEvidenceFileAsync(string tenantId, string caseId, string name, CancellationToken ct)
+    {
+        var row = await _cases.GetEntityIfExistsAsync(Partition(tenantId, caseId), EvidenceRowPrefix + name, cancellationToken: ct).ConfigureAwait(false);
+        return row.HasValue ? ToEvidence(row.Value!) : null;
     }
 
     public async Task<IReadOnlyList<CaseEvent>> GetEventsAsync(string tenantId, string caseId, CancellationToken ct)

@@ -1,0 +1,256 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using LandRedevelopment.Outbox;
+using LandRedevelopment.Storage.Queues;
+using LandRedevelopment.Storage.Tables;
+
+namespace LandRedevelopment.Benchmarks;
+
+/// <summary>A TimeProvider that reads like the service's adjustable clock (real time plus the stored offset).</summary>
+public sealed class OffsetClock(TimeSpan offset) : TimeProvider
+{
+    public override DateTimeOffset GetUtcNow() => TimeProvider.System.GetUtcNow() + offset;
+}
+
+/// <summary>
+/// Durable timers: how late a due timer fires with 10,000 others pending, and what one sweep costs as the pending
+/// and the due timers grow.
+/// </summary>
+public static class TimerBench
+{
+    private const string City = "urumqi";
+
+    /// <summary>Writes index rows (table <c>timers</c>, one partition per UTC day) in entity-group transactions of 100.</summary>
+    public static async Task AddIndexRowsAsync(TableClient table, IEnumerable<DurableTimer> timers, int concurrency = 4)
+    {
+        var batches = timers
+            .GroupBy(t => "due-" + t.DueAt.UtcDateTime.ToString("yyyyMMdd", CultureInfo.InvariantCulture))
+            .SelectMany(g => g.Chunk(100).Select(chunk => chunk.Select(t => new TableTransactionAction(TableTransactionActionType.UpsertReplace,
+                new TableEntity(g.Key, $"{t.TenantId}|{t.CaseId}|{t.TimerKey}")
+                {
+                    ["TenantId"] = t.TenantId,
+                    ["CaseId"] = t.CaseId,
+                    ["TimerKey"] = t.TimerKey,
+                    ["DueAt"] = t.DueAt,
+                })).ToList()))
+            .ToList();
+        await Bench.RunAsync(batches.Count, concurrency, async i => await table.SubmitTransactionAsync(batches[i]));
+    }
+
+    private static IEnumerable<DurableTimer> Pending(int count, DateTimeOffset from, TimeSpan spread, string tag) =>
+        Enumerable.Range(0, count).Select(i => new DurableTimer("bench-pending", $"c{tag}{i:D7}", "timer-due-1-district-investigation",
+            from + TimeSpan.FromSeconds(Random.Shared.NextDouble() * spread.TotalSeconds)));
+
+    private static async Task<(DateTimeOffset Now, TimeSpan Offset)> ClockAsync(BenchEnv env)
+    {
+        var body = await env.SendAdminAsync(HttpMethod.Get, "api/admin/clock");
+        return (body.GetProperty("now").GetDateTimeOffset(), TimeSpan.Parse(body.GetProperty("offset").GetString()!, CultureInfo.InvariantCulture));
+    }
+
+    private static async Task<JsonElement> AdvanceAsync(BenchEnv env, TimeSpan by, bool log = false)
+    {
+        var sw = Stopwatch.StartNew();
+        var body = await env.SendAdminAsync(HttpMethod.Post, "api/admin/clock", new { advance = $"PT{(long)Math.Max(1, Math.Floor(by.TotalSeconds))}S" });
+        if (log)
+        {
+            Bench.Log($"timers: clock advanced by {by} (a sweep included) in {sw.ElapsedMilliseconds} ms");
+        }
+
+        return body;
+    }
+
+    private static async Task<List<JsonElement>> TimelineAsync(BenchEnv env, string key, string caseId)
+    {
+        var body = await Bench.SendAsync(env.App.Http, Bench.Field(HttpMethod.Get, City, key, $"cases/{caseId}/timeline"));
+        return body.GetProperty("events").EnumerateArray().ToList();
+    }
+
+    /// <summary>
+    /// Latency: real cases in review, their reminder timers made due a few seconds ahead (the adjustable clock is moved to
+    /// just before the reminder instant, and each timer's queue message is scheduled, as the outbox does, to show at it),
+    /// with <see cref="BenchOptions.PendingTimers"/> other timers pending (index rows and hidden queue messages). The delay is
+    /// the ReminderRaised event's time minus the due time, both on the service's clock.
+    /// </summary>
+    public static async Task<List<Result>> LatencyAsync(BenchEnv env, BenchOptions o)
+    {
+        var key = env.Keys[City];
+        var conn = env.Azurite.ConnectionString;
+        var tables = new TableServiceClient(conn);
+        var queues = new QueueServiceClient(conn, new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 });
+        var (now, offset) = await ClockAsync(env);
+
+        var sw = Stopwatch.StartNew();
+        var pending = Pending(o.PendingTimers, now + TimeSpan.FromDays(150), TimeSpan.FromDays(30), "lat").ToList();
+        await AddIndexRowsAsync(tables.GetTableClient("timers"), pending);
+        var farIndex = new TimerIndex(tables.GetTableClient("timers"), queues, new OffsetClock(offset));
+        await Bench.RunAsync(pending.Count, 16, i => farIndex.EnqueueAsync(pending[i], CancellationToken.None));
+        Bench.Log($"timers: {pending.Count} pending timers (index rows + hidden messages) in {sw.Elapsed.TotalSeconds:0.0} s");
+
+        // Groups of cases three days apart on the service clock, so that each group's reminders fall due at their own instant.
+        var groups = new List<(DateTimeOffset RemindAt, string Step, List<string> Cases)>();
+        for (var g = 0; g < o.LatencyGroups; g++)
+        {
+            var ids = new string[o.LatencyPerGroup];
+            await Bench.RunAsync(ids.Length, 8, async i =>
+            {
+                var created = await Bench.SendAsync(env.App.Http, Bench.Field(HttpMethod.Post, City, key, "surveys", JsonContent.Create(Bench.Survey(City, candidate: true))), HttpStatusCode.Created);
+                ids[i] = created.GetProperty("caseId").GetString()!;
+            });
+            var entered = new Dictionary<string, (DateTimeOffset, string)>();
+            var deadline = Stopwatch.StartNew();
+            while (entered.Count < ids.Length)
+            {
+                foreach (var id in ids.Where(id => !entered.ContainsKey(id)))
+                {
+                    var step = (await TimelineAsync(env, key, id)).FirstOrDefault(e => e.GetProperty("type").GetString() == "StepEntered");
+                    if (step.ValueKind == JsonValueKind.Object)
+                    {
+                        var data = step.GetProperty("data");
+                        entered[id] = (data.GetProperty("remindAt").GetDateTimeOffset(), data.GetProperty("stepId").GetString()!);
+                    }
+                }
+
+                if (deadline.Elapsed > TimeSpan.FromSeconds(60))
+                {
+                    throw new TimeoutException("cases did not enter review");
+                }
+
+                await Task.Delay(200);
+            }
+
+            foreach (var instants in entered.GroupBy(e => e.Value))
+            {
+                groups.Add((instants.Key.Item1, instants.Key.Item2, instants.Select(e => e.Key).ToList()));
+            }
+
+            await AdvanceAsync(env, TimeSpan.FromDays(3), log: true);
+        }
+
+        var delays = new List<double>();
+        var lead = TimeSpan.FromSeconds(3);
+        foreach (var group in groups.OrderBy(g => g.RemindAt))
+        {
+            // Two moves: the first to a minute before (its sweep fires whatever earlier groups left due, however long that
+            // takes), the second, cheap, to just before the instant.
+            foreach (var before in new[] { TimeSpan.FromMinutes(1), lead })
+            {
+                (now, _) = await ClockAsync(env);
+                if (group.RemindAt - now > before)
+                {
+                    await AdvanceAsync(env, group.RemindAt - now - before, log: true);
+                }
+            }
+
+            (now, offset) = await ClockAsync(env);
+            if (group.RemindAt <= now)
+            {
+                Bench.Log($"timers: group due {group.RemindAt:O} already passed ({now:O}); skipped");
+                continue;
+            }
+
+            // As the outbox schedules a timer: its message hidden until due (the index rows were written when the step began).
+            var index = new TimerIndex(tables.GetTableClient("timers"), queues, new OffsetClock(offset));
+            await Task.WhenAll(group.Cases.Select(id => index.EnqueueAsync(new DurableTimer(City, id, $"timer-remind-1-{group.Step}", group.RemindAt), CancellationToken.None)));
+            var waitUntil = Stopwatch.StartNew();
+            var fired = new Dictionary<string, DateTimeOffset>();
+            await Task.Delay(group.RemindAt - now);
+            while (fired.Count < group.Cases.Count && waitUntil.Elapsed < TimeSpan.FromSeconds(90))
+            {
+                await Task.Delay(250);
+                foreach (var id in group.Cases.Where(id => !fired.ContainsKey(id)))
+                {
+                    var reminder = (await TimelineAsync(env, key, id)).FirstOrDefault(e => e.GetProperty("type").GetString() == "ReminderRaised");
+                    if (reminder.ValueKind == JsonValueKind.Object)
+                    {
+                        fired[id] = reminder.GetProperty("at").GetDateTimeOffset();
+                    }
+                }
+            }
+
+            delays.AddRange(fired.Values.Select(at => (at - group.RemindAt).TotalMilliseconds));
+            Bench.Log($"timers: group of {group.Cases.Count} due {group.RemindAt:O}: {fired.Count} fired, max delay {(fired.Count > 0 ? fired.Values.Max() - group.RemindAt : TimeSpan.Zero).TotalMilliseconds:0} ms");
+            if (fired.Count < group.Cases.Count)
+            {
+                delays.AddRange(Enumerable.Repeat(90_000.0, group.Cases.Count - fired.Count));
+            }
+        }
+
+        var p50 = Bench.Percentile(delays, 50) / 1000;
+        var p99 = Bench.Percentile(delays, 99) / 1000;
+        Bench.Log($"timers: delay from due to fired over {delays.Count} timers: p50 {p50:0.00} s, p99 {p99:0.00} s, max {delays.DefaultIfEmpty().Max() / 1000:0.00} s");
+        return
+        [
+            new Result($"timer delay p50 ({o.PendingTimers} pending)", p50, "s", null, null, null, $"{delays.Count} timers in {groups.Count} bursts"),
+            new Result($"timer delay p99 ({o.PendingTimers} pending)", p99, "s", null, "≤ 2 s", p99 <= 2.0, $"max {delays.DefaultIfEmpty().Max() / 1000:0.00} s"),
+        ];
+    }
+
+    /// <summary>
+    /// Sweep cost: a fresh environment; pending index rows grow through <see cref="BenchOptions.SweepPending"/> (due weeks
+    /// ahead, written in batches of 100), and at each size one sweep (POST /api/admin/clock, which sweeps before answering)
+    /// is timed with <see cref="BenchOptions.SweepDue"/> timers due. Due rows name cases that do not exist, so each costs
+    /// what a cancelled timer costs: the timer-row read and the index-row delete.
+    /// </summary>
+    public static async Task<List<Result>> SweepAsync(string appDir, BenchOptions o)
+    {
+        await using var env = await BenchEnv.StartAsync(appDir, withMail: false, seed: false, adjustableClock: true);
+        var table = new TableServiceClient(env.Azurite.ConnectionString).GetTableClient("timers");
+        var results = new List<Result>();
+        var written = 0;
+        var cost = new Dictionary<(int Pending, int Due), double>();
+        foreach (var pending in o.SweepPending.Order())
+        {
+            var (now, _) = await ClockAsync(env);
+            var sw = Stopwatch.StartNew();
+            await AddIndexRowsAsync(table, Pending(pending - written, now + TimeSpan.FromHours(1), TimeSpan.FromDays(60), $"p{pending}-"));
+            Bench.Log($"sweep: {pending - written} pending index rows written in {sw.Elapsed.TotalSeconds:0.0} s");
+            written = pending;
+            foreach (var due in o.SweepDue)
+            {
+                var samples = new List<double>();
+                var repeats = due >= 1000 ? 1 : o.SweepRepeats;
+                for (var r = 0; r < repeats; r++)
+                {
+                    (now, _) = await ClockAsync(env);
+                    await AddIndexRowsAsync(table, Enumerable.Range(0, due).Select(i =>
+                        new DurableTimer("bench-due", $"d{r}-{i:D6}-{Guid.NewGuid():N}"[..24], "timer-due-1-district-investigation", now - TimeSpan.FromMinutes(1) - TimeSpan.FromSeconds(i % 600))));
+                    sw.Restart();
+                    await AdvanceAsync(env, TimeSpan.FromSeconds(1));
+                    samples.Add(sw.Elapsed.TotalMilliseconds);
+                }
+
+                var left = 0;
+                await foreach (var _ in table.QueryAsync($"PartitionKey ge 'due-' and DueAt le datetime'{(await ClockAsync(env)).Now.UtcDateTime:yyyy-MM-ddTHH:mm:ss.fffZ}'"))
+                {
+                    left++;
+                }
+
+                cost[(pending, due)] = Bench.Median(samples);
+                Bench.Log($"sweep: {pending} pending, {due} due: {cost[(pending, due)]:0} ms (samples {string.Join(", ", samples.Select(s => s.ToString("0", CultureInfo.InvariantCulture)))}; {left} due rows left)");
+            }
+        }
+
+        var smallest = o.SweepPending.Min();
+        var dueRef = o.SweepDue.OrderBy(d => Math.Abs(d - 100)).First();
+        foreach (var pending in o.SweepPending.Order())
+        {
+            var ratio = cost[(pending, dueRef)] / cost[(smallest, dueRef)];
+            results.Add(new Result($"one sweep, {dueRef} due, {pending} pending", cost[(pending, dueRef)], "ms", cost[(smallest, dueRef)],
+                pending == smallest ? null : "ratio ≤ 1.5 (flat in pending)", pending == smallest ? null : ratio <= 1.5,
+                $"baseline: {smallest} pending"));
+        }
+
+        var mid = o.SweepPending.Order().ElementAt(o.SweepPending.Length / 2);
+        var fewest = o.SweepDue.Min();
+        foreach (var due in o.SweepDue.Order().Where(d => d != fewest))
+        {
+            results.Add(new Result($"one sweep, {due} due, {mid} pending", cost[(mid, due)], "ms", cost[(mid, fewest)], null, null,
+                $"baseline: {fewest} due (grows with due)"));
+        }
+
+        return results;
+    }
+}
