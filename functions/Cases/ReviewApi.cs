@@ -124,7 +124,7 @@ public static partial class ReviewApi
         var summary = fields.String("summary", required: false, maxLength: 2000);
         var documents = SurveysApi.ReadEvidence(body, policy, fields.Errors, "documents", allowKind: true);
         var key = $"{caseId}|plan|{submissionId}";
-        if (await ClaimAsync(tenant, caseId, key, submissionId, body, documents.Select(d => d.Name), "$.documents", fields, review, cases, ct) is { } answered)
+        if (await ClaimAsync(tenant, caseId, key, "PlanReceived", submissionId, body, documents.Select(d => d.Name), "$.documents", fields, review, cases, ct) is { } answered)
         {
             return answered;
         }
@@ -202,7 +202,7 @@ public static partial class ReviewApi
         var comment = fields.String("comment", required: false, maxLength: 2000);
         var evidence = SurveysApi.ReadEvidence(body, loaded.Context.Policy, fields.Errors, "evidence", allowKind: false);
         var key = $"{caseId}|resubmission|{submissionId}";
-        if (await ClaimAsync(tenant, caseId, key, submissionId, body, evidence.Select(d => d.Name), "$.evidence", fields, review, cases, ct) is { } answered)
+        if (await ClaimAsync(tenant, caseId, key, "ResubmissionReceived", submissionId, body, evidence.Select(d => d.Name), "$.evidence", fields, review, cases, ct) is { } answered)
         {
             return answered;
         }
@@ -248,7 +248,7 @@ public static partial class ReviewApi
     /// submission id to the body. Null means go on; otherwise the answer (errors, a repeat's current case, or a conflict).
     /// </summary>
     private static async Task<Results<Ok<CaseView>, ProblemHttpResult>?> ClaimAsync(
-        string tenant, string caseId, string key, string? submissionId, JsonElement body, IEnumerable<string> names, string path, JsonFields fields,
+        string tenant, string caseId, string key, string receivedType, string? submissionId, JsonElement body, IEnumerable<string> names, string path, JsonFields fields,
         ReviewService review, CaseStore cases, CancellationToken ct)
     {
         if (fields.Errors.Count > 0)
@@ -259,7 +259,13 @@ public static partial class ReviewApi
         switch (await cases.ClaimSubmissionAsync(tenant, key, CanonicalJson.Sha256(body), caseId, ct))
         {
             case SubmissionClaim.Repeat:
-                return TypedResults.Ok(await CasesApi.ViewAsync(tenant, (await cases.GetAsync(tenant, caseId, ct))!.Value.Case, cases, ct, review));
+                // A retry of one the case recorded gets the case; one whose first try is still running (or was refused) is told so.
+                var events = await cases.GetEventsAsync(tenant, caseId, ct);
+                return events.Any(e => e.Type == receivedType && e.Data.TryGetProperty("submissionId", out var id) && id.GetString() == submissionId)
+                    ? TypedResults.Ok(await CasesApi.ViewAsync(tenant, (await cases.GetAsync(tenant, caseId, ct))!.Value.Case, cases, ct, review))
+                    : TypedResults.Problem(statusCode: 409, type: RequestProblems.TypeBase + "submission-in-progress",
+                        title: "A request with this submissionId is being processed or was refused.",
+                        detail: $"submissionId '{submissionId}' was sent before and has not (yet) been recorded on the case; look at the case, then send it again.");
             case SubmissionClaim.DifferentContent:
                 return SurveysApi.SubmissionConflict(submissionId!);
         }

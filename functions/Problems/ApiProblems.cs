@@ -24,7 +24,9 @@ public static partial class ApiProblems
     {
         ArgumentNullException.ThrowIfNull(app);
         app.UseExceptionHandler();
-        app.UseStatusCodePages();
+        // Problem+json whatever the client accepts (the default falls back to text/plain for a browser).
+        app.UseStatusCodePages(context =>
+            TypedResults.Problem(statusCode: context.HttpContext.Response.StatusCode, instance: context.HttpContext.Request.Path).ExecuteAsync(context.HttpContext));
         return app;
     }
 

@@ -65,9 +65,17 @@ public static class RequestProblems
             buffer.Write(chunk, 0, read);
         }
 
+        var bytes = buffer.ToArray();
+        if (!System.Text.Unicode.Utf8.IsValid(bytes))
+        {
+            // JsonDocument checks the structure, not the text inside strings: found later, it would be a 500.
+            return (default, Validation("$", "is not valid UTF-8 text"));
+        }
+
         try
         {
-            using var doc = JsonDocument.Parse(buffer.ToArray(), new JsonDocumentOptions { MaxDepth = 64 });
+            // A member given twice is refused: otherwise validation would read one copy and the idempotency hash both.
+            using var doc = JsonDocument.Parse(bytes, new JsonDocumentOptions { MaxDepth = 64, AllowDuplicateProperties = false });
             return (doc.RootElement.Clone(), null);
         }
         catch (JsonException e)

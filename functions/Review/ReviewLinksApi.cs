@@ -28,7 +28,6 @@ public static class ReviewLinksApi
             .Produces(404, contentType: "text/html").Produces(409, contentType: "text/html").Produces(410, contentType: "text/html");
         links.MapPost("/{token}", Act).WithName("ActOnDecisionLink")
             .WithSummary("Records the link's decision (form field 'comment'), once. A repeat shows the recorded outcome (409); an expired, forged or superseded link changes nothing.")
-            .Accepts<DecisionForm>("application/x-www-form-urlencoded")
             .Produces(200, contentType: "text/html").Produces(400, contentType: "text/html").Produces(403, contentType: "text/html")
             .Produces(404, contentType: "text/html").Produces(409, contentType: "text/html").Produces(410, contentType: "text/html");
         return app;
@@ -77,8 +76,15 @@ public static class ReviewLinksApi
         string? comment = null;
         if (http.Request.HasFormContentType)
         {
-            var form = await http.Request.ReadFormAsync(ct);
-            comment = form["comment"].ToString();
+            try
+            {
+                var form = await http.Request.ReadFormAsync(ct);
+                comment = form["comment"].ToString();
+            }
+            catch (Exception e) when (e is InvalidDataException or BadHttpRequestException or IOException)
+            {
+                return Page(http, 400, "表单无法读取", "The form could not be read (too large, too many fields, or malformed); nothing was decided.", "comment", "must be one form field of at most 2000 characters");
+            }
         }
 
         comment = string.IsNullOrWhiteSpace(comment) ? null : comment.Trim();

@@ -72,20 +72,32 @@ public sealed class CaseStore(TableServiceClient tables, BlobServiceClient blobs
     /// <summary>Binds a submission id to its content hash, or tells how it was seen before.</summary>
     public async Task<SubmissionClaim> ClaimSubmissionAsync(string tenantId, string submissionId, string contentHash, string caseId, CancellationToken ct)
     {
-        try
+        for (var attempt = 0; ; attempt++)
         {
-            await _submissions.AddEntityAsync(new TableEntity(tenantId, submissionId)
+            try
             {
-                ["ContentHash"] = contentHash,
-                ["CaseId"] = caseId,
-                ["CreatedAt"] = time.GetUtcNow(),
-            }, ct).ConfigureAwait(false);
-            return SubmissionClaim.New;
-        }
-        catch (RequestFailedException e) when (e.Status == 409)
-        {
-            var existing = await _submissions.GetEntityAsync(tenantId, submissionId, cancellationToken: ct).ConfigureAwait(false);
-            return existing.Value.GetString("ContentHash") == contentHash ? SubmissionClaim.Repeat : SubmissionClaim.DifferentContent;
+                await _submissions.AddEntityAsync(new TableEntity(tenantId, submissionId)
+                {
+                    ["ContentHash"] = contentHash,
+                    ["CaseId"] = caseId,
+                    ["CreatedAt"] = time.GetUtcNow(),
+                }, ct).ConfigureAwait(false);
+                return SubmissionClaim.New;
+            }
+            catch (RequestFailedException e) when (e.Status == 409)
+            {
+                // Released by a refused try between our insert and this read: claim it again.
+                var existing = await _submissions.GetEntityIfExistsAsync(tenantId, submissionId, cancellationToken: ct).ConfigureAwait(false);
+                if (existing.HasValue)
+                {
+                    return existing.Value!.GetString("ContentHash") == contentHash ? SubmissionClaim.Repeat : SubmissionClaim.DifferentContent;
+                }
+
+                if (attempt >= 10)
+                {
+                    throw;
+                }
+            }
         }
     }
 
@@ -167,11 +179,7 @@ public sealed class CaseStore(TableServiceClient tables, BlobServiceClient blobs
         try
         {
             await _cases.SubmitTransactionAsync(actions, ct).ConfigureAwait(false);
-            if (parcelCase.State == CaseState.ReadyForReview)
-            {
-                // Only then was an outbox row written; otherwise the relay's partition query would find nothing.
-                await RelayAsync(partition, ct).ConfigureAwait(false);
-            }
+            await RelayAsync(partition, actions, ct).ConfigureAwait(false);
 
             return true;
         }
@@ -268,10 +276,7 @@ public sealed class CaseStore(TableServiceClient tables, BlobServiceClient blobs
             {
                 await _cases.SubmitTransactionAsync(actions, ct).ConfigureAwait(false);
                 await UpsertIndexStateAsync(updated, ct).ConfigureAwait(false);
-                if (completes)
-                {
-                    await RelayAsync(partition, ct).ConfigureAwait(false);
-                }
+                await RelayAsync(partition, actions, ct).ConfigureAwait(false);
 
                 return updated;
             }
@@ -316,7 +321,8 @@ public sealed class CaseStore(TableServiceClient tables, BlobServiceClient blobs
     /// all of it happens or none. Throws <see cref="TableTransactionFailedException"/> with 412 (or 409) when
     /// another transition committed first: read again and decide again.
     /// </summary>
-    public async Task CommitAsync(CaseTransition transition, CancellationToken ct)
+    /// <returns>The row keys of the outbox rows written, for the relay to deliver by key.</returns>
+    public async Task<IReadOnlyList<string>> CommitAsync(CaseTransition transition, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(transition);
         var updated = transition.Updated;
@@ -333,7 +339,11 @@ public sealed class CaseStore(TableServiceClient tables, BlobServiceClient blobs
         actions.AddRange(transition.CancelTimers.Select(t => new TableTransactionAction(TableTransactionActionType.Delete, new TableEntity(partition, t.Key), t.ETag)));
         await _cases.SubmitTransactionAsync(actions, ct).ConfigureAwait(false);
         await UpsertIndexStateAsync(updated, ct).ConfigureAwait(false);
+        return OutboxKeys(actions);
     }
+
+    private static List<string> OutboxKeys(IEnumerable<TableTransactionAction> actions) =>
+        actions.Select(a => a.Entity.RowKey!).Where(k => k.StartsWith(OutboxMessage.RowPrefix, StringComparison.Ordinal)).ToList();
 
     /// <summary>The durable timers a case has set and not yet fired or cancelled.</summary>
     public async Task<IReadOnlyList<CaseTimer>> GetTimersAsync(string tenantId, string caseId, CancellationToken ct)
@@ -354,13 +364,14 @@ public sealed class CaseStore(TableServiceClient tables, BlobServiceClient blobs
         return row.HasValue ? new CaseTimer(key, row.Value!.GetDateTimeOffset("DueAt") ?? default) { ETag = row.Value.ETag } : null;
     }
 
-    /// <summary>Delivers the partition's outbox rows now; what fails here the sweeper delivers later.</summary>
-    private async Task RelayAsync(string partition, CancellationToken ct)
+    /// <summary>Delivers the outbox rows a transaction just wrote, by key; what fails here the sweeper delivers later.</summary>
+    private async Task RelayAsync(string partition, IEnumerable<TableTransactionAction> actions, CancellationToken ct)
     {
-        if (relay is not null)
+        var keys = OutboxKeys(actions);
+        if (relay is not null && keys.Count > 0)
         {
             // The commit is what counts; what fails to go out now the sweeper relays later.
-            await Review.Durable.ReviewService.RelayQuietlyAsync(relay, partition, ct).ConfigureAwait(false);
+            await Review.Durable.ReviewService.RelayQuietlyAsync(relay, partition, keys, ct).ConfigureAwait(false);
         }
     }
 

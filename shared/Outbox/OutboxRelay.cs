@@ -40,6 +40,26 @@ public sealed class OutboxRelay(TableClient cases, QueueServiceClient base64Queu
     }
 
     /// <summary>
+    /// Delivers the rows a transition just wrote, by key: point reads, so the cost does not grow with the table (a
+    /// partition-range query is cheap in Azure but is a table scan on Azurite).
+    /// </summary>
+    public async Task<RelayReport> DeliverRowsAsync(string partition, IReadOnlyList<string> rowKeys, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(rowKeys);
+        var rows = new List<TableEntity>();
+        foreach (var key in rowKeys)
+        {
+            var row = await cases.GetEntityIfExistsAsync(partition, key, cancellationToken: ct).ConfigureAwait(false);
+            if (row.HasValue)
+            {
+                rows.Add(row.Value!);
+            }
+        }
+
+        return await DeliverAsync(rows, TimeSpan.Zero, ct).ConfigureAwait(false);
+    }
+
+    /// <summary>
     /// Delivers every row, in any case, written at least <paramref name="minAge"/> ago: what a relay that died (or an app
     /// killed between commit and delivery) left behind. A scan over the table's outbox rows; they are few and short-lived.
     /// </summary>
@@ -57,6 +77,11 @@ public sealed class OutboxRelay(TableClient cases, QueueServiceClient base64Queu
             rows.Add(row);
         }
 
+        return await DeliverAsync(rows, minAge, ct).ConfigureAwait(false);
+    }
+
+    private async Task<RelayReport> DeliverAsync(List<TableEntity> rows, TimeSpan minAge, CancellationToken ct)
+    {
         var delivered = 0;
         var failures = new List<string>();
         var now = time.GetUtcNow();
