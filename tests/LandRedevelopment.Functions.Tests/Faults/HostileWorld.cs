@@ -109,7 +109,9 @@ public sealed class HostileWorld : IAsyncLifetime
         (_, PlanCase, _) = await PaymentsKit.PlanInReviewAsync(Review, Tenant);
         (_, PayCase, var today) = await PaymentsKit.RedevelopmentAsync(Review, Tenant);
         Today = today;
-        using (var recorded = await town.SendAsync(HttpMethod.Post, $"cases/{PayCase}/contract", PaymentsKit.Contract("new-conditions-70", today, newAmount: "2000000.00")))
+        // Instalments months away: no payment timer falls due (and fires in the background) while requests are sent.
+        var contract = PaymentsKit.Contract("new-conditions-70", today, newAmount: "2000000.00", plan: [("700000.00", today.AddDays(100)), ("700000.00", today.AddDays(400))]);
+        using (var recorded = await town.SendAsync(HttpMethod.Post, $"cases/{PayCase}/contract", contract))
         {
             Assert.Equal(HttpStatusCode.Accepted, recorded.StatusCode);
         }
