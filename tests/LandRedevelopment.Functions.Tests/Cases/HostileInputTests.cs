@@ -48,43 +48,5 @@ public class HostileInputTests(AppFixture fixture) : IClassFixture<AppFixture>
         Assert.InRange((int)get.StatusCode, 400, 499);
     }
 
-    private static void Mutate(JsonObject survey, Random random, JsonNode?[] junk)
-    {
-        var nodes = new List<(JsonNode Parent, object Key)>();
-        Collect(survey, nodes);
-        var (parent, key) = nodes[random.Next(nodes.Count)];
-        var replacement = junk[random.Next(junk.Length)]?.DeepClone();
-        switch (parent, key)
-        {
-            case (JsonObject o, string k) when random.Next(4) == 0: o.Remove(k); break;
-            case (JsonObject o, string k): o[k] = replacement; break;
-            case (JsonArray a, int index): a[index] = replacement; break;
-        }
-    }
-
-    private static void Collect(JsonNode node, List<(JsonNode, object)> into)
-    {
-        if (node is JsonObject o)
-        {
-            foreach (var (k, v) in o.ToList())
-            {
-                into.Add((o, k));
-                if (v is not null)
-                {
-                    Collect(v, into);
-                }
-            }
-        }
-        else if (node is JsonArray a)
-        {
-            for (var i = 0; i < a.Count; i++)
-            {
-                into.Add((a, i));
-                if (a[i] is { } child)
-                {
-                    Collect(child, into);
-                }
-            }
-        }
-    }
+    private static void Mutate(JsonObject survey, Random random, JsonNode?[] junk) => Faults.HostileBodies.ReplaceRandomNode(survey, random, junk);
 }

@@ -7,6 +7,8 @@ using LandRedevelopment.Functions.Tests.Cases;
 using LandRedevelopment.Functions.Tests.Review;
 using LandRedevelopment.Storage.Queues;
 
+using static LandRedevelopment.Functions.Tests.Payments.PaymentsKit;
+
 namespace LandRedevelopment.Functions.Tests.Payments;
 
 /// <summary>
@@ -15,15 +17,7 @@ namespace LandRedevelopment.Functions.Tests.Payments;
 /// </summary>
 public sealed class PaymentsTests(ReviewFixture fixture) : IClassFixture<ReviewFixture>
 {
-    private static readonly TimeZoneInfo Shanghai = TimeZoneInfo.FindSystemTimeZoneById("Asia/Shanghai");
-
-    private static readonly Dictionary<string, (string[] Determination, string[] Plan)> Chains = new()
-    {
-        ["karamay"] = (["district-investigation", "district-government-confirmation", "city-bureau-review", "district-determination"], ["district-plan-review"]),
-        ["urumqi"] = (["district-investigation", "city-bureau-review"], ["city-bureau-review", "city-government-approval"]),
-        ["zhongwei"] = (["district-survey", "city-bureau-determination"], ["city-bureau-review", "city-government-approval"]),
-        ["jiamusi"] = (["district-investigation", "city-bureau-determination"], ["city-bureau-review", "city-government-approval"]),
-    };
+    private Task<(ReviewCity Town, string CaseId, DateOnly Today)> RedevelopmentAsync(string city) => PaymentsKit.RedevelopmentAsync(fixture, city);
 
     [Fact]
     public async Task Karamay_a_requested_plan_of_half_now_and_half_within_two_years_is_scheduled_from_the_effective_date()
@@ -317,78 +311,6 @@ public sealed class PaymentsTests(ReviewFixture fixture) : IClassFixture<ReviewF
         return await WaitPaymentsAsync(town, caseId, status, contract["version"]!.GetValue<int>());
     }
 
-    private static async Task<JsonElement> WaitPaymentsAsync(ReviewCity town, string caseId, string status, int? version = null)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (true)
-        {
-            using var response = await town.SendAsync(HttpMethod.Get, $"cases/{caseId}/payments");
-            var body = await SurveyKit.Json(response);
-            Assert.True(response.StatusCode == HttpStatusCode.OK, body.ToString());
-            if (body.GetProperty("status").GetString() == status && (version is null || body.GetProperty("contractVersion").GetInt32() == version))
-            {
-                return body;
-            }
-
-            Assert.True(DateTime.UtcNow < deadline, $"payments of {caseId} did not become {status}: {body}");
-            await Task.Delay(200);
-        }
-    }
-
     private static void AssertSumsTo(JsonElement payments, string amount) =>
         Assert.Equal(Money.Parse(amount), Money.Sum(payments.GetProperty("instalments").EnumerateArray().Select(i => Money.Parse(i.GetProperty("amount").GetString()!))));
-
-    /// <summary>A case of the city on the redevelopment track: determined, served, its plan (keeping the land use) approved.</summary>
-    private async Task<(ReviewCity Town, string CaseId, DateOnly Today)> RedevelopmentAsync(string city)
-    {
-        var town = fixture.City(city);
-        var caseId = await town.StartCaseAsync();
-        var (determination, plan) = Chains[city];
-        var today = Today(await fixture.NowAsync());
-        await town.ToRedevelopmentAsync(caseId, determination, plan);
-        return (town, caseId, today);
-    }
-
-    private static JsonObject Contract(string? basis, DateOnly signed, DateOnly? effective = null, string? newAmount = null, string? originalAmount = null,
-        (string Amount, DateOnly DueOn)[]? plan = null)
-    {
-        var appraisals = new JsonObject();
-        if (newAmount is not null)
-        {
-            appraisals["newConditions"] = new JsonObject { ["amount"] = newAmount, ["valuationDate"] = Day(signed.AddDays(-30)) };
-        }
-
-        if (originalAmount is not null)
-        {
-            appraisals["originalConditions"] = new JsonObject { ["amount"] = originalAmount, ["valuationDate"] = Day(signed.AddDays(-30)) };
-        }
-
-        var contract = new JsonObject
-        {
-            ["contractId"] = "HT-" + Guid.NewGuid().ToString("N")[..12],
-            ["version"] = 1,
-            ["signedOn"] = Day(signed),
-            ["appraisals"] = appraisals,
-        };
-        if (basis is not null)
-        {
-            contract["priceBasis"] = basis;
-        }
-
-        if (effective is { } e)
-        {
-            contract["effectiveOn"] = Day(e);
-        }
-
-        if (plan is not null)
-        {
-            contract["requestedPlan"] = new JsonArray(plan.Select(p => (JsonNode)new JsonObject { ["amount"] = p.Amount, ["dueOn"] = Day(p.DueOn) }).ToArray());
-        }
-
-        return contract;
-    }
-
-    private static DateOnly Today(DateTimeOffset now) => DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(now, Shanghai).DateTime);
-
-    private static string Day(DateOnly day) => day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
 }

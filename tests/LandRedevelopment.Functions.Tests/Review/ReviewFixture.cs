@@ -11,7 +11,7 @@ namespace LandRedevelopment.Functions.Tests.Review;
 /// The real app with the four built-in cities and their sample officers, on an Azurite of its own (the adjustable
 /// clock is shared through storage, so a class that moves it must not share storage with others), mailing to MailDev.
 /// </summary>
-public sealed class ReviewFixture : IAsyncLifetime
+public class ReviewFixture : IAsyncLifetime
 {
     public static readonly IReadOnlyDictionary<string, string> CandidateFlag = new Dictionary<string, string>
     {
@@ -64,10 +64,13 @@ public sealed class ReviewFixture : IAsyncLifetime
         return app;
     }
 
+    /// <summary>Settings of the fixture's own app beyond <see cref="Settings"/>: a fixture that runs the app otherwise overrides this.</summary>
+    protected virtual IReadOnlyDictionary<string, string?>? AppSettings => null;
+
     public async Task InitializeAsync()
     {
         Azurite = await AzuriteServer.StartAsync();
-        App = await StartAppAsync();
+        App = await StartAppAsync(AppSettings);
         var deadline = DateTime.UtcNow.AddSeconds(60);
         while (true)
         {
