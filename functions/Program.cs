@@ -24,6 +24,11 @@ else if (string.IsNullOrEmpty(builder.Configuration["urls"]))
     builder.WebHost.UseUrls("http://127.0.0.1:7071");
 }
 
+// Bodies up to the Functions host's own limit (100 MB) are read far enough to answer 413 with a problem, rather than the
+// connection being cut at Kestrel's 30 MB default; each endpoint still reads only what it allows (evidence uploads raise
+// the limit to the declared file size).
+builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = 100L * 1024 * 1024);
+
 // Structured (JSON) console logs in Azure, single lines locally: see appsettings*.json.
 
 builder.Services.AddApiProblems();
