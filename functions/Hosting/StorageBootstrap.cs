@@ -48,12 +48,14 @@ public sealed partial class StorageBootstrap(
     {
         try
         {
-            await tenants.EnsureCreatedAsync(ct).ConfigureAwait(false);
-            await cases.EnsureCreatedAsync(ct).ConfigureAwait(false);
-            await clock.EnsureCreatedAsync(ct).ConfigureAwait(false);
-            await timers.EnsureCreatedAsync(ct).ConfigureAwait(false);
-            await account.Base64Queues.GetQueueClient(LandRedevelopment.Cases.CaseSignals.QueueName).CreateIfNotExistsAsync(cancellationToken: ct).ConfigureAwait(false);
-            await account.Base64Queues.GetQueueClient(LandRedevelopment.Payments.Durable.PaymentService.QueueName).CreateIfNotExistsAsync(cancellationToken: ct).ConfigureAwait(false);
+            // All at once: they are independent, and each is a round trip the first request would otherwise wait for.
+            await Task.WhenAll(
+                tenants.EnsureCreatedAsync(ct),
+                cases.EnsureCreatedAsync(ct),
+                clock.EnsureCreatedAsync(ct),
+                timers.EnsureCreatedAsync(ct),
+                account.Base64Queues.GetQueueClient(LandRedevelopment.Cases.CaseSignals.QueueName).CreateIfNotExistsAsync(cancellationToken: ct),
+                account.Base64Queues.GetQueueClient(LandRedevelopment.Payments.Durable.PaymentService.QueueName).CreateIfNotExistsAsync(cancellationToken: ct)).ConfigureAwait(false);
             _ready.TrySetResult();
         }
         catch (Exception e) when (e is RequestFailedException or OperationCanceledException or HttpRequestException)

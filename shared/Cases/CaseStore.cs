@@ -50,10 +50,8 @@ public sealed class CaseStore(TableServiceClient tables, BlobServiceClient blobs
 
     public async Task EnsureCreatedAsync(CancellationToken ct = default)
     {
-        await _cases.CreateIfNotExistsAsync(ct).ConfigureAwait(false);
-        await _index.CreateIfNotExistsAsync(ct).ConfigureAwait(false);
-        await _submissions.CreateIfNotExistsAsync(ct).ConfigureAwait(false);
-        await _parcels.CreateIfNotExistsAsync(ct).ConfigureAwait(false);
+        await Task.WhenAll(
+            _cases.CreateIfNotExistsAsync(ct), _index.CreateIfNotExistsAsync(ct), _submissions.CreateIfNotExistsAsync(ct), _parcels.CreateIfNotExistsAsync(ct)).ConfigureAwait(false);
     }
 
     /// <summary>The blob service (for user-delegation SAS under a managed identity).</summary>
