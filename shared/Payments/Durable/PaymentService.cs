@@ -381,17 +381,10 @@ public sealed class PaymentService(CaseStore cases, ReviewService review, Tenant
     {
         // The officers who collect the land price: the policy's supervising role (e.g. the city natural-resources bureau).
         var role = loaded.Context.Policy.Review.Escalation.NotifyRole;
-        return officers.Where(o => o.Roles.Contains(role, StringComparer.Ordinal)).Select(o => OutboxMessage.Mail(new MailMessageSpec(null, [new Mailbox(o.Email, o.Name)], content.Subject, content.Text, content.Html,
-            MailMessageSpec.StableMessageId($"{loaded.Case.TenantId}|{loaded.Case.CaseId}|{kind}|{number}|{loaded.Case.Version}|{o.Id}", options.MessageIdDomain))
-        {
-            Headers = new Dictionary<string, string>
-            {
-                ["X-Case-Id"] = loaded.Case.CaseId,
-                ["X-Tenant-Id"] = loaded.Case.TenantId,
-                ["X-Payment-Kind"] = kind,
-                ["X-Instalment"] = number.ToString(CultureInfo.InvariantCulture),
-                ["X-Officer-Id"] = o.Id,
-            },
-        })).ToList();
+        var headers = new Dictionary<string, string> { ["X-Payment-Kind"] = kind, ["X-Instalment"] = number.ToString(CultureInfo.InvariantCulture) };
+        return officers.Where(o => o.Roles.Contains(role, StringComparer.Ordinal))
+            .Select(o => CaseMail.To(o, loaded.Case.TenantId, loaded.Case.CaseId, $"{loaded.Case.TenantId}|{loaded.Case.CaseId}|{kind}|{number}|{loaded.Case.Version}|{o.Id}",
+                headers, content, options.MessageIdDomain))
+            .ToList();
     }
 }

@@ -117,20 +117,13 @@ internal sealed class ReviewMessages(LoadedCase loaded, ParcelCase updated, Revi
     private void Add(Officer officer, string kind, StepBrief? step, MailContent content)
     {
         var logicalKey = $"{updated.TenantId}|{updated.CaseId}|{updated.Version}|{_mails.Count}|{officer.Id}";
-        var headers = new Dictionary<string, string>
-        {
-            ["X-Case-Id"] = updated.CaseId,
-            ["X-Tenant-Id"] = updated.TenantId,
-            ["X-Review-Kind"] = kind,
-            ["X-Officer-Id"] = officer.Id,
-        };
+        var headers = new Dictionary<string, string> { ["X-Review-Kind"] = kind };
         if (step is not null)
         {
             headers["X-Review-Step"] = FormattableString.Invariant($"{step.StepId}#{step.Attempt}");
         }
 
-        _mails.Add(OutboxMessage.Mail(new MailMessageSpec(null, [new Mailbox(officer.Email, officer.Name)], content.Subject, content.Text, content.Html,
-            MailMessageSpec.StableMessageId(logicalKey, options.MessageIdDomain)) { Headers = headers }));
+        _mails.Add(CaseMail.To(officer, updated.TenantId, updated.CaseId, logicalKey, headers, content, options.MessageIdDomain));
     }
 
     private List<Officer> Holding(string role) => officers.Where(o => o.Roles.Contains(role, StringComparer.Ordinal)).ToList();

@@ -22,6 +22,8 @@ public sealed class ReviewService(CaseStore cases, TenantDirectory tenants, Revi
 {
     private const int MaxAttempts = 30;
 
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, PolicyDocument> _policies = new(StringComparer.Ordinal);
+
     /// <summary>The actor of commands a timer fires.</summary>
     public const string TimerActor = "timer";
 
@@ -290,8 +292,9 @@ public sealed class ReviewService(CaseStore cases, TenantDirectory tenants, Revi
         var tenant = await tenants.GetAsync(tenantId, ct).ConfigureAwait(false)
             ?? throw new InvalidOperationException($"Case {caseId} belongs to tenant {tenantId}, which does not exist.");
         var stored = await tenants.GetPolicyAsync(tenantId, found.Case.PolicyVersion, ct).ConfigureAwait(false);
-        var policy = JsonSerializer.Deserialize<PolicyDocument>(stored.Json, PolicyJson.Options)
-            ?? throw new InvalidOperationException($"Policy version {stored.Version} of {tenantId} is empty.");
+        // A stored policy version never changes, so its parse is kept (by tenant, version and content hash): every command and timer reads it.
+        var policy = _policies.GetOrAdd($"{tenantId}|{stored.Version}|{stored.Sha256}", _ => JsonSerializer.Deserialize<PolicyDocument>(stored.Json, PolicyJson.Options)
+            ?? throw new InvalidOperationException($"Policy version {stored.Version} of {tenantId} is empty."));
         var calendar = await tenants.GetHolidayCalendarAsync(tenantId, ct).ConfigureAwait(false);
         var zone = TimeZoneInfo.FindSystemTimeZoneById(tenant.TimeZone);
         var context = new ReviewContext(policy, stored.Version.ToString(System.Globalization.CultureInfo.InvariantCulture), calendar, zone, found.Case.District, time.GetUtcNow());
