@@ -117,6 +117,37 @@ public sealed record ParcelCase
 
     /// <summary>A resubmission after a return for rework waits for its evidence; the review resumes when it is all verified.</summary>
     public bool ResubmissionPending { get; init; }
+
+    /// <summary>
+    /// The case's durable timers (row key → due time), kept on the case row by every commit so a transition knows
+    /// them without a query; null on rows stored before the case row kept them (their timer rows are then listed).
+    /// </summary>
+    public IReadOnlyDictionary<string, DateTimeOffset>? Timers { get; init; }
+
+    /// <summary>
+    /// How many evidence files the case declares and how many of them are verified, kept on the case row so recording a
+    /// verification needs no query; null on rows stored before the case row kept them (their evidence rows are then listed).
+    /// </summary>
+    public EvidenceTally? Evidence { get; init; }
+}
+
+/// <summary>How many evidence files a case declares, and how many of them are verified.</summary>
+public sealed record EvidenceTally(int Declared, int Verified)
+{
+    /// <summary>The tally of a list of files.</summary>
+    public static EvidenceTally Of(IEnumerable<EvidenceFile> files)
+    {
+        ArgumentNullException.ThrowIfNull(files);
+        var list = files.ToList();
+        return new EvidenceTally(list.Count, list.Count(f => f.Status == EvidenceStatus.Verified));
+    }
+
+    /// <summary>This tally with <paramref name="files"/> declared as well.</summary>
+    public EvidenceTally Plus(IEnumerable<EvidenceFile> files)
+    {
+        var more = Of(files);
+        return new EvidenceTally(Declared + more.Declared, Verified + more.Verified);
+    }
 }
 
 /// <summary>A durable timer row of a case: <see cref="Key"/> names what fires (e.g. <c>timer-due-{step}-{attempt}</c>).</summary>

@@ -157,6 +157,8 @@ public sealed class CaseStore(TableServiceClient tables, BlobServiceClient blobs
     public async Task<bool> CreateAsync(ParcelCase parcelCase, IReadOnlyList<EvidenceFile> evidence, IReadOnlyList<(string Type, object Data)> events, string geometryJson, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(parcelCase);
+        ArgumentNullException.ThrowIfNull(evidence);
+        parcelCase = parcelCase with { Timers = parcelCase.Timers ?? NoTimers, Evidence = EvidenceTally.Of(evidence) };
         var container = Container(parcelCase.TenantId);
         await container.CreateIfNotExistsAsync(cancellationToken: ct).ConfigureAwait(false);
         using (var geometry = new MemoryStream(Encoding.UTF8.GetBytes(geometryJson)))
@@ -233,28 +235,35 @@ public sealed class CaseStore(TableServiceClient tables, BlobServiceClient blobs
         for (var attempt = 0; ; attempt++)
         {
             var (parcelCase, caseETag) = await GetAsync(tenantId, caseId, ct).ConfigureAwait(false) ?? throw new InvalidOperationException($"Case {caseId} does not exist.");
-            var evidence = await GetEvidenceAsync(tenantId, caseId, ct).ConfigureAwait(false);
-            var file = evidence.Single(f => f.Name == name);
+            // The case row's tally says whether this file completes the evidence: one point read, no listing of the
+            // case's evidence (rows stored before the tally existed are listed once and get it).
+            var tally = parcelCase.Evidence;
+            var listed = tally is null ? await GetEvidenceAsync(tenantId, caseId, ct).ConfigureAwait(false) : null;
+            var file = listed is null
+                ? await GetEvidenceFileAsync(tenantId, caseId, name, ct).ConfigureAwait(false) ?? throw new InvalidOperationException($"Case {caseId} declares no evidence file {name}.")
+                : listed.Single(f => f.Name == name);
             if (file.Status == EvidenceStatus.Verified)
             {
                 return parcelCase;
             }
 
+            tally ??= EvidenceTally.Of(listed!);
             var now = time.GetUtcNow();
             var partition = Partition(tenantId, caseId);
-            var completes = evidence.All(f => f.Name == name || f.Status == EvidenceStatus.Verified);
+            var completes = tally.Verified + 1 >= tally.Declared;
+            tally = tally with { Verified = tally.Verified + 1 };
             var version = parcelCase.Version + 1;
             var actions = new List<TableTransactionAction>
             {
                 new(TableTransactionActionType.UpdateMerge, EvidenceEntity(partition, file with { Status = EvidenceStatus.Verified, BlobName = blobName, ETag = etag, VerifiedAt = now })),
                 new(TableTransactionActionType.Add, EventEntity(partition, version, "EvidenceVerified", new { name, sha256 = file.Sha256, size = file.Size }, now)),
             };
-            var updated = parcelCase with { Version = version, UpdatedAt = now };
+            var updated = parcelCase with { Version = version, UpdatedAt = now, Evidence = tally };
             if (completes && parcelCase.State == CaseState.AwaitingEvidence)
             {
                 version++;
                 updated = updated with { Version = version, State = CaseState.ReadyForReview };
-                actions.Add(new(TableTransactionActionType.Add, EventEntity(partition, version, "SurveyCompleted", new { evidence = evidence.Count }, now)));
+                actions.Add(new(TableTransactionActionType.Add, EventEntity(partition, version, "SurveyCompleted", new { evidence = tally.Declared }, now)));
             }
 
             if (completes)
@@ -268,6 +277,8 @@ public sealed class CaseStore(TableServiceClient tables, BlobServiceClient blobs
                 ["State"] = updated.State.ToString(),
                 ["Version"] = updated.Version,
                 ["UpdatedAt"] = now,
+                ["EvidenceDeclared"] = tally.Declared,
+                ["EvidenceVerified"] = tally.Verified,
             }, caseETag));
 
             try
@@ -326,6 +337,24 @@ public sealed class CaseStore(TableServiceClient tables, BlobServiceClient blobs
         var updated = transition.Updated;
         var partition = Partition(updated.TenantId, updated.CaseId);
         var now = updated.UpdatedAt;
+
+        // The case row keeps its timers and evidence tally up to date in the same transaction as the rows themselves.
+        var timers = new Dictionary<string, DateTimeOffset>(
+            (updated.Timers ?? (await TimerRowsAsync(partition, ct).ConfigureAwait(false)).ToDictionary(t => t.Key, t => t.DueAt)), StringComparer.Ordinal);
+        foreach (var cancelled in transition.CancelTimers)
+        {
+            timers.Remove(cancelled.Key);
+        }
+
+        foreach (var set in transition.SetTimers)
+        {
+            timers[set.Key] = set.DueAt;
+        }
+
+        var tally = transition.AddEvidence.Count == 0 ? updated.Evidence
+            : updated.Evidence is { } known ? known.Plus(transition.AddEvidence)
+            : EvidenceTally.Of((await GetEvidenceAsync(updated.TenantId, updated.CaseId, ct).ConfigureAwait(false)).Concat(transition.AddEvidence));
+        updated = updated with { Timers = timers, Evidence = tally };
         var actions = new List<TableTransactionAction> { new(TableTransactionActionType.UpdateReplace, CaseEntity(updated), transition.ETag) };
         var first = updated.Version - transition.Events.Count + 1;
         actions.AddRange(transition.Events.Select((e, i) =>
@@ -343,11 +372,26 @@ public sealed class CaseStore(TableServiceClient tables, BlobServiceClient blobs
     private static List<string> OutboxKeys(IEnumerable<TableTransactionAction> actions) =>
         actions.Select(a => a.Entity.RowKey!).Where(k => k.StartsWith(OutboxMessage.RowPrefix, StringComparison.Ordinal)).ToList();
 
-    /// <summary>The durable timers a case has set and not yet fired or cancelled.</summary>
-    public async Task<IReadOnlyList<CaseTimer>> GetTimersAsync(string tenantId, string caseId, CancellationToken ct)
+    /// <summary>
+    /// The durable timers a case has set and not yet fired or cancelled, as its row (read with the ETag a commit will be
+    /// guarded by) lists them; a row that does not list them yet has its timer rows read.
+    /// </summary>
+    public async Task<IReadOnlyList<CaseTimer>> GetTimersAsync(ParcelCase parcelCase, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(parcelCase);
+        return parcelCase.Timers is { } kept
+            ? kept.Select(t => new CaseTimer(t.Key, t.Value)).OrderBy(t => t.Key, StringComparer.Ordinal).ToList()
+            : await TimerRowsAsync(Partition(parcelCase.TenantId, parcelCase.CaseId), ct).ConfigureAwait(false);
+    }
+
+    /// <summary>The timer rows of a case as stored (each with its row's ETag).</summary>
+    public Task<IReadOnlyList<CaseTimer>> GetTimerRowsAsync(string tenantId, string caseId, CancellationToken ct) =>
+        TimerRowsAsync(Partition(tenantId, caseId), ct);
+
+    private async Task<IReadOnlyList<CaseTimer>> TimerRowsAsync(string partition, CancellationToken ct)
     {
         var timers = new List<CaseTimer>();
-        await foreach (var row in Rows(Partition(tenantId, caseId), TimerRowPrefix, ct).ConfigureAwait(false))
+        await foreach (var row in Rows(partition, TimerRowPrefix, ct).ConfigureAwait(false))
         {
             timers.Add(new CaseTimer(row.RowKey!, row.GetDateTimeOffset("DueAt") ?? default) { ETag = row.ETag });
         }
@@ -375,6 +419,8 @@ public sealed class CaseStore(TableServiceClient tables, BlobServiceClient blobs
 
     /// <summary>The partition of a case.</summary>
     public static string PartitionOf(string tenantId, string caseId) => Partition(tenantId, caseId);
+
+    private static readonly IReadOnlyDictionary<string, DateTimeOffset> NoTimers = new Dictionary<string, DateTimeOffset>();
 
     private static TableEntity TimerEntity(string partition, CaseTimer timer) => new(partition, timer.Key) { ["DueAt"] = timer.DueAt };
 
@@ -493,6 +539,17 @@ public sealed class CaseStore(TableServiceClient tables, BlobServiceClient blobs
             LargeText.Set(entity, "Payments", c.Payments);
         }
 
+        if (c.Timers is not null)
+        {
+            entity["Timers"] = JsonSerializer.Serialize(c.Timers.OrderBy(t => t.Key, StringComparer.Ordinal).ToDictionary(t => t.Key, t => t.Value));
+        }
+
+        if (c.Evidence is { } tally)
+        {
+            entity["EvidenceDeclared"] = tally.Declared;
+            entity["EvidenceVerified"] = tally.Verified;
+        }
+
         return entity;
     }
 
@@ -531,6 +588,8 @@ public sealed class CaseStore(TableServiceClient tables, BlobServiceClient blobs
             ResubmissionPending = row.GetBoolean("ResubmissionPending") ?? false,
             Review = LargeText.Get(row, "Review"),
             Payments = LargeText.Get(row, "Payments"),
+            Timers = row.GetString("Timers") is { } timers ? JsonSerializer.Deserialize<Dictionary<string, DateTimeOffset>>(timers) : null,
+            Evidence = row.GetInt32("EvidenceDeclared") is { } declared ? new EvidenceTally(declared, row.GetInt32("EvidenceVerified") ?? 0) : null,
         };
     }
 

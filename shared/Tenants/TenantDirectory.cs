@@ -32,6 +32,8 @@ public sealed class DirectoryException(DirectoryFailure failure, string message)
 /// </summary>
 public sealed class TenantDirectory(TableClient table, TimeProvider time)
 {
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<(string Tenant, int Version), PolicyVersion> _versions = new();
+
     private const string ProfileRow = "profile";
     private const string PolicyRowPrefix = "policy-";
     private const string OfficerRowPrefix = "officer-";
@@ -94,6 +96,13 @@ public sealed class TenantDirectory(TableClient table, TimeProvider time)
     /// <summary>The policy version <paramref name="version"/>, or the current one.</summary>
     public async Task<PolicyVersion> GetPolicyAsync(string tenantId, int? version = null, CancellationToken ct = default)
     {
+        // A stored version never changes (a new policy is a new version, and tenants are never deleted), so one read
+        // of it serves every later case command and timer of this process.
+        if (version is { } asked && _versions.TryGetValue((tenantId, asked), out var kept))
+        {
+            return kept;
+        }
+
         var tenant = await RequireAsync(tenantId, ct).ConfigureAwait(false);
         var wanted = version ?? tenant.PolicyVersion;
         var row = await table.GetEntityIfExistsAsync(tenantId, PolicyRow(wanted), cancellationToken: ct).ConfigureAwait(false);
@@ -104,7 +113,9 @@ public sealed class TenantDirectory(TableClient table, TimeProvider time)
 
         var entity = row.Value!;
         var json = LargeText.Get(entity, "Json") ?? "";
-        return new PolicyVersion(wanted, json, entity.GetString("Sha256") ?? "", entity.GetDateTimeOffset("CreatedAt") ?? default);
+        var policy = new PolicyVersion(wanted, json, entity.GetString("Sha256") ?? "", entity.GetDateTimeOffset("CreatedAt") ?? default);
+        _versions.TryAdd((tenantId, wanted), policy);
+        return policy;
     }
 
     /// <summary>Adds a policy version and makes it current; a policy identical to the current one adds nothing.</summary>

@@ -334,7 +334,7 @@ public sealed class PaymentService(CaseStore cases, ReviewService review, Tenant
             }
 
             var next = decision.Next ?? current;
-            var existing = (await cases.GetTimersAsync(tenantId, caseId, ct).ConfigureAwait(false)).Where(t => Owns(t.Key)).ToList();
+            var existing = (await cases.GetTimersAsync(loaded.Case, ct).ConfigureAwait(false)).Where(t => Owns(t.Key)).ToList();
             var desired = DesiredTimers(next, loaded.Context.TimeZone);
             var set = desired.Where(d => existing.All(t => t.Key != d.Key)).ToList();
             var cancel = existing.Where(t => desired.All(d => d.Key != t.Key)).ToList();

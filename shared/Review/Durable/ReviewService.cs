@@ -75,7 +75,7 @@ public sealed class ReviewService(CaseStore cases, TenantDirectory tenants, Revi
             }
 
             var state = ReviewState.Evolve(loaded.State, decision.Events);
-            var timers = (await cases.GetTimersAsync(tenantId, caseId, ct).ConfigureAwait(false)).Where(t => ReviewTimers.Owns(t.Key)).ToList();
+            var timers = (await cases.GetTimersAsync(loaded.Case, ct).ConfigureAwait(false)).Where(t => ReviewTimers.Owns(t.Key)).ToList();
             var desired = ReviewTimers.Desired(state);
             var setTimers = desired.Where(d => timers.All(t => t.Key != d.Key)).ToList();
             var cancelTimers = timers.Where(t => desired.All(d => d.Key != t.Key)).ToList();

@@ -62,6 +62,25 @@ public class TenantDirectoryTests(AzuriteFixture azurite) : IClassFixture<Azurit
     }
 
     [Fact]
+    public async Task Kept_policy_versions_never_stand_in_for_the_current_one_or_for_another_tenant()
+    {
+        var directory = await Directory();
+        await directory.CreateAsync("city-a", "A", "Asia/Shanghai", "{\"v\":1}");
+        await directory.CreateAsync("city-b", "B", "Asia/Shanghai", "{\"b\":1}");
+        Assert.Equal("{\"v\":1}", (await directory.GetPolicyAsync("city-a", 1)).Json);
+        Assert.Equal("{\"v\":1}", (await directory.GetPolicyAsync("city-a")).Json);
+
+        await directory.AddPolicyVersionAsync("city-a", "{\"v\":2}");
+
+        // The current version is looked up each time; a version once read is the same thereafter.
+        Assert.Equal("{\"v\":2}", (await directory.GetPolicyAsync("city-a")).Json);
+        Assert.Equal("{\"v\":1}", (await directory.GetPolicyAsync("city-a", 1)).Json);
+        Assert.Equal("{\"b\":1}", (await directory.GetPolicyAsync("city-b", 1)).Json);
+        var missing = await Assert.ThrowsAsync<DirectoryException>(() => directory.GetPolicyAsync("city-a", 3));
+        Assert.Equal(DirectoryFailure.VersionNotFound, missing.Failure);
+    }
+
+    [Fact]
     public async Task A_loaded_holiday_calendar_moves_a_deadline_past_the_holidays()
     {
         var directory = await Directory();

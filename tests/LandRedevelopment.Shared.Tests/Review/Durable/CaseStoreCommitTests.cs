@@ -44,7 +44,7 @@ public class CaseStoreCommitTests(AzuriteFixture azurite)
             Events = [Event("Set")],
             SetTimers = [new CaseTimer(key, Start.AddDays(1))],
         }, CancellationToken.None);
-        return (store, caseId, Assert.Single(await store.GetTimersAsync(ReviewWorld.TenantId, caseId, CancellationToken.None)));
+        return (store, caseId, Assert.Single(await store.GetTimerRowsAsync(ReviewWorld.TenantId, caseId, CancellationToken.None)));
     }
 
     private static async Task<(ParcelCase Case, ETag ETag)> ReadAsync(CaseStore store, string caseId) =>
@@ -74,7 +74,7 @@ public class CaseStoreCommitTests(AzuriteFixture azurite)
             Outbox = [Signal(caseId, 2)],
             SetTimers = [new CaseTimer("timer-a", Start.AddDays(5))],
         }, CancellationToken.None);
-        var timerA = Assert.Single(await store.GetTimersAsync(ReviewWorld.TenantId, caseId, CancellationToken.None));
+        var timerA = Assert.Single(await store.GetTimerRowsAsync(ReviewWorld.TenantId, caseId, CancellationToken.None));
         var before = await PartitionAsync(caseId);
 
         // The one that lost the race, decided on the old read: every kind of row, all of which must roll back.
@@ -94,7 +94,7 @@ public class CaseStoreCommitTests(AzuriteFixture azurite)
         var (after, _) = await ReadAsync(store, caseId);
         Assert.Equal((CaseState.ReadyForReview, 2, null), (after.State, after.Version, after.Review));
         Assert.Equal(["Created1", "Won"], (await store.GetEventsAsync(ReviewWorld.TenantId, caseId, CancellationToken.None)).Select(x => x.Type));
-        Assert.Equal(["timer-a"], (await store.GetTimersAsync(ReviewWorld.TenantId, caseId, CancellationToken.None)).Select(t => t.Key));
+        Assert.Equal(["timer-a"], (await store.GetTimerRowsAsync(ReviewWorld.TenantId, caseId, CancellationToken.None)).Select(t => t.Key));
         Assert.Equal(["site-photo.jpg"], (await store.GetEvidenceAsync(ReviewWorld.TenantId, caseId, CancellationToken.None)).Select(f => f.Name));
     }
 

@@ -40,7 +40,7 @@ public class ReviewServiceTests(AzuriteFixture azurite)
         Assert.Equal([1, 2, 3, 4], events.Select(e => e.Sequence));
         Assert.All(events.Skip(2), e => Assert.Equal(ReviewService.SystemActor, e.Actor));
 
-        var timers = await world.Cases.GetTimersAsync(ReviewWorld.TenantId, caseId, None);
+        var timers = await world.Cases.GetTimerRowsAsync(ReviewWorld.TenantId, caseId, None);
         Assert.Equal(ReviewWorld.DesiredKeys(state), timers.Select(t => t.Key).Order(StringComparer.Ordinal));
         Assert.Equal([state.StepRemindAt!.Value, state.StepDueAt!.Value], timers.Select(t => t.DueAt).Order());
         Assert.Equal(2, timers.Count);

@@ -146,8 +146,15 @@ internal sealed class ReviewWorld
 
     public Task<IReadOnlyList<CaseEvent>> EventsAsync(string caseId) => Cases.GetEventsAsync(TenantId, caseId, CancellationToken.None);
 
-    public async Task<List<string>> TimerKeysAsync(string caseId) =>
-        (await Cases.GetTimersAsync(TenantId, caseId, CancellationToken.None)).Select(t => t.Key).Order(StringComparer.Ordinal).ToList();
+    /// <summary>The case's timer rows; the case row's own list of its timers must say the same, due times included.</summary>
+    public async Task<List<string>> TimerKeysAsync(string caseId)
+    {
+        var rows = (await Cases.GetTimerRowsAsync(TenantId, caseId, CancellationToken.None)).OrderBy(t => t.Key, StringComparer.Ordinal).ToList();
+        var kept = (await Cases.GetAsync(TenantId, caseId, CancellationToken.None))!.Value.Case.Timers;
+        Assert.NotNull(kept);
+        Assert.Equal(rows.Select(t => (t.Key, t.DueAt)), kept.OrderBy(t => t.Key, StringComparer.Ordinal).Select(t => (t.Key, t.Value)));
+        return rows.Select(t => t.Key).ToList();
+    }
 
     public static List<string> DesiredKeys(ReviewState state) => ReviewTimers.Desired(state).Select(t => t.Key).Order(StringComparer.Ordinal).ToList();
 
