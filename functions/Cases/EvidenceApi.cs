@@ -41,7 +41,7 @@ public static class EvidenceApi
 
     internal static async Task<IResult> Put(string tenant, string caseId, string name, HttpContext http, CaseStore cases, CancellationToken ct)
     {
-        var (file, problem) = await FindAsync(tenant, caseId, name, cases, ct);
+        var (file, read, problem) = await FindAsync(tenant, caseId, name, cases, ct);
         if (file is null)
         {
             return problem!;
@@ -95,14 +95,14 @@ public static class EvidenceApi
             return Rejected(name, result.Verdict.Message, result.Verdict.Kind.ToString());
         }
 
-        var updated = await cases.RecordEvidenceVerifiedAsync(tenant, caseId, name, blobName, result.ETag!.Value.ToString(), ct);
+        var updated = await cases.RecordEvidenceVerifiedAsync(tenant, caseId, name, blobName, result.ETag!.Value.ToString(), ct, (read!.Value.Case, read.Value.ETag, file));
         return TypedResults.Created($"/api/t/{tenant}/cases/{caseId}/evidence/{Uri.EscapeDataString(name)}",
             Receipt(caseId, file with { Status = EvidenceStatus.Verified }, updated.State));
     }
 
     internal static async Task<IResult> UploadUrl(string tenant, string caseId, string name, CaseStore cases, TimeProvider time, CancellationToken ct)
     {
-        var (file, problem) = await FindAsync(tenant, caseId, name, cases, ct);
+        var (file, _, problem) = await FindAsync(tenant, caseId, name, cases, ct);
         if (file is null)
         {
             return problem!;
@@ -139,7 +139,7 @@ public static class EvidenceApi
             return RequestProblems.Validation(fields.Errors);
         }
 
-        var (file, problem) = await FindAsync(tenant, caseId, name, cases, ct);
+        var (file, read, problem) = await FindAsync(tenant, caseId, name, cases, ct);
         if (file is null)
         {
             return problem!;
@@ -173,13 +173,13 @@ public static class EvidenceApi
             return Rejected(name, stored.Verdict.Message, stored.Verdict.Kind.ToString());
         }
 
-        var updated = await cases.RecordEvidenceVerifiedAsync(tenant, caseId, name, blobName, stored.ETag.ToString(), ct);
+        var updated = await cases.RecordEvidenceVerifiedAsync(tenant, caseId, name, blobName, stored.ETag.ToString(), ct, (read!.Value.Case, read.Value.ETag, file));
         return TypedResults.Ok(Receipt(caseId, file with { Status = EvidenceStatus.Verified }, updated.State));
     }
 
     internal static async Task<IResult> Get(string tenant, string caseId, string name, CaseStore cases, CancellationToken ct)
     {
-        var (file, problem) = await FindAsync(tenant, caseId, name, cases, ct);
+        var (file, _, problem) = await FindAsync(tenant, caseId, name, cases, ct);
         if (file is null)
         {
             return problem!;
@@ -202,18 +202,22 @@ public static class EvidenceApi
         }
     }
 
-    private static async Task<(EvidenceFile? File, IResult? Problem)> FindAsync(string tenant, string caseId, string name, CaseStore cases, CancellationToken ct)
+    /// <summary>The case (with the ETag it was read with) and its declared file <paramref name="name"/>, or the problem to answer.</summary>
+    private static async Task<(EvidenceFile? File, (ParcelCase Case, ETag ETag)? Case, IResult? Problem)> FindAsync(
+        string tenant, string caseId, string name, CaseStore cases, CancellationToken ct)
     {
-        if (await cases.GetAsync(tenant, caseId, ct) is null)
+        // Two point reads at once (listing the case's evidence would be a partition query, which costs more and grows with the files).
+        var caseRead = cases.GetAsync(tenant, caseId, ct);
+        var fileRead = cases.GetEvidenceFileAsync(tenant, caseId, name, ct);
+        await Task.WhenAll(caseRead, fileRead);
+        if (await caseRead is not { } found)
         {
-            return (null, CasesApi.CaseNotFound(caseId));
+            return (null, null, CasesApi.CaseNotFound(caseId));
         }
 
-        // A point read: listing the case's evidence is a partition query, which costs more and grows with the files.
-        var file = await cases.GetEvidenceFileAsync(tenant, caseId, name, ct);
-        return file is null
-            ? (null, RequestProblems.NotFound("The survey declared no evidence file of this name.", $"Case {caseId} declares no file '{name}'; declare files in the survey's evidence list."))
-            : (file, null);
+        return await fileRead is { } file
+            ? (file, found, null)
+            : (null, null, RequestProblems.NotFound("The survey declared no evidence file of this name.", $"Case {caseId} declares no file '{name}'; declare files in the survey's evidence list."));
     }
 
     private static async Task<Uri> UserDelegationSasAsync(BlobClient blob, CaseStore cases, string tenant, DateTimeOffset expiresOn, CancellationToken ct)

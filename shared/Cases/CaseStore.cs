@@ -230,18 +230,24 @@ public sealed class CaseStore(TableServiceClient tables, BlobServiceClient blobs
     /// was the last one missing, <c>SurveyCompleted</c> and the move to <see cref="CaseState.ReadyForReview"/> —
     /// one transaction, guarded by the case row's ETag so concurrent uploads serialise.
     /// </summary>
-    public async Task<ParcelCase> RecordEvidenceVerifiedAsync(string tenantId, string caseId, string name, string blobName, string etag, CancellationToken ct)
+    /// <remarks>
+    /// <c>asRead</c> is the case (with its ETag) and the file as the caller read them, for the first attempt; any later
+    /// attempt (another transition committed in between) reads both again.
+    /// </remarks>
+    public async Task<ParcelCase> RecordEvidenceVerifiedAsync(string tenantId, string caseId, string name, string blobName, string etag, CancellationToken ct,
+        (ParcelCase Case, ETag ETag, EvidenceFile File)? asRead = null)
     {
         for (var attempt = 0; ; attempt++)
         {
-            var (parcelCase, caseETag) = await GetAsync(tenantId, caseId, ct).ConfigureAwait(false) ?? throw new InvalidOperationException($"Case {caseId} does not exist.");
+            var (parcelCase, caseETag) = attempt == 0 && asRead is { } given ? (given.Case, given.ETag)
+                : await GetAsync(tenantId, caseId, ct).ConfigureAwait(false) ?? throw new InvalidOperationException($"Case {caseId} does not exist.");
             // The case row's tally says whether this file completes the evidence: one point read, no listing of the
             // case's evidence (rows stored before the tally existed are listed once and get it).
             var tally = parcelCase.Evidence;
             var listed = tally is null ? await GetEvidenceAsync(tenantId, caseId, ct).ConfigureAwait(false) : null;
-            var file = listed is null
-                ? await GetEvidenceFileAsync(tenantId, caseId, name, ct).ConfigureAwait(false) ?? throw new InvalidOperationException($"Case {caseId} declares no evidence file {name}.")
-                : listed.Single(f => f.Name == name);
+            var file = listed is not null ? listed.Single(f => f.Name == name)
+                : attempt == 0 && asRead is { } read ? read.File
+                : await GetEvidenceFileAsync(tenantId, caseId, name, ct).ConfigureAwait(false) ?? throw new InvalidOperationException($"Case {caseId} declares no evidence file {name}.");
             if (file.Status == EvidenceStatus.Verified)
             {
                 return parcelCase;
@@ -284,8 +290,8 @@ public sealed class CaseStore(TableServiceClient tables, BlobServiceClient blobs
             try
             {
                 await _cases.SubmitTransactionAsync(actions, ct).ConfigureAwait(false);
-                await UpsertIndexStateAsync(updated, ct).ConfigureAwait(false);
-                await RelayAsync(partition, actions, ct).ConfigureAwait(false);
+                // The index and the relay touch different rows: neither waits for the other.
+                await Task.WhenAll(UpsertIndexStateAsync(updated, ct), RelayAsync(partition, actions, ct)).ConfigureAwait(false);
 
                 return updated;
             }

@@ -109,6 +109,23 @@ public class CaseRowBookkeepingTests(AzuriteFixture azurite)
     }
 
     [Fact]
+    public async Task A_verification_given_a_stale_read_of_the_case_reads_again_and_counts_right()
+    {
+        var (store, caseId) = await NewCaseAsync("north.jpg", "south.jpg");
+        var (read, etag) = (await store.GetAsync(ReviewWorld.TenantId, caseId, None))!.Value;
+        var north = (await store.GetEvidenceFileAsync(ReviewWorld.TenantId, caseId, "north.jpg", None))!;
+
+        // Another upload commits between the caller's read and its verification.
+        await store.RecordEvidenceVerifiedAsync(ReviewWorld.TenantId, caseId, "south.jpg", "b/south.jpg", "0x2", None);
+        var both = await store.RecordEvidenceVerifiedAsync(ReviewWorld.TenantId, caseId, "north.jpg", "b/north.jpg", "0x1", None, (read, etag, north));
+
+        Assert.Equal(CaseState.ReadyForReview, both.State);
+        Assert.Equal(new EvidenceTally(2, 2), (await CaseAsync(store, caseId)).Evidence);
+        Assert.Equal(["EvidenceVerified", "EvidenceVerified", "SurveyCompleted"],
+            (await store.GetEventsAsync(ReviewWorld.TenantId, caseId, None)).Skip(1).Select(e => e.Type));
+    }
+
+    [Fact]
     public async Task Evidence_added_by_a_transition_is_tallied_and_must_be_verified_before_completion()
     {
         var (store, caseId) = await NewCaseAsync("north.jpg");
