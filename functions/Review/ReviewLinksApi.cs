@@ -131,13 +131,13 @@ public static class ReviewLinksApi
         }
 
         var directory = services.GetRequiredService<TenantDirectory>();
-        if (await directory.GetAsync(tenantId, ct) is null)
+        if (await directory.GetAsync(tenantId, ct) is not { } tenant)
         {
             return (null, Page(http, 403, "链接无效", "This link was not issued by this service.", "token", "is not signed by a tenant of this service"));
         }
 
         var time = services.GetRequiredService<TimeProvider>();
-        var ring = await directory.GetSigningKeysAsync(tenantId, ct);
+        var ring = await directory.GetSigningKeysAsync(tenant, ct);
         var verdict = DecisionLinkSigner.Verify(token, tenantId, ring, time.GetUtcNow());
         switch (verdict.Kind)
         {
@@ -160,7 +160,7 @@ public static class ReviewLinksApi
             return (null, Page(http, 404, "案件不存在", "The case of this link does not exist.", "token", "names a case that does not exist"));
         }
 
-        var officer = (await directory.ListOfficersAsync(claims.TenantId, ct)).FirstOrDefault(o => o.Id == claims.OfficerId);
+        var officer = (await directory.ListOfficersAsync(loaded.Tenant, ct)).FirstOrDefault(o => o.Id == claims.OfficerId);
         if (officer is null)
         {
             return (null, Page(http, 403, "审批人员不在名单中", $"Officer {claims.OfficerId} is no longer an officer of this city; nothing was decided.", "token", "names an officer who is no longer listed"));

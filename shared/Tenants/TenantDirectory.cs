@@ -34,6 +34,9 @@ public sealed class TenantDirectory(TableClient table, TimeProvider time)
 {
     private readonly System.Collections.Concurrent.ConcurrentDictionary<(string Tenant, int Version), PolicyVersion> _versions = new();
 
+    // Officers, signing keys and calendars as last read, with the version (ETag) of the tenant's profile row they go with.
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<(string Tenant, string Kind), (ETag Profile, object Value)> _listed = new();
+
     private const string ProfileRow = "profile";
     private const string PolicyRowPrefix = "policy-";
     private const string OfficerRowPrefix = "officer-";
@@ -157,28 +160,40 @@ public sealed class TenantDirectory(TableClient table, TimeProvider time)
 
     public async Task<Officer> UpsertOfficerAsync(string tenantId, Officer officer, CancellationToken ct = default)
     {
+        ArgumentNullException.ThrowIfNull(officer);
         await RequireAsync(tenantId, ct).ConfigureAwait(false);
-        await table.UpsertEntityAsync(new TableEntity(tenantId, OfficerRowPrefix + officer.Id)
-        {
-            ["Name"] = officer.Name,
-            ["Email"] = officer.Email,
-            ["Roles"] = JsonSerializer.Serialize(officer.Roles),
-        }, TableUpdateMode.Replace, ct).ConfigureAwait(false);
+        await table.SubmitTransactionAsync(
+        [
+            new TableTransactionAction(TableTransactionActionType.UpsertReplace, new TableEntity(tenantId, OfficerRowPrefix + officer.Id)
+            {
+                ["Name"] = officer.Name,
+                ["Email"] = officer.Email,
+                ["Roles"] = JsonSerializer.Serialize(officer.Roles),
+            }),
+            Touch(tenantId),
+        ], ct).ConfigureAwait(false);
         return officer;
     }
 
-    public async Task<IReadOnlyList<Officer>> ListOfficersAsync(string tenantId, CancellationToken ct = default)
-    {
-        await RequireAsync(tenantId, ct).ConfigureAwait(false);
-        var officers = new List<Officer>();
-        await foreach (var row in RowsAsync(tenantId, OfficerRowPrefix, ct).ConfigureAwait(false))
-        {
-            officers.Add(new Officer(row.RowKey![OfficerRowPrefix.Length..], row.GetString("Name") ?? "", row.GetString("Email") ?? "",
-                JsonSerializer.Deserialize<List<string>>(row.GetString("Roles") ?? "[]") ?? []));
-        }
+    public Task<IReadOnlyList<Officer>> ListOfficersAsync(string tenantId, CancellationToken ct = default) =>
+        ListOfficersAsync(tenantId, default, ct);
 
-        return officers;
-    }
+    /// <summary>The officers as of <paramref name="tenant"/>'s version (the tenant as just read: no second read of its profile).</summary>
+    public Task<IReadOnlyList<Officer>> ListOfficersAsync(Tenant tenant, CancellationToken ct = default) =>
+        ListOfficersAsync(tenant?.Id ?? throw new ArgumentNullException(nameof(tenant)), tenant.Version, ct);
+
+    private Task<IReadOnlyList<Officer>> ListOfficersAsync(string tenantId, ETag asOf, CancellationToken ct) =>
+        ListedAsync<IReadOnlyList<Officer>>(tenantId, asOf, OfficerRowPrefix, async () =>
+        {
+            var officers = new List<Officer>();
+            await foreach (var row in RowsAsync(tenantId, OfficerRowPrefix, ct).ConfigureAwait(false))
+            {
+                officers.Add(new Officer(row.RowKey![OfficerRowPrefix.Length..], row.GetString("Name") ?? "", row.GetString("Email") ?? "",
+                    JsonSerializer.Deserialize<List<string>>(row.GetString("Roles") ?? "[]") ?? []));
+            }
+
+            return officers.AsReadOnly();
+        }, ct);
 
     /// <summary>Creates an API key; the returned key is the only time it is seen.</summary>
     public async Task<(string Key, ApiKeyInfo Info)> CreateApiKeyAsync(string tenantId, string? label, CancellationToken ct = default)
@@ -236,17 +251,24 @@ public sealed class TenantDirectory(TableClient table, TimeProvider time)
         return row.HasValue && row.Value!.GetDateTimeOffset("RevokedAt") is null && ApiKeys.Matches(key!, row.Value.GetString("Hash") ?? "");
     }
 
-    public async Task<SigningKeyRing> GetSigningKeysAsync(string tenantId, CancellationToken ct = default)
-    {
-        await RequireAsync(tenantId, ct).ConfigureAwait(false);
-        var keys = new List<SigningKey>();
-        await foreach (var row in RowsAsync(tenantId, SigningRowPrefix, ct).ConfigureAwait(false))
-        {
-            keys.Add(new SigningKey(row.RowKey![SigningRowPrefix.Length..], row.GetBinary("Secret") ?? [], row.GetDateTimeOffset("CreatedAt") ?? default, row.GetDateTimeOffset("RetiresAt")));
-        }
+    public Task<SigningKeyRing> GetSigningKeysAsync(string tenantId, CancellationToken ct = default) =>
+        GetSigningKeysAsync(tenantId, default, ct);
 
-        return new SigningKeyRing(keys);
-    }
+    /// <summary>The signing keys as of <paramref name="tenant"/>'s version (the tenant as just read: no second read of its profile).</summary>
+    public Task<SigningKeyRing> GetSigningKeysAsync(Tenant tenant, CancellationToken ct = default) =>
+        GetSigningKeysAsync(tenant?.Id ?? throw new ArgumentNullException(nameof(tenant)), tenant.Version, ct);
+
+    private Task<SigningKeyRing> GetSigningKeysAsync(string tenantId, ETag asOf, CancellationToken ct) =>
+        ListedAsync(tenantId, asOf, SigningRowPrefix, async () =>
+        {
+            var keys = new List<SigningKey>();
+            await foreach (var row in RowsAsync(tenantId, SigningRowPrefix, ct).ConfigureAwait(false))
+            {
+                keys.Add(new SigningKey(row.RowKey![SigningRowPrefix.Length..], row.GetBinary("Secret") ?? [], row.GetDateTimeOffset("CreatedAt") ?? default, row.GetDateTimeOffset("RetiresAt")));
+            }
+
+            return new SigningKeyRing(keys);
+        }, ct);
 
     /// <summary>
     /// Starts signing with a new key; keys in use so far keep verifying for <paramref name="overlap"/>
@@ -262,6 +284,7 @@ public sealed class TenantDirectory(TableClient table, TimeProvider time)
             actions.Add(new(TableTransactionActionType.UpdateMerge, new TableEntity(tenantId, SigningRowPrefix + key.Id) { ["RetiresAt"] = now + overlap }));
         }
 
+        actions.Add(Touch(tenantId));
         await table.SubmitTransactionAsync(actions, ct).ConfigureAwait(false);
         return await GetSigningKeysAsync(tenantId, ct).ConfigureAwait(false);
     }
@@ -270,43 +293,95 @@ public sealed class TenantDirectory(TableClient table, TimeProvider time)
     {
         await RequireAsync(tenantId, ct).ConfigureAwait(false);
         var stored = calendar with { UpdatedAt = time.GetUtcNow() };
-        await table.UpsertEntityAsync(new TableEntity(tenantId, CalendarRowPrefix + calendar.Year.ToString(CultureInfo.InvariantCulture))
-        {
-            ["Holidays"] = JsonSerializer.Serialize(stored.Holidays),
-            ["WorkingDays"] = JsonSerializer.Serialize(stored.WorkingDays),
-            ["Source"] = stored.Source,
-            ["UpdatedAt"] = stored.UpdatedAt,
-        }, TableUpdateMode.Replace, ct).ConfigureAwait(false);
+        await table.SubmitTransactionAsync(
+        [
+            new TableTransactionAction(TableTransactionActionType.UpsertReplace, new TableEntity(tenantId, CalendarRowPrefix + calendar.Year.ToString(CultureInfo.InvariantCulture))
+            {
+                ["Holidays"] = JsonSerializer.Serialize(stored.Holidays),
+                ["WorkingDays"] = JsonSerializer.Serialize(stored.WorkingDays),
+                ["Source"] = stored.Source,
+                ["UpdatedAt"] = stored.UpdatedAt,
+            }),
+            Touch(tenantId),
+        ], ct).ConfigureAwait(false);
         return stored;
     }
 
-    public async Task<IReadOnlyList<HolidayCalendarYear>> ListCalendarsAsync(string tenantId, CancellationToken ct = default)
-    {
-        await RequireAsync(tenantId, ct).ConfigureAwait(false);
-        var years = new List<HolidayCalendarYear>();
-        await foreach (var row in RowsAsync(tenantId, CalendarRowPrefix, ct).ConfigureAwait(false))
-        {
-            years.Add(new HolidayCalendarYear(
-                int.Parse(row.RowKey![CalendarRowPrefix.Length..], CultureInfo.InvariantCulture),
-                JsonSerializer.Deserialize<List<DateOnly>>(row.GetString("Holidays") ?? "[]") ?? [],
-                JsonSerializer.Deserialize<List<DateOnly>>(row.GetString("WorkingDays") ?? "[]") ?? [],
-                row.GetString("Source"),
-                row.GetDateTimeOffset("UpdatedAt") ?? default));
-        }
+    public Task<IReadOnlyList<HolidayCalendarYear>> ListCalendarsAsync(string tenantId, CancellationToken ct = default) =>
+        ListCalendarsAsync(tenantId, default, ct);
 
-        return years;
-    }
+    private Task<IReadOnlyList<HolidayCalendarYear>> ListCalendarsAsync(string tenantId, ETag asOf, CancellationToken ct) =>
+        ListedAsync<IReadOnlyList<HolidayCalendarYear>>(tenantId, asOf, CalendarRowPrefix, async () =>
+        {
+            var years = new List<HolidayCalendarYear>();
+            await foreach (var row in RowsAsync(tenantId, CalendarRowPrefix, ct).ConfigureAwait(false))
+            {
+                years.Add(new HolidayCalendarYear(
+                    int.Parse(row.RowKey![CalendarRowPrefix.Length..], CultureInfo.InvariantCulture),
+                    JsonSerializer.Deserialize<List<DateOnly>>(row.GetString("Holidays") ?? "[]") ?? [],
+                    JsonSerializer.Deserialize<List<DateOnly>>(row.GetString("WorkingDays") ?? "[]") ?? [],
+                    row.GetString("Source"),
+                    row.GetDateTimeOffset("UpdatedAt") ?? default));
+            }
+
+            return years.AsReadOnly();
+        }, ct);
 
     /// <summary>The tenant's holiday calendar over every year loaded; weekends only where nothing is loaded.</summary>
-    public async Task<LandRedevelopment.Calendars.HolidayCalendar> GetHolidayCalendarAsync(string tenantId, CancellationToken ct = default)
-    {
-        var years = await ListCalendarsAsync(tenantId, ct).ConfigureAwait(false);
-        return years.Count == 0
-            ? LandRedevelopment.Calendars.HolidayCalendar.WeekendsOnly
-            : new LandRedevelopment.Calendars.HolidayCalendar(years.SelectMany(y => y.Holidays), years.SelectMany(y => y.WorkingDays));
-    }
+    public Task<LandRedevelopment.Calendars.HolidayCalendar> GetHolidayCalendarAsync(string tenantId, CancellationToken ct = default) =>
+        GetHolidayCalendarAsync(tenantId, default, ct);
+
+    /// <summary>The holiday calendar as of <paramref name="tenant"/>'s version (the tenant as just read: no second read of its profile).</summary>
+    public Task<LandRedevelopment.Calendars.HolidayCalendar> GetHolidayCalendarAsync(Tenant tenant, CancellationToken ct = default) =>
+        GetHolidayCalendarAsync(tenant?.Id ?? throw new ArgumentNullException(nameof(tenant)), tenant.Version, ct);
+
+    private Task<LandRedevelopment.Calendars.HolidayCalendar> GetHolidayCalendarAsync(string tenantId, ETag asOf, CancellationToken ct) =>
+        ListedAsync(tenantId, asOf, "holiday-calendar", async () =>
+        {
+            var years = await ListCalendarsAsync(tenantId, asOf, ct).ConfigureAwait(false);
+            return years.Count == 0
+                ? LandRedevelopment.Calendars.HolidayCalendar.WeekendsOnly
+                : new LandRedevelopment.Calendars.HolidayCalendar(years.SelectMany(y => y.Holidays), years.SelectMany(y => y.WorkingDays));
+        }, ct);
 
     public static string Sha256(string text) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)));
+
+    /// <summary>
+    /// Rows of one kind (officers, signing keys, calendars), read once per version of the tenant's profile row: every
+    /// change to them touches the profile row in the same transaction, so one point read of it tells whether what was
+    /// read before still holds — on this instance or any other.
+    /// </summary>
+    /// <remarks><c>asOf</c> is the profile's version as the caller just read it; default reads it here.</remarks>
+    private async Task<T> ListedAsync<T>(string tenantId, ETag asOf, string kind, Func<Task<T>> load, CancellationToken ct)
+        where T : class
+    {
+        var version = asOf;
+        if (version == default)
+        {
+            var profile = await table.GetEntityIfExistsAsync(tenantId, ProfileRow, cancellationToken: ct).ConfigureAwait(false);
+            if (!profile.HasValue)
+            {
+                throw new DirectoryException(DirectoryFailure.TenantNotFound, $"Tenant '{tenantId}' does not exist.");
+            }
+
+            version = profile.Value!.ETag;
+        }
+
+        if (_listed.TryGetValue((tenantId, kind), out var kept) && kept.Profile == version)
+        {
+            return (T)kept.Value;
+        }
+
+        // Read after the profile: should a change land in between, this is newer than the version it is kept with,
+        // and the next call reads again.
+        var value = await load().ConfigureAwait(false);
+        _listed[(tenantId, kind)] = (version, value);
+        return value;
+    }
+
+    /// <summary>Marks a change to the tenant's officers, signing keys or calendars on its profile row (in the change's own transaction).</summary>
+    private TableTransactionAction Touch(string tenantId) =>
+        new(TableTransactionActionType.UpdateMerge, new TableEntity(tenantId, ProfileRow) { ["ChangedAt"] = time.GetUtcNow() });
 
     private async Task<Tenant> RequireAsync(string tenantId, CancellationToken ct) =>
         await GetAsync(tenantId, ct).ConfigureAwait(false) ?? throw new DirectoryException(DirectoryFailure.TenantNotFound, $"Tenant '{tenantId}' does not exist.");
@@ -320,7 +395,10 @@ public sealed class TenantDirectory(TableClient table, TimeProvider time)
 
     private static Tenant ToTenant(TableEntity row) => new(
         row.PartitionKey!, row.GetString("DisplayName") ?? "", row.GetString("TimeZone") ?? "Asia/Shanghai",
-        row.GetInt32("PolicyVersion") ?? 1, row.GetDateTimeOffset("CreatedAt") ?? default);
+        row.GetInt32("PolicyVersion") ?? 1, row.GetDateTimeOffset("CreatedAt") ?? default)
+    {
+        Version = row.ETag,
+    };
 
     private static string PolicyRow(int version) => PolicyRowPrefix + version.ToString("D6", CultureInfo.InvariantCulture);
 

@@ -3,7 +3,15 @@ using System.Text.RegularExpressions;
 namespace LandRedevelopment.Tenants;
 
 /// <summary>A city onboarded as a tenant.</summary>
-public sealed record Tenant(string Id, string DisplayName, string TimeZone, int PolicyVersion, DateTimeOffset CreatedAt);
+public sealed record Tenant(string Id, string DisplayName, string TimeZone, int PolicyVersion, DateTimeOffset CreatedAt)
+{
+    /// <summary>
+    /// The version (ETag) of the tenant's profile row as read: every change to the tenant's officers, signing keys or
+    /// calendars changes it, so what was read of those with the same version still holds.
+    /// </summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public Azure.ETag Version { get; init; }
+}
 
 /// <summary>An officer who decides review steps; roles like <c>district-bureau:克拉玛依区</c> or <c>city-bureau</c>.</summary>
 public sealed record Officer(string Id, string Name, string Email, IReadOnlyList<string> Roles);

@@ -295,7 +295,7 @@ public sealed class ReviewService(CaseStore cases, TenantDirectory tenants, Revi
         // A stored policy version never changes, so its parse is kept (by tenant, version and content hash): every command and timer reads it.
         var policy = _policies.GetOrAdd($"{tenantId}|{stored.Version}|{stored.Sha256}", _ => JsonSerializer.Deserialize<PolicyDocument>(stored.Json, PolicyJson.Options)
             ?? throw new InvalidOperationException($"Policy version {stored.Version} of {tenantId} is empty."));
-        var calendar = await tenants.GetHolidayCalendarAsync(tenantId, ct).ConfigureAwait(false);
+        var calendar = await tenants.GetHolidayCalendarAsync(tenant, ct).ConfigureAwait(false);
         var zone = TimeZoneInfo.FindSystemTimeZoneById(tenant.TimeZone);
         var context = new ReviewContext(policy, stored.Version.ToString(System.Globalization.CultureInfo.InvariantCulture), calendar, zone, found.Case.District, time.GetUtcNow());
         return (new LoadedCase(found.Case, ReviewStateJson.Read(found.Case.Review), context, tenant), found.ETag);
@@ -348,9 +348,10 @@ public sealed class ReviewService(CaseStore cases, TenantDirectory tenants, Revi
 
     private async Task<IReadOnlyList<OutboxMessage>> MailsAsync(LoadedCase loaded, ParcelCase updated, ReviewState state, IReadOnlyList<ReviewEvent> events, CancellationToken ct)
     {
-        var officers = await tenants.ListOfficersAsync(loaded.Case.TenantId, ct).ConfigureAwait(false);
+        // As of the tenant read with the case: no further read of its profile.
+        var officers = await tenants.ListOfficersAsync(loaded.Tenant, ct).ConfigureAwait(false);
         var needsLinks = events.Any(e => e is StepEntered or ReminderRaised or StepOverdue);
-        var ring = needsLinks ? await tenants.GetSigningKeysAsync(loaded.Case.TenantId, ct).ConfigureAwait(false) : null;
+        var ring = needsLinks ? await tenants.GetSigningKeysAsync(loaded.Tenant, ct).ConfigureAwait(false) : null;
         var composer = new ReviewMessages(loaded, updated, state, officers, ring, options);
         return composer.For(events);
     }

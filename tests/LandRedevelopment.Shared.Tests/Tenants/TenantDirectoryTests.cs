@@ -81,6 +81,42 @@ public class TenantDirectoryTests(AzuriteFixture azurite) : IClassFixture<Azurit
     }
 
     [Fact]
+    public async Task Officers_keys_and_calendars_changed_through_one_instance_are_seen_by_another_that_read_them_before()
+    {
+        // Two instances of the service on one table, as when the Functions host scales out.
+        var table = new TableClient(azurite.ConnectionString, AzuriteFixture.UniqueName("tenants"));
+        var one = new TenantDirectory(table, TimeProvider.System);
+        var two = new TenantDirectory(table, TimeProvider.System);
+        await one.EnsureCreatedAsync();
+        await one.CreateAsync("city-a", "A", "Asia/Shanghai", "{}");
+        Assert.Empty(await two.ListOfficersAsync("city-a"));
+        var keysBefore = (await two.GetSigningKeysAsync("city-a")).Keys.Select(k => k.Id).ToList();
+        Assert.Empty(await two.ListCalendarsAsync("city-a"));
+        Assert.Same(HolidayCalendar.WeekendsOnly, await two.GetHolidayCalendarAsync("city-a"));
+
+        await one.UpsertOfficerAsync("city-a", new Officer("wang", "王", "wang@example.cn", ["district-bureau"]));
+        await one.RotateSigningKeyAsync("city-a", TimeSpan.FromDays(1));
+        await one.PutCalendarAsync("city-a", new HolidayCalendarYear(2026, [new DateOnly(2026, 10, 1)], [], "test", default));
+
+        Assert.Equal(["wang"], (await two.ListOfficersAsync("city-a")).Select(o => o.Id));
+        Assert.Equal(keysBefore.Count + 1, (await two.GetSigningKeysAsync("city-a")).Keys.Count);
+        Assert.Equal(2026, Assert.Single(await two.ListCalendarsAsync("city-a")).Year);
+        Assert.NotSame(HolidayCalendar.WeekendsOnly, await two.GetHolidayCalendarAsync("city-a"));
+
+        // A second change of the same kind is seen too, also through a fresh read of the tenant; an unknown tenant is still refused.
+        await one.UpsertOfficerAsync("city-a", new Officer("wang", "王", "wang2@example.cn", ["district-bureau"]));
+        Assert.Equal("wang2@example.cn", Assert.Single(await two.ListOfficersAsync("city-a")).Email);
+        await one.UpsertOfficerAsync("city-a", new Officer("li", "李", "li@example.cn", ["city-bureau"]));
+        var tenant = (await two.GetAsync("city-a"))!;
+        Assert.Equal(["li", "wang"], (await two.ListOfficersAsync(tenant)).Select(o => o.Id).Order(StringComparer.Ordinal));
+        Assert.Equal(keysBefore.Count + 1, (await two.GetSigningKeysAsync(tenant)).Keys.Count);
+        Assert.NotSame(HolidayCalendar.WeekendsOnly, await two.GetHolidayCalendarAsync(tenant));
+        Assert.DoesNotContain("\"version\"", System.Text.Json.JsonSerializer.Serialize(tenant, System.Text.Json.JsonSerializerOptions.Web), StringComparison.Ordinal);
+        var missing = await Assert.ThrowsAsync<DirectoryException>(() => two.ListOfficersAsync("city-x"));
+        Assert.Equal(DirectoryFailure.TenantNotFound, missing.Failure);
+    }
+
+    [Fact]
     public async Task A_loaded_holiday_calendar_moves_a_deadline_past_the_holidays()
     {
         var directory = await Directory();
