@@ -7,10 +7,13 @@ using LandRedevelopment.Storage.Tables;
 namespace LandRedevelopment.Outbox;
 
 /// <summary>
-/// Durable timers that last months, on Queue storage: a queue message can stay invisible for at most seven
-/// days, so a timer's message is put back until it is due. Beside it a due-date index (table <c>timers</c>,
-/// one partition per UTC day) lets a sweeper fire whatever is overdue after downtime or a lost message.
-/// The timer row in the case's partition is the truth: a timer whose row is gone was cancelled or has fired.
+/// Durable timers that last months. Every timer has a row in a due-date index (table <c>timers</c>, one partition per
+/// UTC day); a timer due within <see cref="Horizon"/> also has a queue message, hidden until it is due, which fires it
+/// within the queue's polling interval. Timers further out wait in the index alone, and the sweeper puts them on the
+/// queue as they come within the horizon (<see cref="PromoteAsync"/>): the queue holds only what is due soon, however
+/// many timers are pending, and a months-long timer costs no message re-sent week after week. The sweeper also fires
+/// whatever is overdue after downtime or a lost message. The timer row in the case's partition is the truth: a timer
+/// whose row is gone was cancelled or has fired.
 /// </summary>
 public sealed class TimerIndex(TableClient table, QueueServiceClient base64Queues, TimeProvider time)
 {
@@ -20,7 +23,13 @@ public sealed class TimerIndex(TableClient table, QueueServiceClient base64Queue
     /// <summary>The longest a queue message may stay invisible.</summary>
     public static readonly TimeSpan MaxVisibility = TimeSpan.FromDays(7);
 
+    /// <summary>Timers due within this get their queue message when scheduled; later ones when a sweep finds them this close.</summary>
+    public static readonly TimeSpan Horizon = TimeSpan.FromMinutes(10);
+
     private const string PartitionPrefix = "due-";
+
+    // Whether the timer's message is on the queue.
+    private const string QueuedColumn = "Queued";
 
     /// <summary>The index table.</summary>
     public TableClient Table => table;
@@ -32,18 +41,60 @@ public sealed class TimerIndex(TableClient table, QueueServiceClient base64Queue
         await base64Queues.GetQueueClient(QueueName).CreateIfNotExistsAsync(cancellationToken: ct).ConfigureAwait(false);
     }
 
-    /// <summary>Schedules <paramref name="timer"/>: its index row, then its message (hidden until due, at most seven days). Safe to repeat.</summary>
+    /// <summary>
+    /// Schedules <paramref name="timer"/>: when it is due within the <see cref="Horizon"/>, its message (hidden until due)
+    /// and then its index row; otherwise the index row alone, for a later sweep to promote. Safe to repeat.
+    /// </summary>
     public async Task ScheduleAsync(DurableTimer timer, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(timer);
+        var soon = timer.DueAt <= time.GetUtcNow() + Horizon;
+        if (soon)
+        {
+            // The message first: a row marked queued always has its message (a repeat may add a second; firing is idempotent).
+            await EnqueueAsync(timer, ct).ConfigureAwait(false);
+        }
+
         await table.UpsertEntityAsync(new TableEntity(Partition(timer.DueAt), RowKey(timer))
         {
             ["TenantId"] = timer.TenantId,
             ["CaseId"] = timer.CaseId,
             ["TimerKey"] = timer.TimerKey,
             ["DueAt"] = timer.DueAt,
+            [QueuedColumn] = soon,
         }, TableUpdateMode.Replace, ct).ConfigureAwait(false);
-        await EnqueueAsync(timer, ct).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Puts on the queue every indexed timer due after <paramref name="after"/> and within the <see cref="Horizon"/> whose
+    /// message is not there yet, and marks its row; returns how many. Safe to run anywhere, any number of times at once
+    /// (a message put twice fires once).
+    /// </summary>
+    public async Task<int> PromoteAsync(DateTimeOffset after, CancellationToken ct)
+    {
+        var until = time.GetUtcNow() + Horizon;
+        var filter = TableClient.CreateQueryFilter(
+            $"PartitionKey ge {Partition(after)} and PartitionKey le {Partition(until)} and DueAt gt {after} and DueAt le {until} and Queued eq {false}");
+        var rows = new List<TableEntity>();
+        await foreach (var row in table.QueryAsync(filter, cancellationToken: ct).ConfigureAwait(false))
+        {
+            rows.Add(row);
+        }
+
+        foreach (var row in rows)
+        {
+            await EnqueueAsync(ToTimer(row), ct).ConfigureAwait(false);
+            try
+            {
+                await table.UpdateEntityAsync(new TableEntity(row.PartitionKey!, row.RowKey!) { [QueuedColumn] = true }, row.ETag, TableUpdateMode.Merge, ct).ConfigureAwait(false);
+            }
+            catch (RequestFailedException e) when (e.Status is 404 or 412)
+            {
+                // Fired, cancelled or promoted meanwhile.
+            }
+        }
+
+        return rows.Count;
     }
 
     /// <summary>Puts the timer's message on the queue, hidden until it is due or for seven days, whichever comes first.</summary>
@@ -74,7 +125,7 @@ public sealed class TimerIndex(TableClient table, QueueServiceClient base64Queue
         var filter = TableClient.CreateQueryFilter($"PartitionKey ge {PartitionPrefix} and PartitionKey le {Partition(now)} and DueAt le {now}");
         await foreach (var row in table.QueryAsync(filter, cancellationToken: ct).ConfigureAwait(false))
         {
-            yield return new DurableTimer(row.GetString("TenantId")!, row.GetString("CaseId")!, row.GetString("TimerKey")!, row.GetDateTimeOffset("DueAt")!.Value);
+            yield return ToTimer(row);
         }
     }
 
@@ -90,6 +141,9 @@ public sealed class TimerIndex(TableClient table, QueueServiceClient base64Queue
         {
         }
     }
+
+    private static DurableTimer ToTimer(TableEntity row) =>
+        new(row.GetString("TenantId")!, row.GetString("CaseId")!, row.GetString("TimerKey")!, row.GetDateTimeOffset("DueAt")!.Value);
 
     private static string Partition(DateTimeOffset dueAt) => PartitionPrefix + dueAt.UtcDateTime.ToString("yyyyMMdd", CultureInfo.InvariantCulture);
 

@@ -9,7 +9,11 @@ namespace LandRedevelopment.Review.Durable;
 /// <param name="TimersCleared">Index rows of timers cancelled or fired before.</param>
 /// <param name="Relayed">The outbox relay's report.</param>
 /// <param name="Failures">Timers that failed to fire (left for the next sweep).</param>
-public sealed record SweepReport(int TimersFired, int TimersCleared, RelayReport Relayed, IReadOnlyList<string> Failures);
+public sealed record SweepReport(int TimersFired, int TimersCleared, RelayReport Relayed, IReadOnlyList<string> Failures)
+{
+    /// <summary>Timers put on the queue as they came within the horizon.</summary>
+    public int TimersQueued { get; init; }
+}
 
 /// <summary>
 /// The safety net under queue timers and the inline relay: fires every indexed timer that is due (after downtime,
@@ -24,14 +28,30 @@ public sealed class ReviewSweeper(TimerIndex index, ReviewService review, Outbox
     /// <summary>Outbox rows younger than this are left to the relay of the transition that wrote them.</summary>
     public static readonly TimeSpan OutboxGrace = TimeSpan.FromSeconds(10);
 
-    /// <summary>One sweep; outbox rows at least <paramref name="outboxMinAge"/> old are relayed.</summary>
-    public async Task<SweepReport> SweepAsync(TimeSpan outboxMinAge, CancellationToken ct)
+    /// <summary>
+    /// Timers overdue by less than this are left to their queue messages, which show when the timer is due and are
+    /// picked up within the queue's polling interval; a periodic sweep firing them too would only race those messages.
+    /// </summary>
+    public static readonly TimeSpan TimerGrace = TimeSpan.FromMinutes(1);
+
+    /// <summary>One sweep of everything due now (as after the clock was moved); outbox rows at least <paramref name="outboxMinAge"/> old are relayed.</summary>
+    public Task<SweepReport> SweepAsync(TimeSpan outboxMinAge, CancellationToken ct) => SweepAsync(outboxMinAge, TimeSpan.Zero, ct);
+
+    /// <summary>
+    /// One sweep: fires the timers due at least <paramref name="timerMinOverdue"/> ago, and relays outbox rows at least
+    /// <paramref name="outboxMinAge"/> old.
+    /// </summary>
+    public async Task<SweepReport> SweepAsync(TimeSpan outboxMinAge, TimeSpan timerMinOverdue, CancellationToken ct)
     {
         var fired = 0;
         var cleared = 0;
         var failures = new List<string>();
         var due = new List<DurableTimer>();
-        await foreach (var timer in index.DueAsync(time.GetUtcNow(), ct).ConfigureAwait(false))
+        var firedUpTo = time.GetUtcNow() - timerMinOverdue;
+
+        // What comes within the horizon goes on the queue; what is older than that the sweep fires itself.
+        var promoted = await index.PromoteAsync(firedUpTo, ct).ConfigureAwait(false);
+        await foreach (var timer in index.DueAsync(firedUpTo, ct).ConfigureAwait(false))
         {
             due.Add(timer);
         }
@@ -63,6 +83,6 @@ public sealed class ReviewSweeper(TimerIndex index, ReviewService review, Outbox
         }
 
         var relayed = await relay.DeliverStaleAsync(outboxMinAge, ct).ConfigureAwait(false);
-        return new SweepReport(fired, cleared, relayed, failures);
+        return new SweepReport(fired, cleared, relayed, failures) { TimersQueued = promoted };
     }
 }

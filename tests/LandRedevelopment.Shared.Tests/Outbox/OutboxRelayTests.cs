@@ -101,17 +101,19 @@ public class OutboxRelayTests(AzuriteFixture azurite, MailDevFixture mailDev) : 
     }
 
     [Fact]
-    public async Task A_timer_row_writes_its_index_row_and_a_message_hidden_until_due()
+    public async Task A_timer_row_writes_its_index_row_and_when_due_within_the_horizon_a_message_hidden_until_due()
     {
         var rig = await RigAsync();
         await _storage.ClearTimerQueueAsync();
-        var timer = new DurableTimer("karamay", AzuriteFixture.UniqueName("c"), "timer-due-1-district-investigation", Start.AddDays(3));
-        await rig.AddAsync(OutboxMessage.Timer(timer));
+        var far = new DurableTimer("karamay", AzuriteFixture.UniqueName("c"), "timer-due-1-district-investigation", Start.AddDays(3));
+        var soon = new DurableTimer("karamay", AzuriteFixture.UniqueName("c"), "timer-remind-1-district-investigation", Start.AddMinutes(2));
+        await rig.AddAsync(OutboxMessage.Timer(far));
+        await rig.AddAsync(OutboxMessage.Timer(soon));
 
         var report = await rig.DeliverAsync();
 
-        Assert.Equal(1, report.Delivered);
-        Assert.Equal([timer], await DurableStorage.IndexedAsync(rig.Index));
+        Assert.Equal(2, report.Delivered);
+        Assert.Equal([soon, far], await DurableStorage.IndexedAsync(rig.Index));
         Assert.Equal(1, (await _storage.TimerQueue.GetPropertiesAsync()).Value.ApproximateMessagesCount);
         Assert.Empty((await _storage.TimerQueue.PeekMessagesAsync(32)).Value);
         Assert.Empty(await rig.RowKeysAsync());

@@ -146,6 +146,60 @@ public class TimerIndexTests(AzuriteFixture azurite)
         Assert.Equal(1, (await _storage.TimerQueue.GetPropertiesAsync()).Value.ApproximateMessagesCount);
     }
 
+    [Fact]
+    public async Task A_timer_beyond_the_horizon_waits_in_the_index_and_is_queued_once_when_a_promotion_finds_it_within()
+    {
+        var clock = new TestClock(Now);
+        var index = await _storage.NewTimerIndexAsync(clock);
+        await _storage.ClearTimerQueueAsync();
+        var far = Timer(Now.AddDays(30));
+        var soon = Timer(Now + TimerIndex.Horizon - TimeSpan.FromMinutes(1));
+
+        await index.ScheduleAsync(far, CancellationToken.None);
+        Assert.Equal(0, await QueuedCountAsync());
+        Assert.False(await IsMarkedQueuedAsync(index, far));
+
+        // Within the horizon when scheduled: queued at once, and a promotion adds nothing.
+        await index.ScheduleAsync(soon, CancellationToken.None);
+        Assert.Equal(1, await QueuedCountAsync());
+        Assert.True(await IsMarkedQueuedAsync(index, soon));
+        Assert.Equal(0, await index.PromoteAsync(clock.GetUtcNow(), CancellationToken.None));
+
+        // Months later the far timer comes within the horizon: one promotion queues it (hidden until due), the next none.
+        clock.Set(far.DueAt - TimerIndex.Horizon + TimeSpan.FromMinutes(1));
+        Assert.Equal(1, await index.PromoteAsync(clock.GetUtcNow(), CancellationToken.None));
+        Assert.Equal(0, await index.PromoteAsync(clock.GetUtcNow(), CancellationToken.None));
+        Assert.Equal(2, await QueuedCountAsync());
+        Assert.True(await IsMarkedQueuedAsync(index, far));
+        Assert.Null(await PeekAsync(far));
+        Assert.Equal(new[] { soon, far }, (await DurableStorage.IndexedAsync(index)).OrderBy(t => t.DueAt));
+    }
+
+    [Fact]
+    public async Task A_promotion_leaves_timers_already_due_to_the_sweep_that_fires_them()
+    {
+        var clock = new TestClock(Now);
+        var index = await _storage.NewTimerIndexAsync(clock);
+        await _storage.ClearTimerQueueAsync();
+        var timer = Timer(Now.AddDays(3));
+        await index.ScheduleAsync(timer, CancellationToken.None);
+
+        // The instance was down across the whole horizon: the timer is overdue, not "coming".
+        clock.Set(timer.DueAt + TimeSpan.FromMinutes(5));
+        Assert.Equal(0, await index.PromoteAsync(clock.GetUtcNow(), CancellationToken.None));
+        Assert.Equal(0, await QueuedCountAsync());
+        Assert.Equal([timer], await DurableStorage.IndexedAsync(index));
+    }
+
+    private async Task<int> QueuedCountAsync() => (await _storage.TimerQueue.GetPropertiesAsync()).Value.ApproximateMessagesCount;
+
+    private static async Task<bool> IsMarkedQueuedAsync(TimerIndex index, DurableTimer timer)
+    {
+        var row = await index.Table.GetEntityAsync("due-" + timer.DueAt.UtcDateTime.ToString("yyyyMMdd", System.Globalization.CultureInfo.InvariantCulture),
+            $"{timer.TenantId}|{timer.CaseId}|{timer.TimerKey}");
+        return row.Value.GetBoolean("Queued") ?? false;
+    }
+
     private async Task<string?> PeekAsync(DurableTimer timer) =>
         (await _storage.TimerQueue.PeekMessagesAsync(32)).Value.Select(m => m.MessageText).FirstOrDefault(t => t.Contains(timer.CaseId, StringComparison.Ordinal));
 }

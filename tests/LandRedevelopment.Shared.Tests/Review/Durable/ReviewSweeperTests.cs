@@ -13,6 +13,23 @@ public class ReviewSweeperTests(AzuriteFixture azurite)
     private static readonly CancellationToken None = CancellationToken.None;
 
     [Fact]
+    public async Task A_periodic_sweep_leaves_timers_just_due_to_their_queue_messages_and_fires_them_once_overdue_by_the_grace()
+    {
+        var world = await ReviewWorld.CreateAsync(azurite);
+        var (caseId, first) = await world.StartedCaseAsync();
+
+        world.Clock.Set(first.StepRemindAt!.Value + ReviewSweeper.TimerGrace - TimeSpan.FromSeconds(5));
+        var early = await world.Sweeper.SweepAsync(ReviewSweeper.OutboxGrace, ReviewSweeper.TimerGrace, None);
+        Assert.Equal((0, 0), (early.TimersFired, early.TimersCleared));
+        Assert.False((await world.StateAsync(caseId)).Reminded);
+
+        world.Clock.Set(first.StepRemindAt!.Value + ReviewSweeper.TimerGrace);
+        var late = await world.Sweeper.SweepAsync(ReviewSweeper.OutboxGrace, ReviewSweeper.TimerGrace, None);
+        Assert.Equal((1, 0), (late.TimersFired, late.TimersCleared));
+        Assert.True((await world.StateAsync(caseId)).Reminded);
+    }
+
+    [Fact]
     public async Task A_sweep_fires_due_timers_from_the_index_removes_their_rows_and_clears_cancelled_ones()
     {
         var world = await ReviewWorld.CreateAsync(azurite);
