@@ -53,6 +53,7 @@ builder.Services.AddSingleton(sp => new TenantDirectory(sp.GetRequiredService<St
 builder.Services.AddSingleton(sp => new LandRedevelopment.Cases.CaseStore(sp.GetRequiredService<StorageAccount>().Tables, sp.GetRequiredService<StorageAccount>().Blobs,
     sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<LandRedevelopment.Outbox.OutboxRelay>()));
 builder.Services.AddReview(builder.Configuration);
+builder.Services.AddSingleton(sp => new StorageHealth(sp.GetRequiredService<StorageAccount>(), sp.GetRequiredService<TimeProvider>()));
 builder.Services.AddSingleton<StorageBootstrap>();
 builder.Services.AddHostedService(sp => sp.GetRequiredService<StorageBootstrap>());
 builder.Services.AddSingleton<AdminAuthorization>();
@@ -63,6 +64,9 @@ builder.Services.AddHostedService(sp => sp.GetRequiredService<BuiltInTenantSeede
 builder.Services.AddLocalTriggerRunner();
 
 var app = builder.Build();
+
+// Storage is bootstrapped while the rest starts up; requests wait for its first attempt (UseStorageReadiness).
+_ = app.Services.GetRequiredService<StorageBootstrap>().Begin();
 
 if (app.Configuration.GetValue<bool>("Hosting:ExitWhenStdinCloses"))
 {
@@ -82,6 +86,7 @@ if (app.Configuration.GetValue<bool>("Hosting:ExitWhenStdinCloses"))
 }
 
 app.UseApiProblems();
+app.UseStorageReadiness();
 app.MapOpenApi("/api/openapi/{documentName}.json");
 app.UseSwaggerUI(o =>
 {

@@ -1,32 +1,72 @@
 using Azure;
+using LandRedevelopment.Functions.Health;
 using LandRedevelopment.Tenants;
 
 namespace LandRedevelopment.Functions.Hosting;
 
 /// <summary>
-/// Creates the tables and containers the app needs before it serves. If storage is down at start the
-/// app still comes up (health answers 503 and requests answer 503) and the bootstrap keeps trying.
+/// Creates the tables and queues the app needs before it serves. The first attempt starts as soon as the
+/// services exist (<see cref="Begin"/>), so its round trips overlap the rest of start-up; requests that
+/// arrive meanwhile wait for it (<see cref="StorageReadiness.UseStorageReadiness"/>), so a healthy start serves nothing
+/// before the tables exist. If storage is down at start the app still comes up (health answers 503 and
+/// requests answer 503) and the bootstrap keeps trying.
 /// </summary>
 public sealed partial class StorageBootstrap(
     TenantDirectory tenants, LandRedevelopment.Cases.CaseStore cases, LandRedevelopment.Clock.ClockStore clock, LandRedevelopment.Outbox.TimerIndex timers,
-    StorageAccount account, TimeProvider time, ILogger<StorageBootstrap> logger) : BackgroundService
+    StorageAccount account, StorageHealth health, TimeProvider time, ILogger<StorageBootstrap> logger) : BackgroundService
 {
+    /// <summary>How long the first attempt may take before requests are let through (to answer 503) and retries take over.</summary>
+    private static readonly TimeSpan FirstAttemptTimeout = TimeSpan.FromSeconds(10);
+
     private readonly TaskCompletionSource _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly CancellationTokenSource _stopping = new();
+    private readonly Lock _gate = new();
+    private Task? _first;
 
     /// <summary>Completes once everything exists.</summary>
     public Task Ready => _ready.Task;
 
-    public override async Task StartAsync(CancellationToken cancellationToken)
+    /// <summary>Completes when the first attempt has ended, whether storage was ready or not.</summary>
+    public Task FirstAttempt => Begin();
+
+    /// <summary>Starts the first attempt unless it has started already.</summary>
+    public Task Begin()
     {
-        // Try once inline so that a healthy start serves nothing before the tables exist.
-        using var first = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        first.CancelAfter(TimeSpan.FromSeconds(10));
-        await TryCreateAsync(first.Token).ConfigureAwait(false);
-        await base.StartAsync(cancellationToken).ConfigureAwait(false);
+        lock (_gate)
+        {
+            return _first ??= Task.Run(FirstAttemptAsync);
+        }
+    }
+
+    public override Task StartAsync(CancellationToken cancellationToken)
+    {
+        _ = Begin();
+        return base.StartAsync(cancellationToken);
+    }
+
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await _stopping.CancelAsync().ConfigureAwait(false);
+        await base.StopAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    public override void Dispose()
+    {
+        _stopping.Dispose();
+        base.Dispose();
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        try
+        {
+            await FirstAttempt.WaitAsync(stoppingToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            return;
+        }
+
         var delay = TimeSpan.FromSeconds(1);
         while (!_ready.Task.IsCompleted && !stoppingToken.IsCancellationRequested)
         {
@@ -42,6 +82,15 @@ public sealed partial class StorageBootstrap(
             await TryCreateAsync(stoppingToken).ConfigureAwait(false);
             delay = TimeSpan.FromSeconds(Math.Min(delay.TotalSeconds * 2, 30));
         }
+    }
+
+    private async Task FirstAttemptAsync()
+    {
+        using var first = CancellationTokenSource.CreateLinkedTokenSource(_stopping.Token);
+        first.CancelAfter(FirstAttemptTimeout);
+        // The health probe goes along (it reads the blob, queue and table services), so the first health check
+        // answers from what start-up just saw instead of asking storage again.
+        await Task.WhenAll(TryCreateAsync(first.Token), health.ProbeAsync(first.Token)).ConfigureAwait(false);
     }
 
     private async Task TryCreateAsync(CancellationToken ct)
@@ -66,4 +115,29 @@ public sealed partial class StorageBootstrap(
 
     [LoggerMessage(EventId = 1101, Level = LogLevel.Warning, Message = "Storage is not ready yet ({Reason}); retrying")]
     private static partial void LogNotReady(ILogger logger, string reason);
+}
+
+/// <summary>Holds requests until the storage bootstrap's first attempt has ended.</summary>
+public static class StorageReadiness
+{
+    /// <summary>
+    /// The server listens while the first attempt is under way (so the connection, routing and pipeline are ready when it
+    /// ends), but no request is answered before it ends: a healthy start serves nothing before the tables exist.
+    /// </summary>
+    public static WebApplication UseStorageReadiness(this WebApplication app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        var bootstrap = app.Services.GetRequiredService<StorageBootstrap>();
+        app.Use(async (context, next) =>
+        {
+            var first = bootstrap.FirstAttempt;
+            if (!first.IsCompleted)
+            {
+                await first.WaitAsync(context.RequestAborted).ConfigureAwait(false);
+            }
+
+            await next(context).ConfigureAwait(false);
+        });
+        return app;
+    }
 }

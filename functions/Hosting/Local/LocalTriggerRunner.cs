@@ -37,7 +37,8 @@ public sealed partial class LocalTriggerRunner(
     IServer server,
     IHostApplicationLifetime lifetime,
     TimeProvider time,
-    ILoggerFactory loggers) : BackgroundService
+    ILoggerFactory loggers,
+    StorageBootstrap? storage = null) : BackgroundService
 {
     private readonly ILogger _logger = loggers.CreateLogger<LocalTriggerRunner>();
 
@@ -52,14 +53,20 @@ public sealed partial class LocalTriggerRunner(
             return;
         }
 
-        // Invocations go to our own endpoints, so wait until the server listens.
-        var started = new TaskCompletionSource();
+        // Invocations go to our own endpoints, so wait until the server listens (and, in the app, until the storage
+        // bootstrap's first attempt has ended: the queues are there, and requests are answered). The setup below runs
+        // off the thread that raises ApplicationStarted.
+        var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         using (lifetime.ApplicationStarted.Register(() => started.TrySetResult()))
         using (stoppingToken.Register(() => started.TrySetCanceled()))
         {
             try
             {
                 await started.Task.ConfigureAwait(false);
+                if (storage is not null)
+                {
+                    await storage.FirstAttempt.WaitAsync(stoppingToken).ConfigureAwait(false);
+                }
             }
             catch (OperationCanceledException)
             {

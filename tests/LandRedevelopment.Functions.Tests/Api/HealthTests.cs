@@ -19,6 +19,26 @@ public class HealthTests(AppFixture fixture) : IClassFixture<AppFixture>
     }
 
     [Fact]
+    public async Task A_healthy_look_at_storage_is_reused_for_a_few_seconds_and_fresh_asks_storage_again()
+    {
+        var first = await CheckedAt("api/health?fresh=true");
+        var cached = await CheckedAt("api/health");
+        var fresh = await CheckedAt("api/health?fresh=true");
+
+        // Within the few seconds a healthy look is kept, a plain check answers from it; fresh=true looks again.
+        Assert.Equal(first, cached);
+        Assert.True(fresh > first, $"fresh=true answered from the look at {first:O} again");
+    }
+
+    private async Task<DateTimeOffset> CheckedAt(string path)
+    {
+        using var response = await fixture.Http.GetAsync(path);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        using var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        return body.RootElement.GetProperty("checkedAt").GetDateTimeOffset();
+    }
+
+    [Fact]
     public async Task Health_is_503_problem_json_naming_each_service_when_storage_is_unreachable()
     {
         // Ports nothing listens on: every storage call is refused.
@@ -43,6 +63,38 @@ public class HealthTests(AppFixture fixture) : IClassFixture<AppFixture>
         Assert.Contains("queues", detail, StringComparison.Ordinal);
         Assert.Contains("tables", detail, StringComparison.Ordinal);
         Assert.All(body.RootElement.GetProperty("checks").EnumerateArray(), c => Assert.Equal("Unhealthy", c.GetProperty("status").GetString()));
+    }
+}
+
+/// <summary>The server listens while storage is being bootstrapped, but answers nothing before the first attempt has ended.</summary>
+public class StartupReadinessTests
+{
+    [Fact]
+    public async Task Requests_that_arrive_while_storage_is_bootstrapped_wait_for_it_instead_of_failing()
+    {
+        // A storage account of its own, so that no table or queue exists before this app creates them.
+        using var azurite = await AzuriteServer.StartAsync();
+        var adminKey = "test-admin-" + Guid.NewGuid().ToString("N");
+        using var app = await AppProcess.StartAsync(new Dictionary<string, string?>
+        {
+            ["AzureWebJobsStorage"] = azurite.ConnectionString,
+            ["LocalTriggers__Enabled"] = "false",
+            ["Admin__Key"] = adminKey,
+        });
+
+        // Sent the moment the port opens: both need the tables the bootstrap is still creating.
+        using var onboard = new HttpRequestMessage(HttpMethod.Post, "api/admin/tenants")
+        {
+            Content = JsonContent.Create(new { id = "early", displayName = "测试市", timeZone = "Asia/Shanghai", policy = TestPolicies.Minimal() }),
+        };
+        onboard.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", adminKey);
+        var health = app.Http.GetAsync("api/health");
+        var created = app.Http.SendAsync(onboard);
+
+        using var healthResponse = await health;
+        using var createdResponse = await created;
+        Assert.Equal(HttpStatusCode.OK, healthResponse.StatusCode);
+        Assert.Equal(HttpStatusCode.Created, createdResponse.StatusCode);
     }
 }
 
