@@ -178,8 +178,8 @@ public sealed class CaseStore(TableServiceClient tables, BlobServiceClient blobs
 
         try
         {
-            await _cases.SubmitTransactionAsync(actions, ct).ConfigureAwait(false);
-            await RelayAsync(partition, actions, ct).ConfigureAwait(false);
+            var results = (await _cases.SubmitTransactionAsync(actions, ct).ConfigureAwait(false)).Value;
+            await RelayAsync(WrittenOutbox(actions, results), ct).ConfigureAwait(false);
 
             return true;
         }
@@ -289,9 +289,9 @@ public sealed class CaseStore(TableServiceClient tables, BlobServiceClient blobs
 
             try
             {
-                await _cases.SubmitTransactionAsync(actions, ct).ConfigureAwait(false);
+                var results = (await _cases.SubmitTransactionAsync(actions, ct).ConfigureAwait(false)).Value;
                 // The index and the relay touch different rows: neither waits for the other.
-                await Task.WhenAll(UpsertIndexStateAsync(updated, ct), RelayAsync(partition, actions, ct)).ConfigureAwait(false);
+                await Task.WhenAll(UpsertIndexStateAsync(updated, ct), RelayAsync(WrittenOutbox(actions, results), ct)).ConfigureAwait(false);
 
                 return updated;
             }
@@ -336,8 +336,8 @@ public sealed class CaseStore(TableServiceClient tables, BlobServiceClient blobs
     /// all of it happens or none. Throws <see cref="TableTransactionFailedException"/> with 412 (or 409) when
     /// another transition committed first: read again and decide again.
     /// </summary>
-    /// <returns>The row keys of the outbox rows written, for the relay to deliver by key.</returns>
-    public async Task<IReadOnlyList<string>> CommitAsync(CaseTransition transition, CancellationToken ct)
+    /// <returns>The outbox rows as written (each with the ETag the transaction gave it), for the relay to deliver without reading them back.</returns>
+    public async Task<IReadOnlyList<TableEntity>> CommitAsync(CaseTransition transition, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(transition);
         var updated = transition.Updated;
@@ -370,13 +370,31 @@ public sealed class CaseStore(TableServiceClient tables, BlobServiceClient blobs
         actions.AddRange(transition.AddEvidence.Select(f => new TableTransactionAction(TableTransactionActionType.Add, EvidenceEntity(partition, f))));
         actions.AddRange(transition.SetTimers.Select(t => new TableTransactionAction(TableTransactionActionType.Add, TimerEntity(partition, t))));
         actions.AddRange(transition.CancelTimers.Select(t => new TableTransactionAction(TableTransactionActionType.Delete, new TableEntity(partition, t.Key), t.ETag)));
-        await _cases.SubmitTransactionAsync(actions, ct).ConfigureAwait(false);
+        var results = (await _cases.SubmitTransactionAsync(actions, ct).ConfigureAwait(false)).Value;
         await UpsertIndexStateAsync(updated, ct).ConfigureAwait(false);
-        return OutboxKeys(actions);
+        return WrittenOutbox(actions, results);
     }
 
-    private static List<string> OutboxKeys(IEnumerable<TableTransactionAction> actions) =>
-        actions.Select(a => a.Entity.RowKey!).Where(k => k.StartsWith(OutboxMessage.RowPrefix, StringComparison.Ordinal)).ToList();
+    /// <summary>The outbox rows of a committed transaction, each with the ETag its action's response carries.</summary>
+    private static List<TableEntity> WrittenOutbox(List<TableTransactionAction> actions, IReadOnlyList<Response> results)
+    {
+        var rows = new List<TableEntity>();
+        for (var i = 0; i < actions.Count; i++)
+        {
+            var row = actions[i].Entity;
+            if (row.RowKey!.StartsWith(OutboxMessage.RowPrefix, StringComparison.Ordinal))
+            {
+                if (i < results.Count && results[i].Headers.ETag is { } etag)
+                {
+                    row.ETag = etag;
+                }
+
+                rows.Add(row);
+            }
+        }
+
+        return rows;
+    }
 
     /// <summary>
     /// The durable timers a case has set and not yet fired or cancelled, as its row (read with the ETag a commit will be
@@ -412,14 +430,13 @@ public sealed class CaseStore(TableServiceClient tables, BlobServiceClient blobs
         return row.HasValue ? new CaseTimer(key, row.Value!.GetDateTimeOffset("DueAt") ?? default) { ETag = row.Value.ETag } : null;
     }
 
-    /// <summary>Delivers the outbox rows a transaction just wrote, by key; what fails here the sweeper delivers later.</summary>
-    private async Task RelayAsync(string partition, IEnumerable<TableTransactionAction> actions, CancellationToken ct)
+    /// <summary>Delivers the outbox rows a transaction just wrote, as written; what fails here the sweeper delivers later.</summary>
+    private async Task RelayAsync(List<TableEntity> written, CancellationToken ct)
     {
-        var keys = OutboxKeys(actions);
-        if (relay is not null && keys.Count > 0)
+        if (relay is not null && written.Count > 0)
         {
             // The commit is what counts; what fails to go out now the sweeper relays later.
-            await Review.Durable.ReviewService.RelayQuietlyAsync(relay, partition, keys, ct).ConfigureAwait(false);
+            await Review.Durable.ReviewService.RelayQuietlyAsync(relay, written, ct).ConfigureAwait(false);
         }
     }
 

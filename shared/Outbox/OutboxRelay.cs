@@ -43,13 +43,26 @@ public sealed class OutboxRelay(TableClient cases, QueueServiceClient base64Queu
     /// Delivers the rows a transition just wrote, by key: point reads, so the cost does not grow with the table (a
     /// partition-range query is cheap in Azure but is a table scan on Azurite).
     /// </summary>
-    public async Task<RelayReport> DeliverRowsAsync(string partition, IReadOnlyList<string> rowKeys, CancellationToken ct)
+    public async Task<RelayReport> DeliverRowsAsync(string partition, IReadOnlyList<string> rowKeys, CancellationToken ct) =>
+        await DeliverWrittenAsync(rowKeys.Select(k => new TableEntity(partition, k)).ToList(), ct).ConfigureAwait(false);
+
+    /// <summary>
+    /// Delivers outbox rows a transaction just wrote, as the writer holds them: a row with the ETag the transaction gave
+    /// it needs no read (its lease is still guarded by that ETag); one without is read first.
+    /// </summary>
+    public async Task<RelayReport> DeliverWrittenAsync(IReadOnlyList<TableEntity> written, CancellationToken ct)
     {
-        ArgumentNullException.ThrowIfNull(rowKeys);
+        ArgumentNullException.ThrowIfNull(written);
         var rows = new List<TableEntity>();
-        foreach (var key in rowKeys)
+        foreach (var entity in written)
         {
-            var row = await cases.GetEntityIfExistsAsync(partition, key, cancellationToken: ct).ConfigureAwait(false);
+            if (entity.ETag != default)
+            {
+                rows.Add(entity);
+                continue;
+            }
+
+            var row = await cases.GetEntityIfExistsAsync(entity.PartitionKey!, entity.RowKey!, cancellationToken: ct).ConfigureAwait(false);
             if (row.HasValue)
             {
                 rows.Add(row.Value!);

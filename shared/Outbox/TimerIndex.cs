@@ -81,6 +81,37 @@ public sealed class TimerIndex(TableClient table, QueueServiceClient base64Queue
             rows.Add(row);
         }
 
+        return await QueueAsync(rows, ct).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// What a sweep does with the index, in one query: puts on the queue the timers coming within the horizon (due after
+    /// <paramref name="firedUpTo"/>) whose message is not there yet, and returns those due at or before it, oldest day first.
+    /// </summary>
+    public async Task<(IReadOnlyList<DurableTimer> Due, int Queued)> SweepAsync(DateTimeOffset firedUpTo, CancellationToken ct)
+    {
+        var now = time.GetUtcNow() + Horizon;
+        var until = now > firedUpTo ? now : firedUpTo;
+        var filter = TableClient.CreateQueryFilter($"PartitionKey ge {PartitionPrefix} and PartitionKey le {Partition(until)} and DueAt le {until}");
+        var due = new List<DurableTimer>();
+        var coming = new List<TableEntity>();
+        await foreach (var row in table.QueryAsync(filter, cancellationToken: ct).ConfigureAwait(false))
+        {
+            if (row.GetDateTimeOffset("DueAt") <= firedUpTo)
+            {
+                due.Add(ToTimer(row));
+            }
+            else if (row.GetBoolean(QueuedColumn) == false)
+            {
+                coming.Add(row);
+            }
+        }
+
+        return (due, await QueueAsync(coming, ct).ConfigureAwait(false));
+    }
+
+    private async Task<int> QueueAsync(List<TableEntity> rows, CancellationToken ct)
+    {
         foreach (var row in rows)
         {
             await EnqueueAsync(ToTimer(row), ct).ConfigureAwait(false);

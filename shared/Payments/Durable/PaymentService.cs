@@ -350,7 +350,7 @@ public sealed class PaymentService(CaseStore cases, ReviewService review, Tenant
                 UpdatedAt = loaded.Context.Now,
             };
             var outbox = decision.Outbox.Concat(set.Select(t => OutboxMessage.Timer(new DurableTimer(tenantId, caseId, t.Key, t.DueAt)))).ToList();
-            IReadOnlyList<string> written;
+            IReadOnlyList<LandRedevelopment.Storage.Tables.TableEntity> written;
             try
             {
                 written = await cases.CommitAsync(new CaseTransition(updated, etag)
@@ -369,7 +369,7 @@ public sealed class PaymentService(CaseStore cases, ReviewService review, Tenant
 
             if (relay is not null && outbox.Count > 0)
             {
-                await ReviewService.RelayQuietlyAsync(relay, CaseStore.PartitionOf(tenantId, caseId), written, ct).ConfigureAwait(false);
+                await ReviewService.RelayQuietlyAsync(relay, written, ct).ConfigureAwait(false);
             }
 
             // A commit that only settled timers changed nothing anyone reads.

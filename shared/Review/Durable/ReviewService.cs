@@ -110,7 +110,7 @@ public sealed class ReviewService(CaseStore cases, TenantDirectory tenants, Revi
                 await WriteNoticeAsync(loaded, state, issued, ct).ConfigureAwait(false);
             }
 
-            IReadOnlyList<string> written;
+            IReadOnlyList<LandRedevelopment.Storage.Tables.TableEntity> written;
             try
             {
                 written = await cases.CommitAsync(new CaseTransition(updated, etag)
@@ -136,7 +136,7 @@ public sealed class ReviewService(CaseStore cases, TenantDirectory tenants, Revi
 
             if (relay is not null && outbox.Count > 0)
             {
-                await RelayQuietlyAsync(relay, CaseStore.PartitionOf(tenantId, caseId), written, ct).ConfigureAwait(false);
+                await RelayQuietlyAsync(relay, written, ct).ConfigureAwait(false);
             }
 
             return new ReviewOutcome(ReviewOutcomeKind.Applied, updated, state, decision.Events);
@@ -305,11 +305,11 @@ public sealed class ReviewService(CaseStore cases, TenantDirectory tenants, Revi
     /// Relays a partition's outbox right after its commit. The commit is what counts: should storage or the relay fail
     /// now, the sweeper delivers later, so the caller still gets its answer.
     /// </summary>
-    internal static async Task RelayQuietlyAsync(OutboxRelay relay, string partition, IReadOnlyList<string> keys, CancellationToken ct)
+    internal static async Task RelayQuietlyAsync(OutboxRelay relay, IReadOnlyList<TableEntity> written, CancellationToken ct)
     {
         try
         {
-            await relay.DeliverRowsAsync(partition, keys, ct).ConfigureAwait(false);
+            await relay.DeliverWrittenAsync(written, ct).ConfigureAwait(false);
         }
         catch (Exception e) when (e is Azure.RequestFailedException or HttpRequestException or IOException or TimeoutException)
         {

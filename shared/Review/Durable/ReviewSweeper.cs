@@ -50,11 +50,8 @@ public sealed class ReviewSweeper(TimerIndex index, ReviewService review, Outbox
         var firedUpTo = time.GetUtcNow() - timerMinOverdue;
 
         // What comes within the horizon goes on the queue; what is older than that the sweep fires itself.
-        var promoted = await index.PromoteAsync(firedUpTo, ct).ConfigureAwait(false);
-        await foreach (var timer in index.DueAsync(firedUpTo, ct).ConfigureAwait(false))
-        {
-            due.Add(timer);
-        }
+        var (found, promoted) = await index.SweepAsync(firedUpTo, ct).ConfigureAwait(false);
+        due.AddRange(found);
 
         foreach (var timer in due.OrderBy(t => t.DueAt))
         {

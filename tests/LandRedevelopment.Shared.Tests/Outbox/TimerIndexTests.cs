@@ -191,6 +191,32 @@ public class TimerIndexTests(AzuriteFixture azurite)
         Assert.Equal([timer], await DurableStorage.IndexedAsync(index));
     }
 
+    [Fact]
+    public async Task A_sweep_query_returns_what_is_due_and_queues_what_comes_within_the_horizon_in_one_pass()
+    {
+        var clock = new TestClock(Now);
+        var index = await _storage.NewTimerIndexAsync(clock);
+        await _storage.ClearTimerQueueAsync();
+        var overdue = Timer(Now.AddDays(1));
+        var coming = Timer(Now.AddDays(2));
+        var far = Timer(Now.AddDays(40));
+        foreach (var timer in new[] { overdue, coming, far })
+        {
+            await index.ScheduleAsync(timer, CancellationToken.None);
+        }
+
+        clock.Set(coming.DueAt - TimeSpan.FromMinutes(3));
+        var (due, queued) = await index.SweepAsync(clock.GetUtcNow() - TimeSpan.FromMinutes(1), CancellationToken.None);
+
+        Assert.Equal([overdue], due);
+        Assert.Equal(1, queued);
+        Assert.True(await IsMarkedQueuedAsync(index, coming));
+        Assert.False(await IsMarkedQueuedAsync(index, far));
+        Assert.Equal(1, await QueuedCountAsync());
+        var again = await index.SweepAsync(clock.GetUtcNow() - TimeSpan.FromMinutes(1), CancellationToken.None);
+        Assert.Equal((1, 0), (again.Due.Count, again.Queued));
+    }
+
     private async Task<int> QueuedCountAsync() => (await _storage.TimerQueue.GetPropertiesAsync()).Value.ApproximateMessagesCount;
 
     private static async Task<bool> IsMarkedQueuedAsync(TimerIndex index, DurableTimer timer)

@@ -141,6 +141,34 @@ public class CaseStoreCommitTests(AzuriteFixture azurite)
     }
 
     [Fact]
+    public async Task The_outbox_rows_a_commit_returns_carry_their_ETags_and_are_delivered_without_being_read_back_once()
+    {
+        var (store, caseId) = await NewCaseAsync();
+        var (read, etag) = await ReadAsync(store, caseId);
+        var written = await store.CommitAsync(new CaseTransition(read with { Version = 2 }, etag)
+        {
+            Events = [Event("Signalled")],
+            Outbox = [Signal(caseId, 2)],
+        }, CancellationToken.None);
+
+        var row = Assert.Single(written);
+        Assert.StartsWith(OutboxMessage.RowPrefix, row.RowKey, StringComparison.Ordinal);
+        Assert.NotEqual(default, row.ETag);
+        var stored = Assert.Single(await DurableStorage.RowsAsync(_storage.Tables.GetTableClient("cases"), CaseStore.PartitionOf(ReviewWorld.TenantId, caseId), OutboxMessage.RowPrefix));
+        Assert.Equal(stored.ETag, row.ETag);
+
+        var clock = new TestClock(Start.AddMinutes(1));
+        var relay = new OutboxRelay(_storage.Tables.GetTableClient("cases"), _storage.Base64Queues,
+            await _storage.NewTimerIndexAsync(clock), new RecordingMailSender(), clock);
+        var queue = _storage.Base64Queues.GetQueueClient(_throwawayQueue);
+        await queue.CreateIfNotExistsAsync();
+        Assert.Equal(1, (await relay.DeliverWrittenAsync(written, CancellationToken.None)).Delivered);
+        Assert.Equal(0, (await relay.DeliverWrittenAsync(written, CancellationToken.None)).Delivered);
+        Assert.Single((await queue.PeekMessagesAsync(32)).Value);
+        Assert.Empty(await DurableStorage.RowsAsync(_storage.Tables.GetTableClient("cases"), CaseStore.PartitionOf(ReviewWorld.TenantId, caseId), OutboxMessage.RowPrefix));
+    }
+
+    [Fact]
     public async Task Event_numbers_continue_from_the_case_version_and_a_reused_number_fails_the_transition()
     {
         var (store, caseId) = await NewCaseAsync(events: 2);
