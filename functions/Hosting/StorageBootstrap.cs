@@ -32,6 +32,12 @@ public sealed partial class StorageBootstrap(
     /// <summary>Starts the first attempt unless it has started already.</summary>
     public Task Begin()
     {
+        // Every request asks; once started, no lock.
+        if (Volatile.Read(ref _first) is { } started)
+        {
+            return started;
+        }
+
         lock (_gate)
         {
             return _first ??= Task.Run(FirstAttemptAsync);

@@ -40,13 +40,6 @@ public sealed class OutboxRelay(TableClient cases, QueueServiceClient base64Queu
     }
 
     /// <summary>
-    /// Delivers the rows a transition just wrote, by key: point reads, so the cost does not grow with the table (a
-    /// partition-range query is cheap in Azure but is a table scan on Azurite).
-    /// </summary>
-    public async Task<RelayReport> DeliverRowsAsync(string partition, IReadOnlyList<string> rowKeys, CancellationToken ct) =>
-        await DeliverWrittenAsync(rowKeys.Select(k => new TableEntity(partition, k)).ToList(), ct).ConfigureAwait(false);
-
-    /// <summary>
     /// Delivers outbox rows a transaction just wrote, as the writer holds them: a row with the ETag the transaction gave
     /// it needs no read (its lease is still guarded by that ETag); one without is read first.
     /// </summary>

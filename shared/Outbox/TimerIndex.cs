@@ -10,7 +10,7 @@ namespace LandRedevelopment.Outbox;
 /// Durable timers that last months. Every timer has a row in a due-date index (table <c>timers</c>, one partition per
 /// UTC day); a timer due within <see cref="Horizon"/> also has a queue message, hidden until it is due, which fires it
 /// within the queue's polling interval. Timers further out wait in the index alone, and the sweeper puts them on the
-/// queue as they come within the horizon (<see cref="PromoteAsync"/>): the queue holds only what is due soon, however
+/// queue as they come within the horizon (<see cref="SweepAsync"/>): the queue holds only what is due soon, however
 /// many timers are pending, and a months-long timer costs no message re-sent week after week. The sweeper also fires
 /// whatever is overdue after downtime or a lost message. The timer row in the case's partition is the truth: a timer
 /// whose row is gone was cancelled or has fired.
@@ -63,25 +63,6 @@ public sealed class TimerIndex(TableClient table, QueueServiceClient base64Queue
             ["DueAt"] = timer.DueAt,
             [QueuedColumn] = soon,
         }, TableUpdateMode.Replace, ct).ConfigureAwait(false);
-    }
-
-    /// <summary>
-    /// Puts on the queue every indexed timer due after <paramref name="after"/> and within the <see cref="Horizon"/> whose
-    /// message is not there yet, and marks its row; returns how many. Safe to run anywhere, any number of times at once
-    /// (a message put twice fires once).
-    /// </summary>
-    public async Task<int> PromoteAsync(DateTimeOffset after, CancellationToken ct)
-    {
-        var until = time.GetUtcNow() + Horizon;
-        var filter = TableClient.CreateQueryFilter(
-            $"PartitionKey ge {Partition(after)} and PartitionKey le {Partition(until)} and DueAt gt {after} and DueAt le {until} and Queued eq {false}");
-        var rows = new List<TableEntity>();
-        await foreach (var row in table.QueryAsync(filter, cancellationToken: ct).ConfigureAwait(false))
-        {
-            rows.Add(row);
-        }
-
-        return await QueueAsync(rows, ct).ConfigureAwait(false);
     }
 
     /// <summary>

@@ -163,12 +163,12 @@ public class TimerIndexTests(AzuriteFixture azurite)
         await index.ScheduleAsync(soon, CancellationToken.None);
         Assert.Equal(1, await QueuedCountAsync());
         Assert.True(await IsMarkedQueuedAsync(index, soon));
-        Assert.Equal(0, await index.PromoteAsync(clock.GetUtcNow(), CancellationToken.None));
+        Assert.Equal(0, (await index.SweepAsync(clock.GetUtcNow(), CancellationToken.None)).Queued);
 
         // Months later the far timer comes within the horizon: one promotion queues it (hidden until due), the next none.
         clock.Set(far.DueAt - TimerIndex.Horizon + TimeSpan.FromMinutes(1));
-        Assert.Equal(1, await index.PromoteAsync(clock.GetUtcNow(), CancellationToken.None));
-        Assert.Equal(0, await index.PromoteAsync(clock.GetUtcNow(), CancellationToken.None));
+        Assert.Equal(1, (await index.SweepAsync(clock.GetUtcNow(), CancellationToken.None)).Queued);
+        Assert.Equal(0, (await index.SweepAsync(clock.GetUtcNow(), CancellationToken.None)).Queued);
         Assert.Equal(2, await QueuedCountAsync());
         Assert.True(await IsMarkedQueuedAsync(index, far));
         Assert.Null(await PeekAsync(far));
@@ -186,7 +186,7 @@ public class TimerIndexTests(AzuriteFixture azurite)
 
         // The instance was down across the whole horizon: the timer is overdue, not "coming".
         clock.Set(timer.DueAt + TimeSpan.FromMinutes(5));
-        Assert.Equal(0, await index.PromoteAsync(clock.GetUtcNow(), CancellationToken.None));
+        Assert.Equal(0, (await index.SweepAsync(clock.GetUtcNow(), CancellationToken.None)).Queued);
         Assert.Equal(0, await QueuedCountAsync());
         Assert.Equal([timer], await DurableStorage.IndexedAsync(index));
     }
