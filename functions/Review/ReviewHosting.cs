@@ -73,6 +73,7 @@ public static partial class ReviewHosting
             Password = section["Password"],
             From = section["From"] ?? "review@land-redevelopment.local",
             FromName = section["FromName"] ?? "低效用地再开发审查",
+            Connections = section.GetValue("Connections", 4),
         };
         options.Validate();
         return new SmtpMailSender(options);

@@ -38,6 +38,9 @@ public static partial class ReviewTriggers
         return new InvocationResult { Logs = logs };
     }
 
+    // How soon a timer message whose case does not yet hold the timer due is tried again.
+    private static readonly TimeSpan NotDueRetry = TimeSpan.FromSeconds(5);
+
     internal static async Task<InvocationResult> OnTimer(QueueTriggerInvocation invocation, HttpContext http)
     {
         var timer = Read<DurableTimer>(invocation.MessageText);
@@ -49,17 +52,25 @@ public static partial class ReviewTriggers
         var services = http.RequestServices;
         var index = services.GetRequiredService<TimerIndex>();
         var time = services.GetRequiredService<TimeProvider>();
-        if (time.GetUtcNow() < timer.DueAt)
+        var early = timer.DueAt - time.GetUtcNow();
+        if (early > TimerIndex.HoldLimit)
         {
             // Not due yet (a message hides for at most seven days): put it back for the next stretch.
             await index.EnqueueAsync(timer, http.RequestAborted);
             return new InvocationResult { Logs = [$"Timer {timer.TimerKey} of {timer.CaseId} is due at {timer.DueAt:O}; re-queued."] };
         }
 
+        if (early > TimeSpan.Zero)
+        {
+            // Shown the fraction of a second the queue's whole-second visibility rounds off: hold it until due.
+            await Task.Delay(early, time, http.RequestAborted);
+        }
+
         var outcome = await services.GetRequiredService<CaseTimers>().FireAsync(timer, http.RequestAborted);
         if (outcome == TimerFiring.NotDue)
         {
-            await index.EnqueueAsync(timer, http.RequestAborted);
+            // The case holds the timer due later than its message says: try again in a while, not at once.
+            await index.EnqueueAsync(timer, http.RequestAborted, atLeast: NotDueRetry);
             return new InvocationResult { Logs = [$"Timer {timer.TimerKey} of {timer.CaseId} is not due by the case's clock; re-queued."] };
         }
 

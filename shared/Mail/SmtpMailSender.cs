@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Mail;
 using System.Net.Mime;
@@ -11,9 +12,18 @@ namespace LandRedevelopment.Mail;
 /// Sends mail over SMTP with .NET's built-in client: UTF-8 subject, names and bodies (base64, so Chinese
 /// survives any 7-bit hop), multipart/alternative when there is HTML, and the spec's Message-ID.
 /// </summary>
-public sealed class SmtpMailSender : IMailSender
+/// <remarks>
+/// SmtpClient blocks its thread while the relay answers the end of each message, even through SendMailAsync; on the
+/// thread pool a burst of mails (a deadline falling for a hundred cases at once) would hold every pool thread waiting
+/// on the relay and stall all other work until the pool grows. So sends run on a few threads of their own
+/// (<see cref="SmtpOptions.Connections"/>), each keeping its connection to the relay open for the next mail and
+/// closing it after <see cref="SmtpOptions.IdleClose"/> without work. Callers wait asynchronously.
+/// </remarks>
+public sealed class SmtpMailSender : IMailSender, IDisposable
 {
     private readonly SmtpOptions _options;
+    private readonly BlockingCollection<Pending> _queue = new();
+    private int _running;
 
     /// <summary>Creates the sender; throws when <paramref name="options"/> cannot work.</summary>
     public SmtpMailSender(SmtpOptions options)
@@ -27,24 +37,136 @@ public sealed class SmtpMailSender : IMailSender
     public async Task SendAsync(MailMessageSpec message, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(message);
-        using var mail = Build(message, _options);
-
-        // SmtpClient's own Timeout only covers synchronous Send, so the async path gets a token of its own.
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(_options.Timeout);
-
-        // One client per send: SmtpClient refuses overlapping sends and .NET does not pool its connections anyway.
-        using var client = CreateClient(_options);
+        cancellationToken.ThrowIfCancellationRequested();
+        var pending = new Pending(message);
         try
         {
-            await client.SendMailAsync(mail, timeout.Token).ConfigureAwait(false);
+            _queue.Add(pending, CancellationToken.None);
         }
-        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        catch (InvalidOperationException)
         {
-            // The relay may have accepted the message just before we gave up; a retry then sends the same
-            // Message-ID, which is why the spec insists on a stable one.
+            throw new MailDeliveryException("The mail sender is shutting down; the mail stays where it came from.", isRetryable: true);
+        }
+
+        StartWorkerIfRoom();
+
+        // The timeout covers waiting for a connection as well as the send itself.
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(_options.Timeout);
+        try
+        {
+            await pending.Done.Task.WaitAsync(timeout.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (timeout.IsCancellationRequested)
+        {
+            // Not sent yet: it will not be. Being sent: the relay may accept it after all, and a retry then sends the
+            // same Message-ID, which is why the spec insists on a stable one.
+            pending.Abandon();
+            if (cancellationToken.IsCancellationRequested)
+            {
+                throw;
+            }
+
             throw new MailDeliveryException(
                 $"SMTP send to {_options.Host}:{_options.Port} timed out after {_options.Timeout}.", isRetryable: true);
+        }
+    }
+
+    /// <summary>Lets the sending threads finish what is queued and close their connections.</summary>
+    public void Dispose() => _queue.CompleteAdding();
+
+    private void StartWorkerIfRoom()
+    {
+        while (true)
+        {
+            var running = Volatile.Read(ref _running);
+            if (running >= _options.Connections)
+            {
+                return;
+            }
+
+            if (Interlocked.CompareExchange(ref _running, running + 1, running) == running)
+            {
+                new Thread(Work) { IsBackground = true, Name = "smtp-sender" }.Start();
+                return;
+            }
+        }
+    }
+
+    private void Work()
+    {
+        SmtpClient? client = null;
+        try
+        {
+            while (true)
+            {
+                if (!_queue.TryTake(out var pending, _options.IdleClose))
+                {
+                    // Idle (or shut down): close the connection and end this thread, unless work came in meanwhile
+                    // that no other thread will take (a sender counted this one as running when it looked).
+                    Close(ref client);
+                    Interlocked.Decrement(ref _running);
+                    if (_queue.IsCompleted || _queue.Count == 0 || !TryRejoin())
+                    {
+                        return;
+                    }
+
+                    continue;
+                }
+
+                if (pending.IsAbandoned)
+                {
+                    continue;
+                }
+
+                try
+                {
+                    Send(ref client, pending.Spec);
+                    pending.Done.TrySetResult();
+                }
+                catch (Exception e)
+                {
+                    // Whatever it was goes to the caller; this thread (and the process) carries on.
+                    Close(ref client);
+                    pending.Done.TrySetException(e as MailDeliveryException
+                        ?? new MailDeliveryException($"Sending mail {pending.Spec.MessageId} failed: {e.Message}", isRetryable: true, innerException: e));
+                }
+            }
+        }
+        finally
+        {
+            Close(ref client);
+        }
+    }
+
+    private bool TryRejoin()
+    {
+        var running = Volatile.Read(ref _running);
+        return running < _options.Connections && Interlocked.CompareExchange(ref _running, running + 1, running) == running;
+    }
+
+    private void Send(ref SmtpClient? client, MailMessageSpec spec)
+    {
+        var reused = client is not null;
+        try
+        {
+            SendOnce(ref client, spec);
+        }
+        catch (MailDeliveryException e) when (reused && e.IsRetryable && e.SmtpStatusCode is null or 421)
+        {
+            // The relay dropped the connection while it sat open between mails: once more on a new one.
+            Close(ref client);
+            SendOnce(ref client, spec);
+        }
+    }
+
+    private void SendOnce(ref SmtpClient? client, MailMessageSpec spec)
+    {
+        using var mail = Build(spec, _options);
+        client ??= CreateClient(_options);
+        try
+        {
+            client.Send(mail);
         }
         catch (SmtpFailedRecipientsException e)
         {
@@ -58,6 +180,38 @@ public sealed class SmtpMailSender : IMailSender
         {
             throw Classify(e, null);
         }
+    }
+
+    private static void Close(ref SmtpClient? client)
+    {
+        if (client is null)
+        {
+            return;
+        }
+
+        try
+        {
+            // Says QUIT on an open connection.
+            client.Dispose();
+        }
+        catch (Exception e) when (e is SmtpException or IOException or SocketException or InvalidOperationException or ObjectDisposedException)
+        {
+        }
+
+        client = null;
+    }
+
+    private sealed class Pending(MailMessageSpec spec)
+    {
+        private int _abandoned;
+
+        public MailMessageSpec Spec { get; } = spec;
+
+        public TaskCompletionSource Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public bool IsAbandoned => Volatile.Read(ref _abandoned) != 0;
+
+        public void Abandon() => Interlocked.Exchange(ref _abandoned, 1);
     }
 
     internal static MailMessage Build(MailMessageSpec spec, SmtpOptions options)

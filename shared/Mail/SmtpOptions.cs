@@ -29,8 +29,14 @@ public sealed class SmtpOptions
     /// <summary>The name shown beside <see cref="From"/>, e.g. <c>低效用地再开发审批系统</c>.</summary>
     public string? FromName { get; init; }
 
-    /// <summary>How long one send may take, connection to final reply.</summary>
+    /// <summary>How long one send may take, from the call (waiting for a free connection included) to the relay's final reply.</summary>
     public TimeSpan Timeout { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>How many connections to the relay may be open at once, each sending one mail at a time.</summary>
+    public int Connections { get; init; } = 4;
+
+    /// <summary>How long a connection stays open with nothing to send before it is closed (relays drop idle ones after a minute or more).</summary>
+    public TimeSpan IdleClose { get; init; } = TimeSpan.FromSeconds(15);
 
     /// <summary>Throws when the options cannot work, so a bad configuration fails at start-up rather than on the first notice.</summary>
     public void Validate()
@@ -53,6 +59,16 @@ public sealed class SmtpOptions
         if (Timeout <= TimeSpan.Zero || Timeout.TotalMilliseconds > int.MaxValue)
         {
             throw new ArgumentOutOfRangeException(nameof(Timeout), Timeout, "SMTP timeout must be positive.");
+        }
+
+        if (Connections is < 1 or > 64)
+        {
+            throw new ArgumentOutOfRangeException(nameof(Connections), Connections, "SMTP connections must be 1-64.");
+        }
+
+        if (IdleClose <= TimeSpan.Zero || IdleClose.TotalMilliseconds > int.MaxValue)
+        {
+            throw new ArgumentOutOfRangeException(nameof(IdleClose), IdleClose, "SMTP idle close must be positive.");
         }
 
         if ((UserName is null) != (Password is null))

@@ -109,15 +109,23 @@ public sealed class TimerIndex(TableClient table, QueueServiceClient base64Queue
         return rows.Count;
     }
 
-    /// <summary>Puts the timer's message on the queue, hidden until it is due or for seven days, whichever comes first.</summary>
-    public async Task EnqueueAsync(DurableTimer timer, CancellationToken ct)
+    /// <summary>
+    /// Puts the timer's message on the queue, hidden until it is due (to the second below) or for seven days, whichever
+    /// comes first; and for at least <paramref name="atLeast"/> (a timer its case does not yet hold due, to be tried again).
+    /// </summary>
+    public async Task EnqueueAsync(DurableTimer timer, CancellationToken ct, TimeSpan atLeast = default)
     {
         ArgumentNullException.ThrowIfNull(timer);
+        var visibility = VisibilityFor(timer.DueAt);
         await base64Queues.GetQueueClient(QueueName).SendMessageAsync(
-            System.Text.Json.JsonSerializer.Serialize(timer, OutboxMessage.Json), VisibilityFor(timer.DueAt), TimeSpan.FromSeconds(-1), ct).ConfigureAwait(false);
+            System.Text.Json.JsonSerializer.Serialize(timer, OutboxMessage.Json), visibility < atLeast ? atLeast : visibility, TimeSpan.FromSeconds(-1), ct).ConfigureAwait(false);
     }
 
-    /// <summary>How long a message for a timer due at <paramref name="dueAt"/> stays hidden now.</summary>
+    /// <summary>
+    /// How long a message for a timer due at <paramref name="dueAt"/> stays hidden now: whole seconds (all the queue
+    /// takes), rounded down, so the message shows up to a second before the timer is due and its handler holds it the
+    /// rest of the way (<see cref="HoldLimit"/>). Rounding up would make every timer up to a second late.
+    /// </summary>
     public TimeSpan VisibilityFor(DateTimeOffset dueAt)
     {
         var wait = dueAt - time.GetUtcNow();
@@ -126,10 +134,16 @@ public sealed class TimerIndex(TableClient table, QueueServiceClient base64Queue
             return TimeSpan.Zero;
         }
 
-        // Whole seconds, rounded up so the message never shows before it is due.
-        var seconds = Math.Ceiling(Math.Min(wait.TotalSeconds, MaxVisibility.TotalSeconds));
+        var seconds = Math.Floor(Math.Min(wait.TotalSeconds, MaxVisibility.TotalSeconds));
         return TimeSpan.FromSeconds(seconds);
     }
+
+    /// <summary>
+    /// A timer's message that shows at most this long before the timer is due is held by its handler until due, then
+    /// fired; one that shows earlier (a timer more than seven days out) goes back on the queue. More than the second
+    /// <see cref="VisibilityFor"/> rounds off, to allow for the storage service's clock running ahead of the app's.
+    /// </summary>
+    public static readonly TimeSpan HoldLimit = TimeSpan.FromSeconds(2);
 
     /// <summary>Every indexed timer due at or before <paramref name="now"/>, oldest day first.</summary>
     public async IAsyncEnumerable<DurableTimer> DueAsync(DateTimeOffset now, [EnumeratorCancellation] CancellationToken ct)

@@ -239,6 +239,12 @@ public sealed class BenchEnv : IAsyncDisposable
 
     public ValueTask DisposeAsync()
     {
+        // BENCH_APP_LOG=path keeps what the app wrote (warnings and errors) for a look at an odd figure.
+        if (Environment.GetEnvironmentVariable("BENCH_APP_LOG") is { Length: > 0 } log)
+        {
+            File.AppendAllText(log, App.Process.Output);
+        }
+
         App.Dispose();
         MailDev?.Dispose();
         Azurite.Dispose();

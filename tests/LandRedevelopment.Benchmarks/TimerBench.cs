@@ -191,7 +191,9 @@ public static class TimerBench
             }
 
             delays.AddRange(fired.Values.Select(at => (at - group.RemindAt).TotalMilliseconds));
-            Bench.Log($"timers: group of {group.Cases.Count} due {group.RemindAt:O}: {fired.Count} fired, max delay {(fired.Count > 0 ? fired.Values.Max() - group.RemindAt : TimeSpan.Zero).TotalMilliseconds:0} ms");
+            var sorted = fired.Values.Select(at => (at - group.RemindAt).TotalMilliseconds).Order().ToList();
+            Bench.Log($"timers: group of {group.Cases.Count} due {group.RemindAt:O}: {fired.Count} fired, max delay {sorted.DefaultIfEmpty().Max():0} ms " +
+                $"(min {sorted.DefaultIfEmpty().Min():0}, quartiles {string.Join(" / ", new[] { 25, 50, 75 }.Select(q => Bench.Percentile(sorted, q).ToString("0", CultureInfo.InvariantCulture)))} ms)");
             if (fired.Count < group.Cases.Count)
             {
                 delays.AddRange(Enumerable.Repeat(90_000.0, group.Cases.Count - fired.Count));

@@ -240,8 +240,41 @@ public sealed class ReviewService(CaseStore cases, TenantDirectory tenants, Revi
     /// </summary>
     public async Task<ReviewOutcome?> FireTimerAsync(string tenantId, string caseId, string timerKey, CancellationToken ct)
     {
+        if (ReviewTimers.CommandFor(timerKey) is not { } command)
+        {
+            return new ReviewOutcome(ReviewOutcomeKind.Unchanged, null, ReviewState.Initial, []);
+        }
+
+        // The case row lists its timers (kept in the same transaction as the timer rows), so the read that loads the
+        // case also says whether the timer is still set and due: no read of the timer row.
+        var seen = TimerSeen.Due;
+        var outcome = await ExecuteAsync(tenantId, caseId, loaded =>
+        {
+            seen = loaded.Case.Timers is not { } timers ? TimerSeen.Unlisted
+                : !timers.TryGetValue(timerKey, out var dueAt) ? TimerSeen.Gone
+                : loaded.Context.Now < dueAt ? TimerSeen.NotDue
+                : TimerSeen.Due;
+            return seen == TimerSeen.Due ? command : null;
+        }, TimerActor, null, ct).ConfigureAwait(false);
+
+        switch (seen)
+        {
+            case TimerSeen.Gone:
+                return new ReviewOutcome(ReviewOutcomeKind.Unchanged, outcome.Case, outcome.State, []);
+            case TimerSeen.NotDue:
+                return null;
+            case TimerSeen.Unlisted:
+                return await FireListedTimerAsync(tenantId, caseId, timerKey, command, ct).ConfigureAwait(false);
+        }
+
+        return outcome.Rejection?.Kind == RejectionKind.NotDue ? null : outcome;
+    }
+
+    // A case row written before rows listed their timers: the timer row says whether the timer is set and due.
+    private async Task<ReviewOutcome?> FireListedTimerAsync(string tenantId, string caseId, string timerKey, ReviewCommand command, CancellationToken ct)
+    {
         var timer = await cases.GetTimerAsync(tenantId, caseId, timerKey, ct).ConfigureAwait(false);
-        if (timer is null || ReviewTimers.CommandFor(timerKey) is not { } command)
+        if (timer is null)
         {
             return new ReviewOutcome(ReviewOutcomeKind.Unchanged, null, ReviewState.Initial, []);
         }
@@ -253,6 +286,14 @@ public sealed class ReviewService(CaseStore cases, TenantDirectory tenants, Revi
 
         var outcome = await ExecuteAsync(tenantId, caseId, _ => command, TimerActor, null, ct).ConfigureAwait(false);
         return outcome.Rejection?.Kind == RejectionKind.NotDue ? null : outcome;
+    }
+
+    private enum TimerSeen
+    {
+        Due,
+        NotDue,
+        Gone,
+        Unlisted,
     }
 
     private async Task<ReviewOutcome> ScreenOutAsync(string tenantId, string caseId, CancellationToken ct)

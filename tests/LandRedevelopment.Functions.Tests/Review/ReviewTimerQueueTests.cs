@@ -36,15 +36,7 @@ public sealed class ReviewTimerQueueTests(ReviewFixture fixture) : IClassFixture
         Assert.Equal(before + 1, (await queue.GetPropertiesAsync()).Value.ApproximateMessagesCount);
         Assert.False((await town.CaseAsync(caseId)).GetProperty("review").GetProperty("currentStep").GetProperty("overdue").GetBoolean());
 
-        // Move the clock past the deadline without a sweep (straight in storage; every instance follows within seconds).
-        var clock = new ClockStore(new TableClient(fixture.Azurite.ConnectionString, "clock"));
-        var due = row.GetDateTimeOffset("DueAt")!.Value;
-        await clock.AdvanceAsync(due - await fixture.NowAsync() + TimeSpan.FromHours(1));
-        var deadline = DateTime.UtcNow.AddSeconds(15);
-        while (await fixture.NowAsync() < due && DateTime.UtcNow < deadline)
-        {
-            await Task.Delay(200);
-        }
+        await PassWithoutSweepAsync(row.GetDateTimeOffset("DueAt")!.Value);
 
         Assert.Contains("Applied", await InvokeAsync(message));
         Assert.Contains("Unchanged", await InvokeAsync(message));
@@ -52,6 +44,42 @@ public sealed class ReviewTimerQueueTests(ReviewFixture fixture) : IClassFixture
         Assert.True(view.GetProperty("review").GetProperty("currentStep").GetProperty("overdue").GetBoolean());
         Assert.Single(await town.TimelineAsync(caseId), e => e.GetProperty("type").GetString() == "StepOverdue");
         Assert.False((await index.GetEntityIfExistsAsync(row.PartitionKey!, row.RowKey!)).HasValue);
+    }
+
+    [Fact]
+    public async Task A_message_shown_within_the_hold_limit_before_its_due_time_is_held_until_due_then_fired()
+    {
+        var town = fixture.City("karamay");
+        var caseId = await town.StartCaseAsync();
+        var row = await WaitForTimerAsync(new TableClient(fixture.Azurite.ConnectionString, "timers"), caseId, "timer-due-");
+
+        // The case's deadline passes; then a message for the same timer that says it is due a little over a second
+        // from now, as a message the queue shows in the second before its due time does.
+        await PassWithoutSweepAsync(row.GetDateTimeOffset("DueAt")!.Value);
+        var messageDue = await fixture.NowAsync() + TimeSpan.FromSeconds(1.2);
+        Assert.True(messageDue - await fixture.NowAsync() < LandRedevelopment.Outbox.TimerIndex.HoldLimit);
+        var message = JsonSerializer.Serialize(new { tenantId = "karamay", caseId, timerKey = row.GetString("TimerKey"), dueAt = messageDue });
+
+        var answer = await InvokeAsync(message);
+        var answeredAt = await fixture.NowAsync();
+
+        Assert.Contains("Applied", answer);
+        Assert.DoesNotContain("re-queued", answer);
+        Assert.True(answeredAt >= messageDue, $"answered at {answeredAt:O}, before the message was due at {messageDue:O}");
+        var overdue = Assert.Single(await town.TimelineAsync(caseId), e => e.GetProperty("type").GetString() == "StepOverdue");
+        Assert.True(overdue.GetProperty("at").GetDateTimeOffset() >= messageDue, "the timer fired before its message was due");
+    }
+
+    /// <summary>Moves the clock an hour past <paramref name="due"/> without a sweep (straight in storage; every instance follows within seconds).</summary>
+    private async Task PassWithoutSweepAsync(DateTimeOffset due)
+    {
+        var clock = new ClockStore(new TableClient(fixture.Azurite.ConnectionString, "clock"));
+        await clock.AdvanceAsync(due - await fixture.NowAsync() + TimeSpan.FromHours(1));
+        var deadline = DateTime.UtcNow.AddSeconds(15);
+        while (await fixture.NowAsync() < due && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(200);
+        }
     }
 
     private async Task<string> InvokeAsync(string message)

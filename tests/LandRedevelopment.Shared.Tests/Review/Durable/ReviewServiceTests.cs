@@ -187,4 +187,31 @@ public class ReviewServiceTests(AzuriteFixture azurite)
             world.MailsFor(caseId).Skip(1).Select(m => (m.Kind, world.Officers.Single(o => o.Email == m.To).Roles.Single())));
         Assert.Equal(ReviewOutcomeKind.Unchanged, (await world.Review.FireTimerAsync(ReviewWorld.TenantId, caseId, "timer-no-such-kind", None))!.Kind);
     }
+
+    [Fact]
+    public async Task A_timer_of_a_case_row_that_does_not_list_its_timers_fires_by_its_timer_row()
+    {
+        var world = await ReviewWorld.CreateAsync(azurite);
+        var (caseId, state) = await world.StartedCaseAsync();
+        var remind = ReviewTimers.Desired(state).OrderBy(t => t.DueAt).First().Key;
+
+        // A case row stored before rows listed their timers.
+        var table = world.Storage.Tables.GetTableClient("cases");
+        var row = (await table.GetEntityAsync(CaseStore.PartitionOf(ReviewWorld.TenantId, caseId), "case")).Value;
+        Assert.True(row.Remove("Timers"));
+        await table.UpdateEntityAsync(row, row.ETag, LandRedevelopment.Storage.Tables.TableUpdateMode.Replace);
+
+        world.Clock.Set(state.StepRemindAt!.Value - TimeSpan.FromSeconds(1));
+        Assert.Null(await world.Review.FireTimerAsync(ReviewWorld.TenantId, caseId, remind, None));
+
+        world.Clock.Set(state.StepRemindAt!.Value + TimeSpan.FromMinutes(1));
+        var reminded = await world.Review.FireTimerAsync(ReviewWorld.TenantId, caseId, remind, None);
+        Assert.Equal(ReviewOutcomeKind.Applied, reminded!.Kind);
+        Assert.IsType<ReminderRaised>(Assert.Single(reminded.Events));
+
+        // That commit listed the timers on the row again; firing again changes nothing.
+        Assert.NotNull((await world.Cases.GetAsync(ReviewWorld.TenantId, caseId, None))!.Value.Case.Timers);
+        Assert.Equal(ReviewOutcomeKind.Unchanged, (await world.Review.FireTimerAsync(ReviewWorld.TenantId, caseId, remind, None))!.Kind);
+        Assert.Single(await world.EventsAsync(caseId), e => e.Type == "ReminderRaised");
+    }
 }
