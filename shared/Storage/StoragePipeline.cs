@@ -67,10 +67,24 @@ internal static class StoragePipeline
             responseClassifier: new ResponseClassifier());
     }
 
-    /// <summary>Sends a request and throws <see cref="RequestFailedException"/> for any status in <paramref name="accept"/>'s complement.</summary>
+    /// <summary>
+    /// Sends a request and throws <see cref="RequestFailedException"/> for any status in <paramref name="accept"/>'s
+    /// complement, and also when no try got an answer at all (storage unreachable): Azure.Core's retry policy then throws
+    /// an <see cref="AggregateException"/> of the tries' errors, which this turns into one
+    /// <see cref="RequestFailedException"/> with status 0 (the tries' errors inside), the one failure every caller handles.
+    /// </summary>
     public static async ValueTask<Response> SendAsync(this HttpPipeline pipeline, HttpMessage message, CancellationToken cancellationToken, params int[] accept)
     {
-        await pipeline.SendAsync(message, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await pipeline.SendAsync(message, cancellationToken).ConfigureAwait(false);
+        }
+        catch (AggregateException e) when (!cancellationToken.IsCancellationRequested)
+        {
+            var last = e.InnerExceptions.Count > 0 ? e.InnerExceptions[^1] as RequestFailedException : null;
+            throw new RequestFailedException(last?.Status ?? 0, e.Message, last?.ErrorCode, e);
+        }
+
         var response = message.Response;
         if (accept.Length == 0 ? response.IsError : !accept.Contains(response.Status))
         {

@@ -52,11 +52,14 @@ public sealed class AzuriteServer : IDisposable
         $"QueueEndpoint=http://127.0.0.1:{QueuePort}/{StorageConnectionString.DevelopmentAccountName};" +
         $"TableEndpoint=http://127.0.0.1:{TablePort}/{StorageConnectionString.DevelopmentAccountName};";
 
-    /// <summary>Starts Azurite; with <paramref name="location"/> its data lives on disk there (survives a restart), otherwise in memory.</summary>
-    public static async Task<AzuriteServer> StartAsync(string? location = null)
+    /// <summary>
+    /// Starts Azurite; with <paramref name="location"/> its data lives on disk there (survives a restart), otherwise in
+    /// memory; on <paramref name="ports"/> when given (e.g. the ports an app was already told about), else on free ones.
+    /// </summary>
+    public static async Task<AzuriteServer> StartAsync(string? location = null, (int Blob, int Queue, int Table)? ports = null)
     {
         var script = RepoPaths.NodeBin("azurite", Path.Combine("dist", "src", "azurite.js"));
-        int blob = Loopback.FreePort(), queue = Loopback.FreePort(), table = Loopback.FreePort();
+        var (blob, queue, table) = ports ?? (Loopback.FreePort(), Loopback.FreePort(), Loopback.FreePort());
         var dir = location ?? Path.Combine(Path.GetTempPath(), "azurite-test-" + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(dir);
         var args = new List<string>

@@ -98,6 +98,77 @@ public class StartupReadinessTests
     }
 }
 
+/// <summary>An app that starts before its storage keeps trying, answers 503 meanwhile, and serves once storage is up.</summary>
+public class StorageRecoveryTests
+{
+    [Fact]
+    public async Task An_app_started_before_its_storage_answers_503_until_storage_is_up_then_serves_without_a_restart()
+    {
+        int blob = Loopback.FreePort(), queue = Loopback.FreePort(), table = Loopback.FreePort();
+        var account = LandRedevelopment.Storage.StorageConnectionString.DevelopmentAccountName;
+        var connection = $"DefaultEndpointsProtocol=http;AccountName={account};" +
+                         $"AccountKey={LandRedevelopment.Storage.StorageConnectionString.DevelopmentAccountKey};" +
+                         $"BlobEndpoint=http://127.0.0.1:{blob}/{account};QueueEndpoint=http://127.0.0.1:{queue}/{account};TableEndpoint=http://127.0.0.1:{table}/{account};";
+        var adminKey = "test-admin-" + Guid.NewGuid().ToString("N");
+        using var app = await AppProcess.StartAsync(new Dictionary<string, string?>
+        {
+            ["AzureWebJobsStorage"] = connection,
+            ["LocalTriggers__Enabled"] = "false",
+            ["Admin__Key"] = adminKey,
+        });
+
+        // Nothing listens yet: health says so, and a request that needs storage is a 503 to retry, not a 500.
+        Assert.Equal("storage-unavailable", await ProblemTypeAsync(app, "api/health?fresh=true"));
+        using (var early = await app.Http.SendAsync(Onboard(adminKey, "too-early")))
+        {
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, early.StatusCode);
+            Assert.Equal("application/problem+json", early.Content.Headers.ContentType?.MediaType);
+        }
+
+        // Storage comes up on the ports the app was given; the app's bootstrap retries and the app turns healthy.
+        using var azurite = await AzuriteServer.StartAsync(ports: (blob, queue, table));
+        var answers = new List<string>();
+        var deadline = DateTime.UtcNow.AddSeconds(90);
+        string answer;
+        do
+        {
+            await Task.Delay(50);
+            answer = await ProblemTypeAsync(app, "api/health?fresh=true");
+            answers.Add(answer);
+        }
+        while (answer != "ok" && DateTime.UtcNow < deadline);
+
+        Assert.Equal("ok", answer);
+        Assert.All(answers.SkipLast(1), a => Assert.Contains(a, new[] { "storage-unavailable", "storage-not-ready" }));
+        using var onboarded = await app.Http.SendAsync(Onboard(adminKey, "in-time"));
+        Assert.Equal(HttpStatusCode.Created, onboarded.StatusCode);
+    }
+
+    private static HttpRequestMessage Onboard(string adminKey, string id)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Post, "api/admin/tenants")
+        {
+            Content = JsonContent.Create(new { id, displayName = "测试市", timeZone = "Asia/Shanghai", policy = TestPolicies.Minimal() }),
+        };
+        request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", adminKey);
+        return request;
+    }
+
+    /// <summary>"ok" for a 200; otherwise the problem type's last segment of a 503 problem+json (anything else fails).</summary>
+    private static async Task<string> ProblemTypeAsync(AppProcess app, string path)
+    {
+        using var response = await app.Http.GetAsync(path);
+        if (response.StatusCode == HttpStatusCode.OK)
+        {
+            return "ok";
+        }
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+        using var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        return body.RootElement.GetProperty("type").GetString()!.Split('/')[^1];
+    }
+}
+
 public class LocalRunnerStartTests(AppFixture fixture) : IClassFixture<AppFixture>
 {
     [Fact]

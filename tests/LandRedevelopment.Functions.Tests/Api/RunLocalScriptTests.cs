@@ -39,7 +39,9 @@ public sealed class RunLocalScriptTests : IDisposable
         environment["LOCAL_DIR"] = _localDir;
         environment["CONFIGURATION"] = Path.GetFileName(Path.GetDirectoryName(AppProcess.AppDirectory.TrimEnd(Path.DirectorySeparatorChar)));
 
-        using var script = ChildProcess.Start("bash", [Path.Combine(RepoPaths.Root, "scripts", "run-local.sh")], RepoPaths.Root, environment);
+        // As from a terminal: SIGINT at its default, whatever the test run inherited (a run started in the background by a
+        // shell without job control ignores SIGINT, and a shell that starts with it ignored cannot trap it).
+        using var script = ChildProcess.Start("env", ["--default-signal=INT", "bash", Path.Combine(RepoPaths.Root, "scripts", "run-local.sh")], RepoPaths.Root, environment);
         using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{ports["APP_PORT"]}/"), Timeout = TimeSpan.FromSeconds(10) };
 
         HttpStatusCode? status = null;

@@ -56,6 +56,21 @@ public class RetryTests
     }
 
     [Fact]
+    public async Task When_no_try_reaches_storage_the_failure_is_one_request_failed_exception_with_status_0()
+    {
+        // A port nothing listens on: every try is refused; Azure.Core's retry policy gives up with an AggregateException.
+        var client = new TableClient(new Uri($"http://127.0.0.1:{LandRedevelopment.Testing.Loopback.FreePort()}/devstoreaccount1"), "cases",
+            new StorageSharedKeyCredential("devstoreaccount1", Convert.ToBase64String(new byte[32])),
+            new TableClientOptions { Retry = { MaxRetries = 2, Delay = TimeSpan.FromMilliseconds(5), MaxDelay = TimeSpan.FromMilliseconds(20) } });
+
+        var e = await Assert.ThrowsAsync<RequestFailedException>(() => client.GetEntityIfExistsAsync("p", "r"));
+
+        Assert.Equal(0, e.Status);
+        var tries = Assert.IsType<AggregateException>(e.InnerException);
+        Assert.Equal(3, tries.InnerExceptions.Count);
+    }
+
+    [Fact]
     public async Task A_409_is_not_retried()
     {
         var handler = new RecordingHandler { Respond = _ => RecordingHandler.Text(HttpStatusCode.Conflict, "application/json", "{}") };
