@@ -3,7 +3,7 @@
 # self-contained and ReadyToRun for linux-x64 into artifacts/bench/, then measures them on Azurite and MailDev
 # (started by the harness on free loopback ports) and writes the results table into BENCHMARKS.md.
 # Extra arguments go to the harness (e.g. --scale 0.1 for a smoke run, --only surveys,evidence; see --help).
-# SKIP_SETUP=1 skips the setup step, SKIP_PUBLISH=1 reuses the last publish.
+# SKIP_SETUP=1 skips the setup step, SKIP_PUBLISH=1 reuses the last publish, BENCH_APP_LOG=file keeps the app's warnings and errors.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
