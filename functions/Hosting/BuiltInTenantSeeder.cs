@@ -123,7 +123,12 @@ public sealed partial class BuiltInTenantSeeder(IOptions<SeedOptions> options, T
         if (options.Value.KeysFile is { } file)
         {
             Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(file))!);
-            File.WriteAllText(file, new JsonObject(keys.OrderBy(k => k.Key, StringComparer.Ordinal).Select(k => KeyValuePair.Create(k.Key, (JsonNode?)k.Value))).ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+
+            // Written beside it and renamed over it, so that whoever reads the file (run-local.sh prints it as soon as it
+            // appears) sees the old keys or the new ones, never a half-written file.
+            var written = file + ".tmp-" + Guid.NewGuid().ToString("N");
+            File.WriteAllText(written, new JsonObject(keys.OrderBy(k => k.Key, StringComparer.Ordinal).Select(k => KeyValuePair.Create(k.Key, (JsonNode?)k.Value))).ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+            File.Move(written, file, overwrite: true);
         }
     }
 
