@@ -133,11 +133,25 @@ public sealed class ChildProcess : IDisposable
 /// <summary>Free loopback ports and waiting for a listener.</summary>
 public static class Loopback
 {
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<int, bool> HandedOut = new();
+
+    /// <summary>
+    /// A loopback port free now and never handed out before in this process: a port is only bound some time after it is
+    /// handed out (a test may keep one unbound on purpose, as storage that is not there yet), and the system may offer
+    /// a released port again meanwhile.
+    /// </summary>
     public static int FreePort()
     {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
+        while (true)
+        {
+            using var listener = new TcpListener(IPAddress.Loopback, 0);
+            listener.Start();
+            var port = ((IPEndPoint)listener.LocalEndpoint).Port;
+            if (HandedOut.TryAdd(port, true))
+            {
+                return port;
+            }
+        }
     }
 
     public static async Task WaitForPortAsync(int port, ChildProcess owner, TimeSpan timeout, string what)
