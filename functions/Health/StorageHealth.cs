@@ -87,7 +87,7 @@ public sealed class StorageHealth(StorageAccount storage, TimeProvider time)
         {
             return new HealthCheck(name, "Unhealthy", watch.ElapsedMilliseconds, $"no answer within {Timeout.TotalSeconds:0} s");
         }
-        catch (Exception e) when (e is HttpRequestException or IOException or AggregateException)
+        catch (Exception e) when (e is HttpRequestException or IOException)
         {
             return new HealthCheck(name, "Unhealthy", watch.ElapsedMilliseconds, e.Message);
         }
