@@ -15,7 +15,9 @@ public sealed partial class QueueTriggerListener(
     FunctionDefinition function, QueueClient queue, QueueClient poison, QueueTriggerSettings settings,
     FunctionInvoker invoker, Uri handler, TimeProvider time, ILogger logger)
 {
-    private static readonly TimeSpan Lease = TimeSpan.FromMinutes(10);
+    // How long a received message stays hidden, renewed at half-time while its handler runs. Short, so that the messages
+    // an instance held when it was killed show again within half a minute rather than ten.
+    private static readonly TimeSpan Lease = TimeSpan.FromSeconds(30);
     private static readonly TimeSpan MinPollingInterval = TimeSpan.FromMilliseconds(100);
 
     public async Task RunAsync(CancellationToken stoppingToken)
