@@ -9,7 +9,16 @@ using LandRedevelopment.Functions.Tenants;
 using LandRedevelopment.Tenants;
 
 // The content root is the app folder (appsettings, function.json, host.json), wherever it is started from.
-var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
+// The slim builder: the app serves plain HTTP on loopback to the Functions host, so it leaves out what it would never use
+// (HTTPS and HTTP/3 in Kestrel, IIS integration, hosting-startup assemblies, the Debug and EventSource log providers,
+// regex route constraints), which also shortens every cold start (BENCHMARKS.md, change 18).
+// Settings files are not watched for changes: a deployment replaces the whole app folder (and restarts it), and a watch
+// over the content root would set up one inotify watch per function folder at every start.
+var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
+{
+    Args = ["--hostBuilder:reloadConfigOnChange=false", .. args],
+    ContentRootPath = AppContext.BaseDirectory,
+});
 builder.Configuration.AddLocalSettings(LocalSettingsConfiguration.ResolvePath(builder.Environment.ContentRootPath));
 
 // Under the Functions host the app must listen where the host calls it; on its own, on 127.0.0.1:7071
@@ -32,6 +41,7 @@ builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = 
 // Structured (JSON) console logs in Azure, single lines locally: see appsettings*.json.
 
 builder.Services.AddApiProblems();
+builder.Services.AddHealthApi();
 builder.Services.AddOpenApi("v1", o => o.AddDocumentTransformer((document, _, _) =>
 {
     document.Info.Title = "Low-efficiency land redevelopment service";
@@ -65,27 +75,34 @@ builder.Services.AddLocalTriggerRunner();
 
 var app = builder.Build();
 
-// Storage is bootstrapped while the rest starts up; requests wait for its first attempt (UseStorageReadiness).
-_ = app.Services.GetRequiredService<StorageBootstrap>().Begin();
+// Storage is bootstrapped while the rest starts up; requests wait for its first attempt (UseStorageReadiness). Even the
+// storage clients are built off this thread, while the endpoints are mapped.
+_ = Task.Run(() => app.Services.GetRequiredService<StorageBootstrap>().Begin());
 
 if (app.Configuration.GetValue<bool>("Hosting:ExitWhenStdinCloses"))
 {
     // For a parent that starts the app as a child (test fixtures): when its end of our stdin closes,
     // whatever the reason, we stop instead of outliving it.
+    // Reading the console blocks a thread whatever the API (the console stream has no asynchronous read), so the watch
+    // has a thread of its own rather than holding one of the thread pool's for the app's whole life.
     var lifetime = app.Lifetime;
-    _ = Task.Run(async () =>
+    new Thread(() =>
     {
-        await using var stdin = Console.OpenStandardInput();
+        using var stdin = Console.OpenStandardInput();
         var buffer = new byte[256];
-        while (await stdin.ReadAsync(buffer) > 0)
+        while (stdin.Read(buffer) > 0)
         {
         }
 
         lifetime.StopApplication();
-    });
+    })
+    { IsBackground = true, Name = "stdin watch" }.Start();
 }
 
 app.UseApiProblems();
+// Routing before the readiness wait: a request that comes while storage is still being bootstrapped is matched to its
+// endpoint meanwhile (on the first request, building the route table overlaps the bootstrap's round trips).
+app.UseRouting();
 app.UseStorageReadiness();
 app.MapOpenApi("/api/openapi/{documentName}.json");
 app.UseSwaggerUI(o =>

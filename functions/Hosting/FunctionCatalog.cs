@@ -38,7 +38,7 @@ public sealed record FunctionDefinition(string Name, IReadOnlyList<BindingDefini
 /// </summary>
 public static class FunctionCatalog
 {
-    private sealed record FunctionJson(
+    internal sealed record FunctionJson(
         [property: JsonPropertyName("bindings")] IReadOnlyList<BindingDefinition>? Bindings,
         [property: JsonPropertyName("disabled")] bool Disabled);
 
@@ -61,7 +61,7 @@ public static class FunctionCatalog
             FunctionJson? json;
             try
             {
-                json = JsonSerializer.Deserialize<FunctionJson>(File.ReadAllText(file));
+                json = JsonSerializer.Deserialize(File.ReadAllText(file), FunctionJsonContext.Default.FunctionJson);
             }
             catch (JsonException e)
             {
@@ -101,3 +101,7 @@ public static class FunctionCatalog
         return string.Concat(parts);
     }
 }
+
+/// <summary>The <c>function.json</c> reader, generated at compile time: the local runner reads these at every start.</summary>
+[JsonSerializable(typeof(FunctionCatalog.FunctionJson))]
+internal sealed partial class FunctionJsonContext : JsonSerializerContext;

@@ -133,9 +133,11 @@ public static class StorageReadiness
     public static WebApplication UseStorageReadiness(this WebApplication app)
     {
         ArgumentNullException.ThrowIfNull(app);
-        var bootstrap = app.Services.GetRequiredService<StorageBootstrap>();
+        // Resolved at the first request, not here: start-up builds the bootstrap (and the storage clients) on another thread.
+        StorageBootstrap? bootstrap = null;
         app.Use(async (context, next) =>
         {
+            bootstrap ??= context.RequestServices.GetRequiredService<StorageBootstrap>();
             var first = bootstrap.FirstAttempt;
             if (!first.IsCompleted)
             {

@@ -89,14 +89,22 @@ public static partial class ReviewHosting
             throw new MailDeliveryException("No SMTP server is configured (Smtp:Host); the mail stays in the outbox.", isRetryable: true);
     }
 
-    /// <summary>After downtime: fire overdue timers and relay what a stopped instance left, as soon as storage is up.</summary>
+    /// <summary>
+    /// After downtime: fire overdue timers and relay what a stopped instance left, shortly after storage is up. The short
+    /// wait lets a starting instance answer first what it was started for (a cold start is usually a request waiting):
+    /// the sweep's queries and firings would compete with it for the CPU, and a timer months long loses nothing by it.
+    /// </summary>
     private sealed partial class StartupSweep(StorageBootstrap storage, ReviewSweeper sweeper, ILogger<StartupSweep> logger) : BackgroundService
     {
+        /// <summary>How long after storage is ready the sweep starts (real time, whatever the service's clock).</summary>
+        internal static readonly TimeSpan Delay = TimeSpan.FromSeconds(2);
+
         protected override async Task ExecuteAsync(CancellationToken stoppingToken)
         {
             try
             {
                 await storage.Ready.WaitAsync(stoppingToken).ConfigureAwait(false);
+                await Task.Delay(Delay, stoppingToken).ConfigureAwait(false);
                 var report = await sweeper.SweepAsync(TimeSpan.Zero, stoppingToken).ConfigureAwait(false);
                 LogSwept(logger, report.TimersFired, report.Relayed.Delivered, report.Relayed.Failures.Count);
             }

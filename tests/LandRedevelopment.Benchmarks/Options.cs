@@ -22,7 +22,7 @@ public sealed class BenchOptions
     public int SweepRepeats { get; set; } = 3;
     public int ReviewCases { get; set; } = 40;
     public int ReviewConcurrency { get; set; } = 8;
-    public int ColdRuns { get; set; } = 5;
+    public int ColdRuns { get; set; } = 11;
 
     public bool Runs(string phase) => Only.Count == 0 || Only.Contains(phase);
 

@@ -66,6 +66,9 @@ public sealed partial class LocalTriggerRunner(
                 if (storage is not null)
                 {
                     await storage.FirstAttempt.WaitAsync(stoppingToken).ConfigureAwait(false);
+                    // Off the thread that ended the first attempt: requests held until it ended continue on that
+                    // thread, and should not wait behind this set-up (reading function.json, starting the listeners).
+                    await Task.Yield();
                 }
             }
             catch (OperationCanceledException)
