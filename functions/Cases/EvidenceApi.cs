@@ -66,7 +66,7 @@ public static class EvidenceApi
         }
 
         var declared = new DeclaredFile(file.Name, file.Sha256, file.Size, file.ContentType);
-        if (file.Status == EvidenceStatus.Verified)
+        if (file.Status == EvidenceStatus.Verified && !await StoredVersionIsGoneAsync(tenant, file, cases, ct))
         {
             var repeat = await EvidenceUploader.HashAsync(request.Body, declared, ct);
             return repeat.IsOk
@@ -93,6 +93,13 @@ public static class EvidenceApi
         if (!result.Verdict.IsOk)
         {
             return Rejected(name, result.Verdict.Message, result.Verdict.Kind.ToString());
+        }
+
+        if (file.Status == EvidenceStatus.Verified)
+        {
+            // The verified version had been overwritten or deleted; these bytes are the declared file again.
+            await cases.MoveEvidenceToVersionAsync(tenant, caseId, name, file.ETag!, blobName, result.ETag!.Value.ToString(), ct);
+            return TypedResults.Ok(Receipt(caseId, file, read!.Value.Case.State));
         }
 
         var updated = await cases.RecordEvidenceVerifiedAsync(tenant, caseId, name, blobName, result.ETag!.Value.ToString(), ct, (read!.Value.Case, read.Value.ETag, file));
@@ -190,17 +197,61 @@ public static class EvidenceApi
             return RequestProblems.NotFound("This evidence file has not been uploaded yet.", $"{name} is declared but not yet verified.");
         }
 
+        var blob = cases.Container(tenant).GetBlobClient(file.BlobName);
         try
         {
-            var download = await cases.Container(tenant).GetBlobClient(file.BlobName)
-                .DownloadStreamingAsync(new BlobRequestConditions { IfMatch = new ETag(file.ETag!) }, ct);
+            var download = await blob.DownloadStreamingAsync(new BlobRequestConditions { IfMatch = new ETag(file.ETag!) }, ct);
+            return Results.Stream(download.Value.Content, file.ContentType, fileDownloadName: file.Name, enableRangeProcessing: false);
+        }
+        catch (RequestFailedException e) when (e.Status == 412)
+        {
+            // Written again since its verification: by a repeat of the same upload that committed just after the first
+            // one's (a retry from a flaky network), or through an upload URL still valid. Served only if its bytes are
+            // still the declared ones, and that version is remembered.
+            return await ReverifiedAsync(tenant, caseId, file, blob, cases, ct);
+        }
+        catch (RequestFailedException e) when (e.Status == 404)
+        {
+            return StoredFileChanged(name);
+        }
+    }
+
+    /// <summary>Whether a verified file's blob is no longer the version its verification recorded (overwritten or deleted since).</summary>
+    private static async Task<bool> StoredVersionIsGoneAsync(string tenant, EvidenceFile file, CaseStore cases, CancellationToken ct)
+    {
+        try
+        {
+            var properties = await cases.Container(tenant).GetBlobClient(file.BlobName!).GetPropertiesAsync(cancellationToken: ct);
+            return properties.Value.ETag.ToString() != file.ETag;
+        }
+        catch (RequestFailedException e) when (e.Status == 404)
+        {
+            return true;
+        }
+    }
+
+    private static async Task<IResult> ReverifiedAsync(string tenant, string caseId, EvidenceFile file, BlobClient blob, CaseStore cases, CancellationToken ct)
+    {
+        try
+        {
+            var stored = await EvidenceVerifier.VerifyStoredAsync(blob, new DeclaredFile(file.Name, file.Sha256, file.Size, file.ContentType), ct);
+            if (!stored.Verdict.IsOk)
+            {
+                return StoredFileChanged(file.Name);
+            }
+
+            await cases.MoveEvidenceToVersionAsync(tenant, caseId, file.Name, file.ETag!, file.BlobName!, stored.ETag.ToString(), ct);
+            var download = await blob.DownloadStreamingAsync(new BlobRequestConditions { IfMatch = stored.ETag }, ct);
             return Results.Stream(download.Value.Content, file.ContentType, fileDownloadName: file.Name, enableRangeProcessing: false);
         }
         catch (RequestFailedException e) when (e.Status is 412 or 404)
         {
-            return RequestProblems.Conflict("The stored file changed or vanished after it was verified.", $"{name} no longer matches its verification; upload it again.");
+            return StoredFileChanged(file.Name);
         }
     }
+
+    private static ProblemHttpResult StoredFileChanged(string name) =>
+        RequestProblems.Conflict("The stored file changed or vanished after it was verified.", $"{name} no longer matches its verification; upload it again.");
 
     /// <summary>The case (with the ETag it was read with) and its declared file <paramref name="name"/>, or the problem to answer.</summary>
     private static async Task<(EvidenceFile? File, (ParcelCase Case, ETag ETag)? Case, IResult? Problem)> FindAsync(

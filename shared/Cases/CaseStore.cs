@@ -213,6 +213,34 @@ public sealed class CaseStore(TableServiceClient tables, BlobServiceClient blobs
         return row.HasValue ? ToEvidence(row.Value!) : null;
     }
 
+    /// <summary>
+    /// Points a verified evidence file at another stored version, <paramref name="toBlob"/> at <paramref name="toETag"/>,
+    /// whose bytes were checked against the declaration again (the verified version was overwritten or deleted since, and
+    /// the file was written again with its declared bytes). Only if the row still names <paramref name="fromETag"/>:
+    /// false when another writer changed the row first.
+    /// </summary>
+    public async Task<bool> MoveEvidenceToVersionAsync(string tenantId, string caseId, string name, string fromETag, string toBlob, string toETag,
+        CancellationToken ct)
+    {
+        var partition = Partition(tenantId, caseId);
+        var row = await _cases.GetEntityIfExistsAsync(partition, EvidenceRowPrefix + name, cancellationToken: ct).ConfigureAwait(false);
+        if (!row.HasValue || row.Value!.GetString("ETag") != fromETag || row.Value.GetString("Status") != nameof(EvidenceStatus.Verified))
+        {
+            return false;
+        }
+
+        try
+        {
+            await _cases.UpdateEntityAsync(new TableEntity(partition, EvidenceRowPrefix + name) { ["BlobName"] = toBlob, ["ETag"] = toETag }, row.Value.ETag,
+                TableUpdateMode.Merge, ct).ConfigureAwait(false);
+            return true;
+        }
+        catch (RequestFailedException e) when (e.Status == 412)
+        {
+            return false;
+        }
+    }
+
     public async Task<IReadOnlyList<CaseEvent>> GetEventsAsync(string tenantId, string caseId, CancellationToken ct)
     {
         var events = new List<CaseEvent>();

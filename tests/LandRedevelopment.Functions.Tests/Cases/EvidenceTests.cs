@@ -85,6 +85,54 @@ public class EvidenceTests(AppFixture fixture) : IClassFixture<AppFixture>
     }
 
     [Fact]
+    public async Task A_verified_file_written_again_is_served_only_with_its_declared_bytes_and_an_upload_of_them_restores_it()
+    {
+        var photo = SurveyKit.Jpeg(30_000);
+        var (field, caseId) = await CaseWith(SurveyKit.Declare("photo.jpg", photo, "image/jpeg"));
+        using var first = await field.PutEvidenceAsync(caseId, "photo.jpg", photo, "image/jpeg");
+        Assert.Equal(HttpStatusCode.Created, first.StatusCode);
+        var blob = new BlobServiceClient(fixture.ConnectionString).GetBlobContainerClient("t-" + field.Tenant)
+            .GetBlobClient(LandRedevelopment.Cases.CaseStore.EvidenceBlob(caseId, "photo.jpg"));
+        var rows = new LandRedevelopment.Storage.Tables.TableClient(fixture.ConnectionString, "cases");
+        async Task<string?> RecordedVersion() =>
+            (await rows.GetEntityAsync(LandRedevelopment.Cases.CaseStore.PartitionOf(field.Tenant, caseId), "evidence-photo.jpg")).Value.GetString("ETag");
+
+        // The same bytes committed again (a repeat of the upload that committed just after the first): a new version.
+        await blob.UploadAsync(new MemoryStream(photo), new BlobUploadOptions { ContentType = "image/jpeg" });
+        var rewritten = (await blob.GetPropertiesAsync()).Value.ETag.ToString();
+        Assert.NotEqual(rewritten, await RecordedVersion());
+        using (var same = await field.SendAsync(HttpMethod.Get, $"cases/{caseId}/evidence/photo.jpg"))
+        {
+            Assert.Equal(HttpStatusCode.OK, same.StatusCode);
+            Assert.Equal(photo, await same.Content.ReadAsByteArrayAsync());
+        }
+
+        Assert.Equal(rewritten, await RecordedVersion());
+
+        // Other bytes written over it (through an upload URL still valid): not served.
+        await blob.UploadAsync(new MemoryStream(SurveyKit.Jpeg(30_000, seed: 5)), new BlobUploadOptions { ContentType = "image/jpeg" });
+        using (var changed = await field.SendAsync(HttpMethod.Get, $"cases/{caseId}/evidence/photo.jpg"))
+        {
+            Assert.Equal(HttpStatusCode.Conflict, changed.StatusCode);
+        }
+
+        Assert.Equal(rewritten, await RecordedVersion());
+
+        // As the answer says, uploading the declared bytes again stores them again; the case's history is unchanged.
+        using var again = await field.PutEvidenceAsync(caseId, "photo.jpg", photo, "image/jpeg");
+        Assert.Equal(HttpStatusCode.OK, again.StatusCode);
+        using (var restored = await field.SendAsync(HttpMethod.Get, $"cases/{caseId}/evidence/photo.jpg"))
+        {
+            Assert.Equal(HttpStatusCode.OK, restored.StatusCode);
+            Assert.Equal(photo, await restored.Content.ReadAsByteArrayAsync());
+        }
+
+        Assert.Equal((await blob.GetPropertiesAsync()).Value.ETag.ToString(), await RecordedVersion());
+        var view = await field.CaseAsync(caseId);
+        Assert.Single(view.GetProperty("history").EnumerateArray(), e => e.GetProperty("type").GetString() == "EvidenceVerified");
+    }
+
+    [Fact]
     public async Task A_large_file_goes_straight_to_storage_through_a_SAS_URL_and_is_verified_on_completion()
     {
         var report = SurveyKit.Pdf(3 * 1024 * 1024);
