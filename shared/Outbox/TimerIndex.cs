@@ -37,8 +37,8 @@ public sealed class TimerIndex(TableClient table, QueueServiceClient base64Queue
     /// <summary>Creates the index table and the queue.</summary>
     public async Task EnsureCreatedAsync(CancellationToken ct = default)
     {
-        await table.CreateIfNotExistsAsync(ct).ConfigureAwait(false);
-        await base64Queues.GetQueueClient(QueueName).CreateIfNotExistsAsync(cancellationToken: ct).ConfigureAwait(false);
+        // Independent: side by side, each one round trip of the start-up every request waits for.
+        await Task.WhenAll(table.CreateIfNotExistsAsync(ct), base64Queues.GetQueueClient(QueueName).CreateIfNotExistsAsync(cancellationToken: ct)).ConfigureAwait(false);
     }
 
     /// <summary>
