@@ -65,7 +65,7 @@ public static class EvidenceApi
             limit.MaxRequestBodySize = file.Size + 1;
         }
 
-        var declared = new DeclaredFile(file.Name, file.Sha256, file.Size, file.ContentType);
+        var declared = Declared(file);
         if (file.Status == EvidenceStatus.Verified && !await StoredVersionIsGoneAsync(tenant, file, cases, ct))
         {
             var repeat = await EvidenceUploader.HashAsync(request.Body, declared, ct);
@@ -164,7 +164,7 @@ public static class EvidenceApi
             return RequestProblems.NotFound("Nothing was uploaded for this uploadId.", $"Upload {uploadId} of {name} has no stored blob; upload the file to the SAS URL first.");
         }
 
-        var declared = new DeclaredFile(file.Name, file.Sha256, file.Size, file.ContentType);
+        var declared = Declared(file);
         var stored = await EvidenceVerifier.VerifyStoredAsync(blob, declared, ct);
         if (!stored.Verdict.IsOk || file.Status == EvidenceStatus.Verified)
         {
@@ -201,7 +201,7 @@ public static class EvidenceApi
         try
         {
             var download = await blob.DownloadStreamingAsync(new BlobRequestConditions { IfMatch = new ETag(file.ETag!) }, ct);
-            return Results.Stream(download.Value.Content, file.ContentType, fileDownloadName: file.Name, enableRangeProcessing: false);
+            return Serve(download.Value, file);
         }
         catch (RequestFailedException e) when (e.Status == 412)
         {
@@ -234,7 +234,7 @@ public static class EvidenceApi
     {
         try
         {
-            var stored = await EvidenceVerifier.VerifyStoredAsync(blob, new DeclaredFile(file.Name, file.Sha256, file.Size, file.ContentType), ct);
+            var stored = await EvidenceVerifier.VerifyStoredAsync(blob, Declared(file), ct);
             if (!stored.Verdict.IsOk)
             {
                 return StoredFileChanged(file.Name);
@@ -242,13 +242,18 @@ public static class EvidenceApi
 
             await cases.MoveEvidenceToVersionAsync(tenant, caseId, file.Name, file.ETag!, file.BlobName!, stored.ETag.ToString(), ct);
             var download = await blob.DownloadStreamingAsync(new BlobRequestConditions { IfMatch = stored.ETag }, ct);
-            return Results.Stream(download.Value.Content, file.ContentType, fileDownloadName: file.Name, enableRangeProcessing: false);
+            return Serve(download.Value, file);
         }
         catch (RequestFailedException e) when (e.Status is 412 or 404)
         {
             return StoredFileChanged(file.Name);
         }
     }
+
+    private static DeclaredFile Declared(EvidenceFile file) => new(file.Name, file.Sha256, file.Size, file.ContentType);
+
+    private static IResult Serve(BlobDownloadStreamingResult download, EvidenceFile file) =>
+        Results.Stream(download.Content, file.ContentType, fileDownloadName: file.Name, enableRangeProcessing: false);
 
     private static ProblemHttpResult StoredFileChanged(string name) =>
         RequestProblems.Conflict("The stored file changed or vanished after it was verified.", $"{name} no longer matches its verification; upload it again.");
