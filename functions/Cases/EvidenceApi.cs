@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text.Json;
 using Azure;
 using LandRedevelopment.Cases;
@@ -21,6 +22,9 @@ public sealed record DirectUpload(string UploadId, Uri Url, string Method, IRead
 public static class EvidenceApi
 {
     private static readonly TimeSpan DirectUploadLifetime = TimeSpan.FromMinutes(15);
+
+    /// <summary>How far past its declared size an upload is still read, so that it can be answered with a 422.</summary>
+    private const long OverrunAllowance = 16L * 1024 * 1024;
 
     public static RouteGroupBuilder MapEvidenceApi(this RouteGroupBuilder tenant)
     {
@@ -61,14 +65,20 @@ public static class EvidenceApi
 
         if (http.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
         {
-            // Let the declared size through (the default cap is 30 MB); one byte more is enough to detect an overrun.
-            limit.MaxRequestBodySize = file.Size + 1;
+            // Let the declared size through (the server's cap is 100 MB), and enough past it to answer an overrun: the
+            // check stops at one byte over, and the rest is read away before the answer (see DiscardRestAsync).
+            limit.MaxRequestBodySize = file.Size + 1 + OverrunAllowance;
         }
 
         var declared = Declared(file);
         if (file.Status == EvidenceStatus.Verified && !await StoredVersionIsGoneAsync(tenant, file, cases, ct))
         {
             var repeat = await EvidenceUploader.HashAsync(request.Body, declared, ct);
+            if (!repeat.IsOk)
+            {
+                await DiscardRestAsync(request.Body, ct);
+            }
+
             return repeat.IsOk
                 ? TypedResults.Ok(Receipt(caseId, file, (await cases.GetAsync(tenant, caseId, ct))!.Value.Case.State))
                 : RequestProblems.Conflict("This evidence file is already stored with other bytes.", $"{name} was verified earlier; an upload with different content is refused ({repeat.Message}).");
@@ -92,6 +102,7 @@ public static class EvidenceApi
 
         if (!result.Verdict.IsOk)
         {
+            await DiscardRestAsync(request.Body, ct);
             return Rejected(name, result.Verdict.Message, result.Verdict.Kind.ToString());
         }
 
@@ -283,6 +294,28 @@ public static class EvidenceApi
         var sas = new BlobSasBuilder { BlobContainerName = blob.BlobContainerName, BlobName = blob.Name, Resource = "b", ExpiresOn = expiresOn };
         sas.SetPermissions(BlobSasPermissions.Create | BlobSasPermissions.Write);
         return new UriBuilder(blob.Uri) { Query = sas.ToSasQueryParameters(key.Value, service.AccountName).ToString() }.Uri;
+    }
+
+    /// <summary>
+    /// Reads away what is left of a refused upload before it is answered. A client that sends its whole body before it
+    /// reads the answer (most do) would otherwise have the connection reset under it, the refusal lost, when the server
+    /// closes it with the body unread; it would see a network failure and send the same wrong file again. A body more
+    /// than <see cref="OverrunAllowance"/> past its declared size stops here with the server's own 413, and the
+    /// connection is closed.
+    /// </summary>
+    private static async Task DiscardRestAsync(Stream body, CancellationToken ct)
+    {
+        var buffer = ArrayPool<byte>.Shared.Rent(64 * 1024);
+        try
+        {
+            while (await body.ReadAsync(buffer, ct) > 0)
+            {
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
     }
 
     private static EvidenceReceipt Receipt(string caseId, EvidenceFile file, CaseState state) =>

@@ -65,6 +65,42 @@ public class EvidenceTests(AppFixture fixture) : IClassFixture<AppFixture>
     }
 
     [Fact]
+    public async Task An_overlong_upload_sent_whole_before_its_answer_is_read_gets_its_422_not_a_reset()
+    {
+        // A client that writes its whole body before it reads (as most do), sending 12 MB for a declared 20 kB photo,
+        // chunked so that only the body itself shows the overrun: it must get the refusal, not a reset connection.
+        var photo = SurveyKit.Jpeg(20_000);
+        var (field, caseId) = await CaseWith(SurveyKit.Declare("photo.jpg", photo, "image/jpeg"));
+        var address = fixture.Http.BaseAddress!;
+        using var tcp = new System.Net.Sockets.TcpClient();
+        await tcp.ConnectAsync(address.Host, address.Port);
+        var stream = tcp.GetStream();
+        var head = $"PUT /api/t/{field.Tenant}/cases/{caseId}/evidence/photo.jpg HTTP/1.1\r\nHost: {address.Authority}\r\n" +
+            $"X-Api-Key: {field.Key}\r\nContent-Type: image/jpeg\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n";
+        await stream.WriteAsync(System.Text.Encoding.ASCII.GetBytes(head));
+        var chunk = new byte[64 * 1024];
+        photo.CopyTo(chunk, 0);
+        var chunkHead = System.Text.Encoding.ASCII.GetBytes($"{chunk.Length:x}\r\n");
+        for (var i = 0; i < 12 * 16; i++)
+        {
+            await stream.WriteAsync(chunkHead);
+            await stream.WriteAsync(chunk);
+            await stream.WriteAsync("\r\n"u8.ToArray());
+        }
+
+        await stream.WriteAsync("0\r\n\r\n"u8.ToArray());
+        using var reader = new StreamReader(stream, System.Text.Encoding.UTF8);
+        var answer = await reader.ReadToEndAsync();
+
+        Assert.StartsWith("HTTP/1.1 422", answer, StringComparison.Ordinal);
+        Assert.Contains("application/problem+json", answer, StringComparison.Ordinal);
+        Assert.Contains("the file is longer", answer, StringComparison.OrdinalIgnoreCase);
+        Assert.Empty(await BlobsOf(field.Tenant, caseId));
+        using var right = await field.PutEvidenceAsync(caseId, "photo.jpg", photo, "image/jpeg");
+        Assert.Equal(HttpStatusCode.Created, right.StatusCode);
+    }
+
+    [Fact]
     public async Task An_identical_repeat_is_200_and_different_bytes_for_a_stored_file_409()
     {
         var photo = SurveyKit.Jpeg(40_000);
