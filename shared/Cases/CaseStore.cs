@@ -48,6 +48,9 @@ public sealed class CaseStore(TableServiceClient tables, BlobServiceClient blobs
     private readonly TableClient _submissions = tables.GetTableClient("submissions");
     private readonly TableClient _parcels = tables.GetTableClient("parcels");
 
+    /// <summary>The tables the store keeps its rows in.</summary>
+    public IReadOnlyList<TableClient> Tables => [_cases, _index, _submissions, _parcels];
+
     public async Task EnsureCreatedAsync(CancellationToken ct = default)
     {
         await Task.WhenAll(

@@ -52,6 +52,9 @@ public sealed class ClockStore(TableClient table)
     private const string Partition = "clock";
     private const string Row = "offset";
 
+    /// <summary>The table holding the offset.</summary>
+    public TableClient Table => table;
+
     public Task EnsureCreatedAsync(CancellationToken ct = default) => table.CreateIfNotExistsAsync(ct);
 
     public async Task<TimeSpan> ReadAsync(CancellationToken ct = default)

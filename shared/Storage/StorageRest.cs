@@ -120,6 +120,25 @@ internal static class StorageRest
         }
     }
 
+    /// <summary>The query of a List Blobs or List Queues page: the name prefix, the marker to go on from, and the page size.</summary>
+    public static void AppendListQuery(RequestUriBuilder uri, string? prefix, string? marker, int? pageSize)
+    {
+        if (!string.IsNullOrEmpty(prefix))
+        {
+            uri.AppendQuery("prefix", prefix);
+        }
+
+        if (!string.IsNullOrEmpty(marker))
+        {
+            uri.AppendQuery("marker", marker);
+        }
+
+        if (pageSize is { } size)
+        {
+            uri.AppendQuery("maxresults", size.ToString(CultureInfo.InvariantCulture));
+        }
+    }
+
     public static XElement ReadXml(Response response)
     {
         using var stream = response.Content.ToStream();

@@ -100,20 +100,7 @@ public class BlobContainerClient
         using var message = _context.NewMessage(RequestMethod.Get, Uri);
         message.Request.Uri.AppendQuery("restype", "container");
         message.Request.Uri.AppendQuery("comp", "list");
-        if (!string.IsNullOrEmpty(prefix))
-        {
-            message.Request.Uri.AppendQuery("prefix", prefix);
-        }
-
-        if (!string.IsNullOrEmpty(marker))
-        {
-            message.Request.Uri.AppendQuery("marker", marker);
-        }
-
-        if (pageSize is { } size)
-        {
-            message.Request.Uri.AppendQuery("maxresults", size.ToString(CultureInfo.InvariantCulture));
-        }
+        StorageRest.AppendListQuery(message.Request.Uri, prefix, marker, pageSize);
 
         var response = await _context.Pipeline.SendAsync(message, cancellationToken, 200).ConfigureAwait(false);
         var root = StorageRest.ReadXml(response);

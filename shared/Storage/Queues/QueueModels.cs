@@ -135,3 +135,16 @@ public class QueueProperties
     /// <summary>The queue's user-defined metadata (names compared case-insensitively).</summary>
     public IDictionary<string, string> Metadata { get; }
 }
+
+/// <summary>A queue in the account, as listed by <see cref="QueueServiceClient.GetQueuesAsync"/>.</summary>
+public class QueueItem
+{
+    /// <summary>Creates the item for a queue name (for tests and mocks; the client builds these from responses).</summary>
+    public QueueItem(string name)
+    {
+        Name = name;
+    }
+
+    /// <summary>The queue name.</summary>
+    public string Name { get; }
+}

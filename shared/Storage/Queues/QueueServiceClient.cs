@@ -58,6 +58,29 @@ public class QueueServiceClient
     public virtual QueueClient GetQueueClient(string queueName) =>
         new(StorageRest.Child(Uri, queueName), _pipeline, _options);
 
+    /// <summary>
+    /// List Queues, lazily, a page (at most <paramref name="pageSizeHint"/> queues, service default 5000) per request,
+    /// following the service's continuation marker; only the queues whose names start with <paramref name="prefix"/> when
+    /// one is given. Shaped like the official <c>GetQueuesAsync</c>, without traits (names only).
+    /// </summary>
+    public virtual AsyncPageable<QueueItem> GetQueuesAsync(string? prefix = null, int? pageSizeHint = null, CancellationToken cancellationToken = default) =>
+        new LandRedevelopment.Storage.Blobs.MarkerPageable<QueueItem>((marker, size, ct) => ListQueuesPageAsync(prefix, marker, size ?? pageSizeHint, ct), cancellationToken);
+
+    private async Task<Page<QueueItem>> ListQueuesPageAsync(string? prefix, string? marker, int? pageSize, CancellationToken cancellationToken)
+    {
+        using var message = _pipeline.CreateMessage();
+        message.Request.Method = RequestMethod.Get;
+        message.Request.Uri.Reset(new Uri(Uri.GetLeftPart(UriPartial.Path).TrimEnd('/') + "/"));
+        message.Request.Uri.AppendQuery("comp", "list");
+        StorageRest.AppendListQuery(message.Request.Uri, prefix, marker, pageSize);
+
+        var response = await _pipeline.SendAsync(message, cancellationToken, 200).ConfigureAwait(false);
+        var root = StorageRest.ReadXml(response);
+        var items = root.Element("Queues")?.Elements("Queue").Select(q => new QueueItem(q.Element("Name")?.Value ?? string.Empty)).ToList() ?? [];
+        var next = root.Element("NextMarker")?.Value;
+        return Page<QueueItem>.FromValues(items, string.IsNullOrEmpty(next) ? null : next, response);
+    }
+
     /// <summary>Get Queue Service Properties; a cheap call that proves the endpoint and the credential work.</summary>
     public virtual async Task<Response> GetPropertiesAsync(CancellationToken cancellationToken = default)
     {

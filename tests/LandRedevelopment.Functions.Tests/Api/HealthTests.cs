@@ -98,6 +98,60 @@ public class StartupReadinessTests
     }
 }
 
+/// <summary>At each start the app lists what exists and creates only what is missing.</summary>
+public class StorageInventoryTests
+{
+    [Fact]
+    public async Task A_table_and_a_queue_lost_between_two_starts_are_created_again_before_the_app_serves()
+    {
+        using var azurite = await AzuriteServer.StartAsync();
+        var settings = new Dictionary<string, string?>
+        {
+            ["AzureWebJobsStorage"] = azurite.ConnectionString,
+            ["LocalTriggers__Enabled"] = "false",
+            ["Admin__Key"] = "test-admin-" + Guid.NewGuid().ToString("N"),
+        };
+        var tables = new LandRedevelopment.Storage.Tables.TableServiceClient(azurite.ConnectionString);
+        var queues = new LandRedevelopment.Storage.Queues.QueueServiceClient(azurite.ConnectionString);
+        async Task<(List<string> Tables, List<string> Queues)> Inventory()
+        {
+            var t = new List<string>();
+            await foreach (var table in tables.QueryAsync())
+            {
+                t.Add(table.Name);
+            }
+
+            var q = new List<string>();
+            await foreach (var queue in queues.GetQueuesAsync())
+            {
+                q.Add(queue.Name);
+            }
+
+            return (t.Order(StringComparer.Ordinal).ToList(), q.Order(StringComparer.Ordinal).ToList());
+        }
+
+        using (var first = await AppProcess.StartAsync(settings))
+        {
+            Assert.Equal(HttpStatusCode.OK, (await first.Http.GetAsync("api/health")).StatusCode);
+        }
+
+        var complete = await Inventory();
+        Assert.Contains("timers", complete.Tables);
+        Assert.Contains(LandRedevelopment.Outbox.TimerIndex.QueueName, complete.Queues);
+        await tables.GetTableClient("timers").DeleteAsync();
+        await queues.GetQueueClient(LandRedevelopment.Outbox.TimerIndex.QueueName).DeleteIfExistsAsync();
+        Assert.DoesNotContain("timers", (await Inventory()).Tables);
+
+        using (var second = await AppProcess.StartAsync(settings))
+        {
+            Assert.Equal(HttpStatusCode.OK, (await second.Http.GetAsync("api/health")).StatusCode);
+            var again = await Inventory();
+            Assert.Equal(complete.Tables, again.Tables);
+            Assert.Equal(complete.Queues, again.Queues);
+        }
+    }
+}
+
 /// <summary>An app that starts before its storage keeps trying, answers 503 meanwhile, and serves once storage is up.</summary>
 public class StorageRecoveryTests
 {

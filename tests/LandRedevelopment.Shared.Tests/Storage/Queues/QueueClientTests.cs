@@ -199,6 +199,36 @@ public class QueueClientTests(AzuriteFixture fixture) : IClassFixture<AzuriteFix
     }
 
     [Fact]
+    public async Task Listing_with_a_prefix_finds_exactly_its_queues_across_pages()
+    {
+        var service = new QueueServiceClient(fixture.ConnectionString);
+        var prefix = AzuriteFixture.UniqueName("ls");
+        var names = Enumerable.Range(0, 5).Select(i => $"{prefix}-{i}").ToList();
+        foreach (var name in names)
+        {
+            await service.GetQueueClient(name).CreateIfNotExistsAsync();
+        }
+
+        await service.GetQueueClient(AzuriteFixture.UniqueName("other")).CreateIfNotExistsAsync();
+
+        var all = new List<string>();
+        await foreach (var queue in service.GetQueuesAsync())
+        {
+            all.Add(queue.Name);
+        }
+
+        var pages = new List<IReadOnlyList<string>>();
+        await foreach (var page in service.GetQueuesAsync(prefix).AsPages(pageSizeHint: 2))
+        {
+            pages.Add(page.Values.Select(q => q.Name).ToList());
+        }
+
+        Assert.Superset(names.ToHashSet(), all.ToHashSet());
+        Assert.Equal([2, 2, 1], pages.Select(p => p.Count));
+        Assert.Equal(names, pages.SelectMany(p => p));
+    }
+
+    [Fact]
     public async Task Shared_key_uri_constructor_reaches_the_same_queue()
     {
         var queue = await NewQueueAsync();
