@@ -1,3 +1,4 @@
+using Azure;
 using LandRedevelopment.Storage.Blobs;
 
 namespace LandRedevelopment.Evidence;
@@ -5,7 +6,8 @@ namespace LandRedevelopment.Evidence;
 /// <summary>
 /// Stores an evidence file only if its bytes agree with what the survey declared. The body is streamed into staged
 /// blocks while it is counted, hashed and sniffed; the block list is committed only when size, SHA-256 and content
-/// type all match, so a rejected upload leaves no blob (the service discards uncommitted blocks).
+/// type all match, so a rejected upload leaves no blob (the service discards uncommitted blocks). A file smaller than
+/// one block is held whole and stored with one Put Blob once it has passed, which equally stores nothing before.
 /// </summary>
 public static class EvidenceUploader
 {
@@ -48,6 +50,31 @@ public static class EvidenceUploader
                 $"A blob holds at most {BlobClient.MaxBlocks} blocks of {blockSize} bytes.");
         }
 
+        var options = new BlobUploadOptions
+        {
+            ContentType = declared.ContentType,
+            Metadata = new Dictionary<string, string> { [Sha256MetadataName] = declared.Sha256Hex.Trim().ToLowerInvariant() },
+            TransferOptions = new BlobTransferOptions { InitialTransferSize = blockSize },
+        };
+        if (declared.Size < blockSize)
+        {
+            // The whole file fits in one buffer, which is handed over only once the body is known to be good: stored
+            // with one Put Blob instead of a block and its commit.
+            Response<BlobContentInfo>? put = null;
+            async Task PutWhole(ReadOnlyMemory<byte> whole) =>
+                put = await target.UploadAsync(new BinaryData(whole), options, cancellationToken).ConfigureAwait(false);
+            var checkedWhole = await EvidenceCheck.ReadAsync(body, declared, blockSize, PutWhole, cancellationToken).ConfigureAwait(false);
+            if (checkedWhole.IsOk && put is null)
+            {
+                // An empty file: no buffer was handed over.
+                put = await target.UploadAsync(BinaryData.Empty, options, cancellationToken).ConfigureAwait(false);
+            }
+
+            return checkedWhole.IsOk && put is not null
+                ? new EvidenceUploadResult(checkedWhole, put.Value.ETag, declared.Size)
+                : new EvidenceUploadResult(checkedWhole, null, null);
+        }
+
         var uploadId = Guid.NewGuid();
         var blockIds = new List<string>();
         Task Stage(ReadOnlyMemory<byte> block)
@@ -62,11 +89,7 @@ public static class EvidenceUploader
             return new EvidenceUploadResult(verdict, null, null);
         }
 
-        var info = await target.CommitBlockListAsync(blockIds, new BlobUploadOptions
-        {
-            ContentType = declared.ContentType,
-            Metadata = new Dictionary<string, string> { [Sha256MetadataName] = declared.Sha256Hex.Trim().ToLowerInvariant() },
-        }, cancellationToken).ConfigureAwait(false);
+        var info = await target.CommitBlockListAsync(blockIds, options, cancellationToken).ConfigureAwait(false);
         return new EvidenceUploadResult(verdict, info.Value.ETag, declared.Size);
     }
 }

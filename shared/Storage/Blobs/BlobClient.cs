@@ -158,6 +158,19 @@ public class BlobClient
     }
 
     /// <summary>
+    /// Uploads <paramref name="content"/> held in memory: in one Put Blob, sent from the memory as it is, when it fits
+    /// within InitialTransferSize; otherwise block by block as <see cref="UploadAsync(Stream, BlobUploadOptions?, CancellationToken)"/> does.
+    /// </summary>
+    public virtual Task<Response<BlobContentInfo>> UploadAsync(BinaryData content, BlobUploadOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(content);
+        options ??= new BlobUploadOptions();
+        var (threshold, _) = ValidateTransfer(options.TransferOptions);
+        var memory = content.ToMemory();
+        return memory.Length <= threshold ? PutBlobAsync(memory, options, cancellationToken) : UploadAsync(content.ToStream(), options, cancellationToken);
+    }
+
+    /// <summary>
     /// Put Block: stages <paramref name="content"/> under <paramref name="base64BlockId"/> without changing the blob.
     /// Staged blocks are invisible (the blob does not exist, or keeps its old content) until
     /// <see cref="CommitBlockListAsync"/> names them; the service discards uncommitted blocks after a week, or when

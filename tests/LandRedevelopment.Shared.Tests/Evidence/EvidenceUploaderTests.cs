@@ -56,6 +56,27 @@ public class EvidenceUploaderTests(AzuriteFixture fixture) : IClassFixture<Azuri
         Assert.Equal(content.Length, properties.ContentLength);
         Assert.Equal("image/jpeg", properties.ContentType);
         Assert.Equal(Convert.ToHexStringLower(SHA256.HashData(content)), properties.Metadata[EvidenceUploader.Sha256MetadataName]);
+        // Smaller than a block: one Put Blob, no block list.
+        Assert.Empty((await blob.GetBlockListAsync()).Value.CommittedBlocks);
+    }
+
+    [Fact]
+    public async Task A_file_of_exactly_one_block_is_staged_and_committed_only_once_known_good()
+    {
+        var container = await NewContainerAsync();
+        var blob = container.GetBlobClient("one-block.jpg");
+        var content = File(JpegStart, 1024);
+        var longer = File(JpegStart, 1025);
+
+        var rejected = await EvidenceUploader.UploadAsync(blob, Declare(content, "image/jpeg"), new CountingStream(longer), blockSize: 1024, CancellationToken.None);
+        Assert.False(rejected.Verdict.IsOk);
+        await AssertNoBlobAsync(container, blob);
+        var result = await EvidenceUploader.UploadAsync(blob, Declare(content, "image/jpeg"), new CountingStream(content), blockSize: 1024, CancellationToken.None);
+
+        Assert.True(result.Verdict.IsOk, result.Verdict.Message);
+        Assert.Single((await blob.GetBlockListAsync()).Value.CommittedBlocks);
+        Assert.Equal(content, await DownloadAsync(blob));
+        Assert.Equal(result.ETag, (await blob.GetPropertiesAsync()).Value.ETag);
     }
 
     [Fact]
@@ -78,15 +99,17 @@ public class EvidenceUploaderTests(AzuriteFixture fixture) : IClassFixture<Azuri
         Assert.Equal(declared.Sha256Hex.ToLowerInvariant(), (await blob.GetPropertiesAsync()).Value.Metadata["sha256"]);
     }
 
-    [Fact]
-    public async Task A_wrong_hash_is_rejected_with_the_actual_hash_and_stores_nothing()
+    [Theory]
+    [InlineData(1024)] // staged blocks, never committed
+    [InlineData(EvidenceUploader.BlockSize)] // one buffer, never put
+    public async Task A_wrong_hash_is_rejected_with_the_actual_hash_and_stores_nothing(int blockSize)
     {
         var container = await NewContainerAsync();
         var blob = container.GetBlobClient("a.jpg");
         var content = File(JpegStart, 5000);
         var declared = Declare(content, "image/jpeg") with { Sha256Hex = new string('0', 64) };
 
-        var result = await EvidenceUploader.UploadAsync(blob, declared, new CountingStream(content), blockSize: 1024, CancellationToken.None);
+        var result = await EvidenceUploader.UploadAsync(blob, declared, new CountingStream(content), blockSize, CancellationToken.None);
 
         Assert.Equal(EvidenceVerdictKind.HashMismatch, result.Verdict.Kind);
         Assert.Equal(Convert.ToHexStringLower(SHA256.HashData(content)), result.Verdict.ActualSha256Hex);

@@ -71,6 +71,30 @@ public class BlobClientTests(AzuriteFixture fixture) : IClassFixture<AzuriteFixt
     }
 
     [Fact]
+    public async Task Content_in_memory_is_one_Put_Blob_within_the_initial_transfer_size_and_blocks_beyond_it()
+    {
+        var container = await NewContainerAsync();
+        var small = container.GetBlobClient("small.bin");
+        var large = container.GetBlobClient("large.bin");
+        var bytes = RandomNumberGenerator.GetBytes(5000);
+
+        var smallInfo = (await small.UploadAsync(new BinaryData(bytes.AsMemory(0, 3000)), new BlobUploadOptions
+        {
+            ContentType = "application/octet-stream",
+            Metadata = new Dictionary<string, string> { ["sha256"] = "x" },
+            TransferOptions = new() { InitialTransferSize = 3000, BlockSize = 1024 },
+        })).Value;
+        await large.UploadAsync(new BinaryData(bytes), new BlobUploadOptions { TransferOptions = new() { InitialTransferSize = 3000, BlockSize = 1024 } });
+
+        Assert.Equal(bytes[..3000], await DownloadAsync(small));
+        Assert.Empty((await small.GetBlockListAsync()).Value.CommittedBlocks);
+        Assert.Equal(smallInfo.ETag, (await small.GetPropertiesAsync()).Value.ETag);
+        Assert.Equal("x", (await small.GetPropertiesAsync()).Value.Metadata["sha256"]);
+        Assert.Equal(bytes, await DownloadAsync(large));
+        Assert.Equal(5, (await large.GetBlockListAsync()).Value.CommittedBlocks.Count);
+    }
+
+    [Fact]
     public async Task Twenty_megabytes_from_a_non_seekable_stream_go_up_block_by_block_without_buffering_the_whole()
     {
         const long length = 20L * 1024 * 1024 + 123;
