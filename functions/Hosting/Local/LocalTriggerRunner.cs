@@ -107,15 +107,20 @@ public sealed partial class LocalTriggerRunner(
             {
                 var expression = FunctionCatalog.ResolveSettings(trigger.Schedule ?? throw new InvalidOperationException($"{function.Name}: schedule is missing."), configuration);
                 var schedule = TimerSchedule.Parse(expression, TimeZone());
-                var statusBlob = trigger.UseMonitor == false ? null
-                    : Account(null).Blobs.GetBlobContainerClient("azure-webjobs-hosts").GetBlobClient($"timers/{settings.HostId}/{function.Name}/status");
-                if (statusBlob is not null)
-                {
-                    await Account(null).Blobs.GetBlobContainerClient("azure-webjobs-hosts").CreateIfNotExistsAsync(cancellationToken: stoppingToken).ConfigureAwait(false);
-                }
-
+                var hosts = Account(null).Blobs.GetBlobContainerClient("azure-webjobs-hosts");
+                var statusBlob = trigger.UseMonitor == false ? null : hosts.GetBlobClient($"timers/{settings.HostId}/{function.Name}/status");
                 var listener = new TimerTriggerListener(function, schedule, statusBlob, invoker, handler, time, loggers.CreateLogger("LocalTriggers." + function.Name));
-                listeners.Add(Guard(function.Name, listener.RunAsync, stoppingToken));
+                // The status container is made inside the guard: storage that is down or refuses the app at start is
+                // retried like any listener failure, instead of stopping the app (the storage bootstrap retries too).
+                listeners.Add(Guard(function.Name, async ct =>
+                {
+                    if (statusBlob is not null)
+                    {
+                        await hosts.CreateIfNotExistsAsync(cancellationToken: ct).ConfigureAwait(false);
+                    }
+
+                    await listener.RunAsync(ct).ConfigureAwait(false);
+                }, stoppingToken));
             }
             else
             {

@@ -158,18 +158,8 @@ public class StorageRecoveryTests
     [Fact]
     public async Task An_app_started_before_its_storage_answers_503_until_storage_is_up_then_serves_without_a_restart()
     {
-        int blob = Loopback.FreePort(), queue = Loopback.FreePort(), table = Loopback.FreePort();
-        var account = LandRedevelopment.Storage.StorageConnectionString.DevelopmentAccountName;
-        var connection = $"DefaultEndpointsProtocol=http;AccountName={account};" +
-                         $"AccountKey={LandRedevelopment.Storage.StorageConnectionString.DevelopmentAccountKey};" +
-                         $"BlobEndpoint=http://127.0.0.1:{blob}/{account};QueueEndpoint=http://127.0.0.1:{queue}/{account};TableEndpoint=http://127.0.0.1:{table}/{account};";
-        var adminKey = "test-admin-" + Guid.NewGuid().ToString("N");
-        using var app = await AppProcess.StartAsync(new Dictionary<string, string?>
-        {
-            ["AzureWebJobsStorage"] = connection,
-            ["LocalTriggers__Enabled"] = "false",
-            ["Admin__Key"] = adminKey,
-        });
+        var (app, adminKey, (blob, queue, table)) = await StartWithoutStorageAsync(runner: false);
+        using var _ = app;
 
         // Nothing listens yet: health says so, and a request that needs storage is a 503 to retry, not a 500.
         Assert.Equal("storage-unavailable", await ProblemTypeAsync(app, "api/health?fresh=true"));
@@ -196,6 +186,86 @@ public class StorageRecoveryTests
         Assert.All(answers.SkipLast(1), a => Assert.Contains(a, new[] { "storage-unavailable", "storage-not-ready" }));
         using var onboarded = await app.Http.SendAsync(Onboard(adminKey, "in-time"));
         Assert.Equal(HttpStatusCode.Created, onboarded.StatusCode);
+    }
+
+    [Fact]
+    public async Task With_its_trigger_runner_on_an_app_started_before_its_storage_stays_up_and_serves_once_storage_is_up()
+    {
+        var (app, adminKey, (blob, queue, table)) = await StartWithoutStorageAsync(runner: true);
+        using var _ = app;
+
+        // The runner starts its listeners once the bootstrap's first attempt has given up; the timer listeners' status
+        // container cannot be made, and that is retried like any listener failure rather than stopping the app.
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (DateTime.UtcNow < deadline && !app.Process.Output.Contains("failed; restarting in 5 s", StringComparison.Ordinal))
+        {
+            await Task.Delay(200);
+        }
+
+        Assert.Contains("Local trigger runner started", app.Process.Output, StringComparison.Ordinal);
+        Assert.Contains("failed; restarting in 5 s", app.Process.Output, StringComparison.Ordinal);
+        await Task.Delay(1000);
+        Assert.False(app.Process.HasExited, app.Process.Output);
+        Assert.Equal("storage-unavailable", await ProblemTypeAsync(app, "api/health?fresh=true"));
+
+        using var azurite = await AzuriteServer.StartAsync(ports: (blob, queue, table));
+        string answer;
+        deadline = DateTime.UtcNow.AddSeconds(90);
+        do
+        {
+            await Task.Delay(100);
+            answer = await ProblemTypeAsync(app, "api/health?fresh=true");
+        }
+        while (answer != "ok" && DateTime.UtcNow < deadline);
+
+        Assert.Equal("ok", answer);
+        using var onboarded = await app.Http.SendAsync(Onboard(adminKey, "runner-on"));
+        Assert.Equal(HttpStatusCode.Created, onboarded.StatusCode);
+        // The timer listeners got their container once storage was up.
+        var container = new LandRedevelopment.Storage.Blobs.BlobServiceClient(azurite.ConnectionString).GetBlobContainerClient("azure-webjobs-hosts");
+        async Task<bool> Exists()
+        {
+            try
+            {
+                await foreach (var _ in container.GetBlobsAsync())
+                {
+                    break;
+                }
+
+                return true;
+            }
+            catch (Azure.RequestFailedException e) when (e.Status == 404)
+            {
+                return false;
+            }
+        }
+
+        deadline = DateTime.UtcNow.AddSeconds(30);
+        while (DateTime.UtcNow < deadline && !await Exists())
+        {
+            await Task.Delay(200);
+        }
+
+        Assert.True(await Exists());
+        Assert.False(app.Process.HasExited);
+    }
+
+    /// <summary>The app started on three free ports where no storage listens yet (Azurite may be started there later).</summary>
+    private static async Task<(AppProcess App, string AdminKey, (int Blob, int Queue, int Table) Ports)> StartWithoutStorageAsync(bool runner)
+    {
+        int blob = Loopback.FreePort(), queue = Loopback.FreePort(), table = Loopback.FreePort();
+        var account = LandRedevelopment.Storage.StorageConnectionString.DevelopmentAccountName;
+        var connection = $"DefaultEndpointsProtocol=http;AccountName={account};" +
+                         $"AccountKey={LandRedevelopment.Storage.StorageConnectionString.DevelopmentAccountKey};" +
+                         $"BlobEndpoint=http://127.0.0.1:{blob}/{account};QueueEndpoint=http://127.0.0.1:{queue}/{account};TableEndpoint=http://127.0.0.1:{table}/{account};";
+        var adminKey = "test-admin-" + Guid.NewGuid().ToString("N");
+        var app = await AppProcess.StartAsync(new Dictionary<string, string?>
+        {
+            ["AzureWebJobsStorage"] = connection,
+            ["LocalTriggers__Enabled"] = runner ? "true" : "false",
+            ["Admin__Key"] = adminKey,
+        });
+        return (app, adminKey, (blob, queue, table));
     }
 
     private static HttpRequestMessage Onboard(string adminKey, string id)
