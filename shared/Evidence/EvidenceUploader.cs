@@ -64,14 +64,9 @@ public static class EvidenceUploader
             async Task PutWhole(ReadOnlyMemory<byte> whole) =>
                 put = await target.UploadAsync(new BinaryData(whole), options, cancellationToken).ConfigureAwait(false);
             var checkedWhole = await EvidenceCheck.ReadAsync(body, declared, blockSize, PutWhole, cancellationToken).ConfigureAwait(false);
-            if (checkedWhole.IsOk && put is null)
-            {
-                // An empty file: no buffer was handed over.
-                put = await target.UploadAsync(BinaryData.Empty, options, cancellationToken).ConfigureAwait(false);
-            }
-
-            return checkedWhole.IsOk && put is not null
-                ? new EvidenceUploadResult(checkedWhole, put.Value.ETag, declared.Size)
+            // A body that passed was handed over (an empty one never passes).
+            return checkedWhole.IsOk
+                ? new EvidenceUploadResult(checkedWhole, put!.Value.ETag, declared.Size)
                 : new EvidenceUploadResult(checkedWhole, null, null);
         }
 

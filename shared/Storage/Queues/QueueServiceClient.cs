@@ -68,9 +68,7 @@ public class QueueServiceClient
 
     private async Task<Page<QueueItem>> ListQueuesPageAsync(string? prefix, string? marker, int? pageSize, CancellationToken cancellationToken)
     {
-        using var message = _pipeline.CreateMessage();
-        message.Request.Method = RequestMethod.Get;
-        message.Request.Uri.Reset(new Uri(Uri.GetLeftPart(UriPartial.Path).TrimEnd('/') + "/"));
+        using var message = NewServiceMessage();
         message.Request.Uri.AppendQuery("comp", "list");
         StorageRest.AppendListQuery(message.Request.Uri, prefix, marker, pageSize);
 
@@ -81,12 +79,19 @@ public class QueueServiceClient
         return Page<QueueItem>.FromValues(items, string.IsNullOrEmpty(next) ? null : next, response);
     }
 
+    /// <summary>A GET on the service root (the account's path, with a trailing slash).</summary>
+    private HttpMessage NewServiceMessage()
+    {
+        var message = _pipeline.CreateMessage();
+        message.Request.Method = RequestMethod.Get;
+        message.Request.Uri.Reset(new Uri(Uri.GetLeftPart(UriPartial.Path).TrimEnd('/') + "/"));
+        return message;
+    }
+
     /// <summary>Get Queue Service Properties; a cheap call that proves the endpoint and the credential work.</summary>
     public virtual async Task<Response> GetPropertiesAsync(CancellationToken cancellationToken = default)
     {
-        using var message = _pipeline.CreateMessage();
-        message.Request.Method = RequestMethod.Get;
-        message.Request.Uri.Reset(new Uri(Uri.GetLeftPart(UriPartial.Path).TrimEnd('/') + "/"));
+        using var message = NewServiceMessage();
         message.Request.Uri.AppendQuery("restype", "service");
         message.Request.Uri.AppendQuery("comp", "properties");
         return await _pipeline.SendAsync(message, cancellationToken, 200).ConfigureAwait(false);
