@@ -108,7 +108,7 @@ public sealed partial class StorageBootstrap(
             // Every start but an account's first finds them all: one listing of the tables and one of the queues, side by
             // side, instead of a create per table and queue (ten round trips the first request waits behind, each answered
             // 409 and counted by storage as a failed request). What is missing is created, all at once.
-            TableClient[] tables = [tenants.Table, .. cases.Tables, clock.Table, timers.Table];
+            TableClient[] tables = [tenants.Table, .. cases.Tables, clock.Table, timers.Table, timers.Later];
             string[] queues = [LandRedevelopment.Cases.CaseSignals.QueueName, LandRedevelopment.Payments.Durable.PaymentService.QueueName, TimerIndex.QueueName];
             var listedTables = ListAsync(account.Tables.QueryAsync(cancellationToken: ct), t => t.Name);
             var listedQueues = ListAsync(account.Queues.GetQueuesAsync(cancellationToken: ct), q => q.Name);

@@ -18,8 +18,9 @@ public static partial class ReviewHosting
         services.AddOptions<ReviewOptions>().BindConfiguration(ReviewOptions.Section);
         services.AddSingleton(sp => sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<ReviewOptions>>().Value);
         services.AddSingleton<IMailSender>(_ => MailSender(configuration));
-        services.AddSingleton(sp => new TimerIndex(
-            sp.GetRequiredService<StorageAccount>().Tables.GetTableClient("timers"), sp.GetRequiredService<StorageAccount>().Base64Queues, sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton(sp => new TimerIndex(sp.GetRequiredService<StorageAccount>().Tables.GetTableClient(TimerIndex.TableName),
+            sp.GetRequiredService<StorageAccount>().Tables.GetTableClient(TimerIndex.LaterTableName), sp.GetRequiredService<StorageAccount>().Base64Queues,
+            sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton(sp => new OutboxRelay(
             sp.GetRequiredService<StorageAccount>().Tables.GetTableClient("cases"), sp.GetRequiredService<StorageAccount>().Base64Queues,
             sp.GetRequiredService<TimerIndex>(), sp.GetRequiredService<IMailSender>(), sp.GetRequiredService<TimeProvider>()));

@@ -82,7 +82,7 @@ public static partial class ReviewTriggers
     {
         var sweeper = http.RequestServices.GetRequiredService<ReviewSweeper>();
         var report = await sweeper.SweepAsync(ReviewSweeper.OutboxGrace, ReviewSweeper.TimerGrace, http.RequestAborted);
-        var logs = new List<string> { $"Sweep: {report.TimersFired} timers fired, {report.TimersCleared} cleared, {report.TimersQueued} queued as they came due soon, {report.Relayed.Delivered} outbox rows relayed." };
+        var logs = new List<string> { $"Sweep: {report.TimersFired} timers fired, {report.TimersCleared} cleared, {report.TimersQueued} queued as they came due soon, {report.TimersMovedIn} moved into the near index, {report.Relayed.Delivered} outbox rows relayed." };
         logs.AddRange(report.Failures.Concat(report.Relayed.Failures).Select(f => "Left for the next sweep: " + f));
         return new InvocationResult { Logs = logs };
     }

@@ -13,6 +13,9 @@ public sealed record SweepReport(int TimersFired, int TimersCleared, RelayReport
 {
     /// <summary>Timers put on the queue as they came within the horizon.</summary>
     public int TimersQueued { get; init; }
+
+    /// <summary>Timers moved from the later index table into the one every sweep reads.</summary>
+    public int TimersMovedIn { get; init; }
 }
 
 /// <summary>
@@ -50,8 +53,8 @@ public sealed class ReviewSweeper(TimerIndex index, ReviewService review, Outbox
         var firedUpTo = time.GetUtcNow() - timerMinOverdue;
 
         // What comes within the horizon goes on the queue; what is older than that the sweep fires itself.
-        var (found, promoted) = await index.SweepAsync(firedUpTo, ct).ConfigureAwait(false);
-        due.AddRange(found);
+        var found = await index.SweepAsync(firedUpTo, ct).ConfigureAwait(false);
+        due.AddRange(found.Due);
 
         foreach (var timer in due.OrderBy(t => t.DueAt))
         {
@@ -80,6 +83,6 @@ public sealed class ReviewSweeper(TimerIndex index, ReviewService review, Outbox
         }
 
         var relayed = await relay.DeliverStaleAsync(outboxMinAge, ct).ConfigureAwait(false);
-        return new SweepReport(fired, cleared, relayed, failures) { TimersQueued = promoted };
+        return new SweepReport(fired, cleared, relayed, failures) { TimersQueued = found.Queued, TimersMovedIn = found.MovedIn };
     }
 }

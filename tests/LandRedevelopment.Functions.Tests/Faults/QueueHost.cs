@@ -38,7 +38,8 @@ public sealed partial class QueueHost(ReviewFixture fixture, IReadOnlySet<string
     private static readonly JsonSerializerOptions Web = new(JsonSerializerDefaults.Web);
 
     private readonly QueueServiceClient _queues = new(fixture.Azurite.ConnectionString, new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 });
-    private readonly TableClient _index = new(fixture.Azurite.ConnectionString, "timers");
+    private readonly TableClient[] _index =
+        [new(fixture.Azurite.ConnectionString, TimerIndex.TableName), new(fixture.Azurite.ConnectionString, TimerIndex.LaterTableName)];
     private readonly ClockStore _clock = new(new TableClient(fixture.Azurite.ConnectionString, "clock"));
     private readonly ConcurrentDictionary<string, int> _counts = new();
     private readonly ConcurrentQueue<(string Queue, string Text, string CaseId)> _delivered = new();
@@ -151,11 +152,14 @@ public sealed partial class QueueHost(ReviewFixture fixture, IReadOnlySet<string
     private async Task<List<DurableTimer>> IndexedAsync(IReadOnlyList<string> caseIds)
     {
         var timers = new List<DurableTimer>();
-        await foreach (var row in _index.QueryAsync())
+        foreach (var table in _index)
         {
-            if (caseIds.Contains(row.GetString("CaseId")))
+            await foreach (var row in table.QueryAsync())
             {
-                timers.Add(new DurableTimer(row.GetString("TenantId")!, row.GetString("CaseId")!, row.GetString("TimerKey")!, row.GetDateTimeOffset("DueAt")!.Value));
+                if (caseIds.Contains(row.GetString("CaseId")))
+                {
+                    timers.Add(new DurableTimer(row.GetString("TenantId")!, row.GetString("CaseId")!, row.GetString("TimerKey")!, row.GetDateTimeOffset("DueAt")!.Value));
+                }
             }
         }
 

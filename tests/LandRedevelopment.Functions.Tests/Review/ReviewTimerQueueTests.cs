@@ -18,9 +18,8 @@ public sealed class ReviewTimerQueueTests(ReviewFixtureWithoutSweeper fixture) :
         var town = fixture.City("karamay");
         var caseId = await town.StartCaseAsync();
 
-        // The step's deadline timer, as the due-date index holds it.
-        var index = new TableClient(fixture.Azurite.ConnectionString, "timers");
-        var row = await WaitForTimerAsync(index, caseId, "timer-due-");
+        // The step's deadline timer, as the due-date index holds it (days out: in the later table).
+        var (index, row) = await WaitForTimerAsync(caseId, "timer-due-");
         var message = JsonSerializer.Serialize(new
         {
             tenantId = "karamay",
@@ -51,7 +50,7 @@ public sealed class ReviewTimerQueueTests(ReviewFixtureWithoutSweeper fixture) :
     {
         var town = fixture.City("karamay");
         var caseId = await town.StartCaseAsync();
-        var row = await WaitForTimerAsync(new TableClient(fixture.Azurite.ConnectionString, "timers"), caseId, "timer-due-");
+        var (_, row) = await WaitForTimerAsync(caseId, "timer-due-");
 
         // The case's deadline passes; then a message for the same timer that says it is due a little over a second
         // from now, as a message the queue shows in the second before its due time does.
@@ -100,16 +99,21 @@ public sealed class ReviewTimerQueueTests(ReviewFixtureWithoutSweeper fixture) :
         return body;
     }
 
-    private static async Task<TableEntity> WaitForTimerAsync(TableClient index, string caseId, string prefix)
+    /// <summary>A case's timer row and the index table holding it (the near one or the later one).</summary>
+    private async Task<(TableClient Table, TableEntity Row)> WaitForTimerAsync(string caseId, string prefix)
     {
         var deadline = DateTime.UtcNow.AddSeconds(10);
         while (true)
         {
-            await foreach (var row in index.QueryAsync(TableClient.CreateQueryFilter($"CaseId eq {caseId}")))
+            foreach (var name in new[] { LandRedevelopment.Outbox.TimerIndex.TableName, LandRedevelopment.Outbox.TimerIndex.LaterTableName })
             {
-                if (row.GetString("TimerKey")!.StartsWith(prefix, StringComparison.Ordinal))
+                var index = new TableClient(fixture.Azurite.ConnectionString, name);
+                await foreach (var row in index.QueryAsync(TableClient.CreateQueryFilter($"CaseId eq {caseId}")))
                 {
-                    return row;
+                    if (row.GetString("TimerKey")!.StartsWith(prefix, StringComparison.Ordinal))
+                    {
+                        return (index, row);
+                    }
                 }
             }
 

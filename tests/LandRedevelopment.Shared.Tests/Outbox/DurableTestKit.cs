@@ -82,10 +82,10 @@ public sealed class DurableStorage(AzuriteFixture azurite)
         return table;
     }
 
-    /// <summary>A timer index on a fresh table (the queue is the product's fixed one).</summary>
+    /// <summary>A timer index on fresh tables (the queue is the product's fixed one).</summary>
     public async Task<TimerIndex> NewTimerIndexAsync(TimeProvider time)
     {
-        var index = new TimerIndex(Tables.GetTableClient(AzuriteFixture.UniqueName("timers")), Base64Queues, time);
+        var index = new TimerIndex(Tables.GetTableClient(AzuriteFixture.UniqueName("timers")), Tables.GetTableClient(AzuriteFixture.UniqueName("timerslater")), Base64Queues, time);
         await index.EnsureCreatedAsync();
         return index;
     }

@@ -15,7 +15,7 @@ public class TimerIndexTests(AzuriteFixture azurite)
     private readonly DurableStorage _storage = new(azurite);
 
     // Never touches storage: the clients are only built.
-    private TimerIndex Offline(TimeProvider time) => new(_storage.Tables.GetTableClient("unused"), _storage.Base64Queues, time);
+    private TimerIndex Offline(TimeProvider time) => new(_storage.Tables.GetTableClient("unused"), _storage.Tables.GetTableClient("unusedlater"), _storage.Base64Queues, time);
 
     private static DurableTimer Timer(DateTimeOffset dueAt, string key = "timer-due-step-1") =>
         new("karamay", AzuriteFixture.UniqueName("c"), key, dueAt);
@@ -188,9 +188,13 @@ public class TimerIndexTests(AzuriteFixture azurite)
         var timer = Timer(Now.AddDays(3));
         await index.ScheduleAsync(timer, CancellationToken.None);
 
-        // The instance was down across the whole horizon: the timer is overdue, not "coming".
+        // The instance was down across the whole horizon: the timer is overdue, not "coming". Scheduled three days out, it
+        // waited in the later table; the sweep moves it across and returns it due in the same pass.
+        Assert.False(await IsNearAsync(index, timer));
         clock.Set(timer.DueAt + TimeSpan.FromMinutes(5));
-        Assert.Equal(0, (await index.SweepAsync(clock.GetUtcNow(), CancellationToken.None)).Queued);
+        var sweep = await index.SweepAsync(clock.GetUtcNow(), CancellationToken.None);
+        Assert.Equal((0, 1), (sweep.Queued, sweep.MovedIn));
+        Assert.Equal([timer], sweep.Due);
         Assert.Equal(0, await QueuedCountAsync());
         Assert.Equal([timer], await DurableStorage.IndexedAsync(index));
     }
@@ -210,7 +214,7 @@ public class TimerIndexTests(AzuriteFixture azurite)
         }
 
         clock.Set(coming.DueAt - TimeSpan.FromMinutes(3));
-        var (due, queued) = await index.SweepAsync(clock.GetUtcNow() - TimeSpan.FromMinutes(1), CancellationToken.None);
+        var (due, queued, _) = await index.SweepAsync(clock.GetUtcNow() - TimeSpan.FromMinutes(1), CancellationToken.None);
 
         Assert.Equal([overdue], due);
         Assert.Equal(1, queued);
@@ -221,13 +225,81 @@ public class TimerIndexTests(AzuriteFixture azurite)
         Assert.Equal((1, 0), (again.Due.Count, again.Queued));
     }
 
+    [Fact]
+    public async Task A_timer_due_beyond_a_day_waits_in_the_later_table_and_a_sweep_moves_it_across_at_most_hourly_once_within_a_day()
+    {
+        var clock = new TestClock(Now);
+        var index = await _storage.NewTimerIndexAsync(clock);
+        var tomorrow = Timer(Now + TimerIndex.NearSpan - TimeSpan.FromMinutes(1));
+        var later = Timer(Now + TimerIndex.NearSpan + TimeSpan.FromMinutes(10));
+        await index.ScheduleAsync(tomorrow, CancellationToken.None);
+        await index.ScheduleAsync(later, CancellationToken.None);
+        Assert.True(await IsNearAsync(index, tomorrow));
+        Assert.False(await IsNearAsync(index, later));
+
+        // The first sweep of an instance moves in (nothing is due within a day yet).
+        Assert.Equal(0, (await index.SweepAsync(clock.GetUtcNow(), CancellationToken.None)).MovedIn);
+
+        // Twenty minutes on the timer is within a day, but the last move-in was less than an hour ago: it stays.
+        clock.Set(Now + TimeSpan.FromMinutes(20));
+        Assert.Equal(0, (await index.SweepAsync(clock.GetUtcNow(), CancellationToken.None)).MovedIn);
+        Assert.False(await IsNearAsync(index, later));
+
+        // An hour after the last: moved across, once, whole, and not yet queued; still indexed exactly once.
+        clock.Set(Now + TimerIndex.MoveInInterval);
+        Assert.Equal(1, (await index.SweepAsync(clock.GetUtcNow(), CancellationToken.None)).MovedIn);
+        Assert.True(await IsNearAsync(index, later));
+        Assert.False((await index.Later.GetEntityIfExistsAsync(Partition(later), Key(later))).HasValue);
+        Assert.False(await IsMarkedQueuedAsync(index, later));
+        clock.Set(Now + 2 * TimerIndex.MoveInInterval);
+        Assert.Equal(0, (await index.SweepAsync(clock.GetUtcNow(), CancellationToken.None)).MovedIn);
+        Assert.Equal(new[] { tomorrow, later }, (await DurableStorage.IndexedAsync(index)).OrderBy(t => t.DueAt));
+
+        // Fired: its row goes from the near table; cancelled far away: from the later one.
+        var far = Timer(Now.AddDays(90));
+        await index.ScheduleAsync(far, CancellationToken.None);
+        await index.RemoveAsync(later, CancellationToken.None);
+        await index.RemoveAsync(far, CancellationToken.None);
+        Assert.Equal([tomorrow], await DurableStorage.IndexedAsync(index));
+    }
+
+    [Fact]
+    public async Task A_move_in_keeps_a_copy_already_queued_in_the_near_table_queued()
+    {
+        var clock = new TestClock(Now);
+        var index = await _storage.NewTimerIndexAsync(clock);
+        await _storage.ClearTimerQueueAsync();
+        var timer = Timer(Now + TimeSpan.FromDays(3));
+
+        // Scheduled far out, then again once it is soon (a restarted step): a stale copy waits in the later table.
+        await index.ScheduleAsync(timer, CancellationToken.None);
+        clock.Set(timer.DueAt - TimeSpan.FromMinutes(5));
+        await index.ScheduleAsync(timer, CancellationToken.None);
+        Assert.True(await IsMarkedQueuedAsync(index, timer));
+        Assert.Equal(1, await QueuedCountAsync());
+
+        var sweep = await index.SweepAsync(clock.GetUtcNow(), CancellationToken.None);
+
+        Assert.Equal((1, 0), (sweep.MovedIn, sweep.Queued));
+        Assert.True(await IsMarkedQueuedAsync(index, timer));
+        Assert.Equal(1, await QueuedCountAsync());
+        Assert.False((await index.Later.GetEntityIfExistsAsync(Partition(timer), Key(timer))).HasValue);
+    }
+
+    private static string Partition(DurableTimer timer) => "due-" + timer.DueAt.UtcDateTime.ToString("yyyyMMdd", System.Globalization.CultureInfo.InvariantCulture);
+
+    private static string Key(DurableTimer timer) => $"{timer.TenantId}|{timer.CaseId}|{timer.TimerKey}";
+
+    private static async Task<bool> IsNearAsync(TimerIndex index, DurableTimer timer) =>
+        (await index.Table.GetEntityIfExistsAsync(Partition(timer), Key(timer))).HasValue;
+
     private async Task<int> QueuedCountAsync() => (await _storage.TimerQueue.GetPropertiesAsync()).Value.ApproximateMessagesCount;
 
     private static async Task<bool> IsMarkedQueuedAsync(TimerIndex index, DurableTimer timer)
     {
-        var row = await index.Table.GetEntityAsync("due-" + timer.DueAt.UtcDateTime.ToString("yyyyMMdd", System.Globalization.CultureInfo.InvariantCulture),
-            $"{timer.TenantId}|{timer.CaseId}|{timer.TimerKey}");
-        return row.Value.GetBoolean("Queued") ?? false;
+        var row = await index.Table.GetEntityIfExistsAsync(Partition(timer), Key(timer));
+        row = row.HasValue ? row : await index.Later.GetEntityIfExistsAsync(Partition(timer), Key(timer));
+        return row.Value!.GetBoolean("Queued") ?? false;
     }
 
     private async Task<string?> PeekAsync(DurableTimer timer) =>
