@@ -16,6 +16,15 @@ public sealed class AdminAuthorization(IConfiguration configuration) : IEndpoint
     /// <summary>Shortest admin key accepted from configuration: anything shorter is refused as if unset.</summary>
     public const int MinimumKeyLength = 24;
 
+    // In Azure the key is a Key Vault reference. One the platform could not resolve (the identity's grant not yet in
+    // effect, the secret missing) reaches the app as its own text, which is long enough and printed in the template:
+    // refused as if unset, so that it can never serve as the key.
+    private const string UnresolvedKeyVaultReference = "@Microsoft.KeyVault(";
+
+    /// <summary>Whether <paramref name="configured"/> can serve as the admin key.</summary>
+    public static bool IsUsable(string? configured) =>
+        configured is not null && configured.Length >= MinimumKeyLength && !configured.TrimStart().StartsWith(UnresolvedKeyVaultReference, StringComparison.OrdinalIgnoreCase);
+
     public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {
         ArgumentNullException.ThrowIfNull(context);
@@ -24,8 +33,8 @@ public sealed class AdminAuthorization(IConfiguration configuration) : IEndpoint
         var header = context.HttpContext.Request.Headers.Authorization.ToString();
         var presented = header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) ? header["Bearer ".Length..].Trim() : null;
 
-        if (configured is null || configured.Length < MinimumKeyLength || presented is null ||
-            !CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(SHA256Hex(presented)), Encoding.UTF8.GetBytes(SHA256Hex(configured))))
+        if (!IsUsable(configured) || presented is null ||
+            !CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(SHA256Hex(presented)), Encoding.UTF8.GetBytes(SHA256Hex(configured!))))
         {
             context.HttpContext.Response.Headers.WWWAuthenticate = "Bearer realm=\"admin\"";
             return RequestProblems.Unauthorized("The admin key is missing or wrong.",
