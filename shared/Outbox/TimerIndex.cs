@@ -107,11 +107,22 @@ public sealed class TimerIndex(TableClient table, TableClient later, QueueServic
     /// What a sweep does with the index: moves the later timers that have come within <see cref="NearSpan"/> across (at
     /// most once per <see cref="MoveInInterval"/>); then, in one query of the near table, puts on the queue the timers
     /// coming within the horizon (due after <paramref name="firedUpTo"/>) whose message is not there yet, and returns those
-    /// due at or before it, oldest day first.
+    /// due at or before it, oldest day first. A move-in that fails does not hold up the rest: it is reported, and the
+    /// next sweep tries it again.
     /// </summary>
     public async Task<IndexSweep> SweepAsync(DateTimeOffset firedUpTo, CancellationToken ct)
     {
-        var movedIn = await MoveInAsync(ct).ConfigureAwait(false);
+        var movedIn = 0;
+        string? moveInFailure = null;
+        try
+        {
+            movedIn = await MoveInAsync(ct).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is RequestFailedException or HttpRequestException)
+        {
+            moveInFailure = "moving later timers into the near index: " + e.Message;
+        }
+
         var now = time.GetUtcNow() + Horizon;
         var until = now > firedUpTo ? now : firedUpTo;
         var filter = TableClient.CreateQueryFilter($"PartitionKey ge {PartitionPrefix} and PartitionKey le {Partition(until)} and DueAt le {until}");
@@ -129,7 +140,7 @@ public sealed class TimerIndex(TableClient table, TableClient later, QueueServic
             }
         }
 
-        return new IndexSweep(due, await QueueAsync(coming, ct).ConfigureAwait(false), movedIn);
+        return new IndexSweep(due, await QueueAsync(coming, ct).ConfigureAwait(false), movedIn) { MoveInFailure = moveInFailure };
     }
 
     /// <summary>
@@ -278,4 +289,8 @@ public sealed class TimerIndex(TableClient table, TableClient later, QueueServic
 /// <param name="Due">The timers due, oldest day first.</param>
 /// <param name="Queued">Timers put on the queue as they came within the horizon.</param>
 /// <param name="MovedIn">Timers moved from the later table into the near one.</param>
-public readonly record struct IndexSweep(IReadOnlyList<DurableTimer> Due, int Queued, int MovedIn);
+public readonly record struct IndexSweep(IReadOnlyList<DurableTimer> Due, int Queued, int MovedIn)
+{
+    /// <summary>Why the move-in failed (it is tried again at the next sweep); null when it succeeded or was not due.</summary>
+    public string? MoveInFailure { get; init; }
+}

@@ -55,6 +55,11 @@ public sealed class ReviewSweeper(TimerIndex index, ReviewService review, Outbox
         // What comes within the horizon goes on the queue; what is older than that the sweep fires itself.
         var found = await index.SweepAsync(firedUpTo, ct).ConfigureAwait(false);
         due.AddRange(found.Due);
+        if (found.MoveInFailure is not null)
+        {
+            failures.Add(found.MoveInFailure);
+        }
+
 
         foreach (var timer in due.OrderBy(t => t.DueAt))
         {

@@ -286,6 +286,36 @@ public class TimerIndexTests(AzuriteFixture azurite)
         Assert.False((await index.Later.GetEntityIfExistsAsync(Partition(timer), Key(timer))).HasValue);
     }
 
+    [Fact]
+    public async Task A_move_in_that_fails_is_reported_does_not_hold_up_the_due_timers_and_is_tried_again_at_the_next_sweep()
+    {
+        var clock = new TestClock(Now);
+        var near = await _storage.NewTableAsync("timers");
+        var later = _storage.Tables.GetTableClient(AzuriteFixture.UniqueName("timerslater")); // not there yet
+        var index = new TimerIndex(near, later, _storage.Base64Queues, clock);
+        var overdue = Timer(Now - TimeSpan.FromMinutes(5));
+        await index.ScheduleAsync(overdue, CancellationToken.None);
+
+        var failed = await index.SweepAsync(clock.GetUtcNow(), CancellationToken.None);
+
+        Assert.Equal([overdue], failed.Due);
+        Assert.Contains("later timers", failed.MoveInFailure, StringComparison.Ordinal);
+
+        // The table comes back (the bootstrap makes what is missing) and a timer waits in it. Twenty minutes on, less than
+        // an hour after the failed attempt, it is within a day, and the next sweep moves it in: a failed move-in is not a
+        // done one.
+        await later.CreateIfNotExistsAsync();
+        var far = Timer(Now + TimerIndex.NearSpan + TimeSpan.FromMinutes(10));
+        await index.ScheduleAsync(far, CancellationToken.None);
+        Assert.False(await IsNearAsync(index, far));
+        clock.Set(Now + TimeSpan.FromMinutes(20));
+        var again = await index.SweepAsync(clock.GetUtcNow() - TimeSpan.FromMinutes(1), CancellationToken.None);
+
+        Assert.Null(again.MoveInFailure);
+        Assert.Equal(1, again.MovedIn);
+        Assert.True(await IsNearAsync(index, far));
+    }
+
     private static string Partition(DurableTimer timer) => "due-" + timer.DueAt.UtcDateTime.ToString("yyyyMMdd", System.Globalization.CultureInfo.InvariantCulture);
 
     private static string Key(DurableTimer timer) => $"{timer.TenantId}|{timer.CaseId}|{timer.TimerKey}";
