@@ -133,24 +133,52 @@ public sealed class ChildProcess : IDisposable
 /// <summary>Free loopback ports and waiting for a listener.</summary>
 public static class Loopback
 {
-    private static readonly System.Collections.Concurrent.ConcurrentDictionary<int, bool> HandedOut = new();
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<int, FileStream> HandedOut = new();
+
+    /// <summary>Where the ports handed out are claimed, one lock file per port, across the test processes of a machine.</summary>
+    public static string ClaimDirectory { get; } = Path.Combine(Path.GetTempPath(), "landredev-test-ports");
 
     /// <summary>
-    /// A loopback port free now and never handed out before in this process: a port is only bound some time after it is
-    /// handed out (a test may keep one unbound on purpose, as storage that is not there yet), and the system may offer
-    /// a released port again meanwhile.
+    /// A loopback port free now and never handed out before in this process or, while this process lives, in another
+    /// test process: a port is only bound some time after it is handed out (a test may keep one unbound on purpose, as
+    /// storage that is not there yet), and the system may offer a released port again meanwhile, here or to the test
+    /// assembly running beside this one. A claim is an exclusive lock on the port's file, which the system drops when
+    /// the process ends, however it ends.
     /// </summary>
     public static int FreePort()
     {
+        Directory.CreateDirectory(ClaimDirectory);
         while (true)
         {
-            using var listener = new TcpListener(IPAddress.Loopback, 0);
-            listener.Start();
-            var port = ((IPEndPoint)listener.LocalEndpoint).Port;
-            if (HandedOut.TryAdd(port, true))
+            int port;
+            using (var listener = new TcpListener(IPAddress.Loopback, 0))
+            {
+                listener.Start();
+                port = ((IPEndPoint)listener.LocalEndpoint).Port;
+            }
+
+            if (HandedOut.ContainsKey(port))
+            {
+                continue;
+            }
+
+            FileStream claim;
+            try
+            {
+                claim = new FileStream(Path.Combine(ClaimDirectory, port.ToString(System.Globalization.CultureInfo.InvariantCulture)), FileMode.OpenOrCreate,
+                    FileAccess.ReadWrite, FileShare.None);
+            }
+            catch (IOException)
+            {
+                continue; // claimed by another test process
+            }
+
+            if (HandedOut.TryAdd(port, claim))
             {
                 return port;
             }
+
+            claim.Dispose();
         }
     }
 
