@@ -22,7 +22,7 @@ public sealed class AdminAuthorization(IConfiguration configuration) : IEndpoint
     private const string UnresolvedKeyVaultReference = "@Microsoft.KeyVault(";
 
     /// <summary>Whether <paramref name="configured"/> can serve as the admin key.</summary>
-    public static bool IsUsable(string? configured) =>
+    public static bool IsUsable([System.Diagnostics.CodeAnalysis.NotNullWhen(true)] string? configured) =>
         configured is not null && configured.Length >= MinimumKeyLength && !configured.TrimStart().StartsWith(UnresolvedKeyVaultReference, StringComparison.OrdinalIgnoreCase);
 
     public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
@@ -34,7 +34,7 @@ public sealed class AdminAuthorization(IConfiguration configuration) : IEndpoint
         var presented = header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) ? header["Bearer ".Length..].Trim() : null;
 
         if (!IsUsable(configured) || presented is null ||
-            !CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(SHA256Hex(presented)), Encoding.UTF8.GetBytes(SHA256Hex(configured!))))
+            !CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(SHA256Hex(presented)), Encoding.UTF8.GetBytes(SHA256Hex(configured))))
         {
             context.HttpContext.Response.Headers.WWWAuthenticate = "Bearer realm=\"admin\"";
             return RequestProblems.Unauthorized("The admin key is missing or wrong.",

@@ -125,7 +125,7 @@ public sealed class TimerIndex(TableClient table, TableClient later, QueueServic
 
         var now = time.GetUtcNow() + Horizon;
         var until = now > firedUpTo ? now : firedUpTo;
-        var filter = TableClient.CreateQueryFilter($"PartitionKey ge {PartitionPrefix} and PartitionKey le {Partition(until)} and DueAt le {until}");
+        var filter = DueByFilter(until);
         var due = new List<DurableTimer>();
         var coming = new List<TableEntity>();
         await foreach (var row in table.QueryAsync(filter, cancellationToken: ct).ConfigureAwait(false))
@@ -162,7 +162,7 @@ public sealed class TimerIndex(TableClient table, TableClient later, QueueServic
 
         var until = now + NearSpan;
         var rows = new List<TableEntity>();
-        var filter = TableClient.CreateQueryFilter($"PartitionKey ge {PartitionPrefix} and PartitionKey le {Partition(until)} and DueAt le {until}");
+        var filter = DueByFilter(until);
         await foreach (var row in later.QueryAsync(filter, cancellationToken: ct).ConfigureAwait(false))
         {
             rows.Add(row);
@@ -245,7 +245,7 @@ public sealed class TimerIndex(TableClient table, TableClient later, QueueServic
     /// </summary>
     public async IAsyncEnumerable<DurableTimer> DueAsync(DateTimeOffset now, [EnumeratorCancellation] CancellationToken ct)
     {
-        var filter = TableClient.CreateQueryFilter($"PartitionKey ge {PartitionPrefix} and PartitionKey le {Partition(now)} and DueAt le {now}");
+        var filter = DueByFilter(now);
         var seen = new HashSet<(string, string)>();
         foreach (var source in new[] { table, later })
         {
@@ -276,6 +276,10 @@ public sealed class TimerIndex(TableClient table, TableClient later, QueueServic
     // Whether the row was there (a missing row answers 404 without throwing).
     private static async Task<bool> DeleteAsync(TableClient from, DurableTimer timer, CancellationToken ct) =>
         (await from.DeleteEntityAsync(Partition(timer.DueAt), RowKey(timer), ETag.All, ct).ConfigureAwait(false)).Status != 404;
+
+    /// <summary>The index rows (in either table) of the timers due at or before <paramref name="until"/>: the day partitions up to its day, then the exact time.</summary>
+    public static string DueByFilter(DateTimeOffset until) =>
+        TableClient.CreateQueryFilter($"PartitionKey ge {PartitionPrefix} and PartitionKey le {Partition(until)} and DueAt le {until}");
 
     private static DurableTimer ToTimer(TableEntity row) =>
         new(row.GetString("TenantId")!, row.GetString("CaseId")!, row.GetString("TimerKey")!, row.GetDateTimeOffset("DueAt")!.Value);

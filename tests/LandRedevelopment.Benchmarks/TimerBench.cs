@@ -260,7 +260,7 @@ public static class TimerBench
                 }
 
                 var left = 0;
-                await foreach (var _ in table.QueryAsync($"PartitionKey ge 'due-' and DueAt le datetime'{(await ClockAsync(env)).Now.UtcDateTime:yyyy-MM-ddTHH:mm:ss.fffZ}'"))
+                await foreach (var _ in table.QueryAsync(TimerIndex.DueByFilter((await ClockAsync(env)).Now)))
                 {
                     left++;
                 }
@@ -271,9 +271,7 @@ public static class TimerBench
 
             // What a sweep pays once an hour on top: the move-in's query of the later table (the rows it finds are the
             // day's newcomers, moved whatever the size). Timed here as the same request the sweep makes, median of three.
-            var until = (await ClockAsync(env)).Now + TimerIndex.NearSpan;
-            var moveInFilter = TableClient.CreateQueryFilter(
-                $"PartitionKey ge {"due-"} and PartitionKey le {"due-" + until.UtcDateTime.ToString("yyyyMMdd", CultureInfo.InvariantCulture)} and DueAt le {until}");
+            var moveInFilter = TimerIndex.DueByFilter((await ClockAsync(env)).Now + TimerIndex.NearSpan);
             var queries = new List<double>();
             var found = 0;
             for (var r = 0; r < 3; r++)

@@ -288,9 +288,9 @@ public sealed partial class InfraTemplateTests
         // Role ids may be listed through other variables: take those variables' values in.
         foreach (Match item in ArrayItemSymbol().Matches(block))
         {
-            if (new Regex($@"^var {Regex.Escape(item.Groups[1].Value)} = '(?<value>[^']*)'", RegexOptions.Multiline).Match(Template) is { Success: true } value)
+            if (StringVariable(item.Groups[1].Value) is { } value)
             {
-                block += "\n'" + value.Groups["value"].Value + "'";
+                block += "\n'" + value + "'";
             }
         }
 
@@ -320,14 +320,18 @@ public sealed partial class InfraTemplateTests
         var ids = new HashSet<string>(Guid().Matches(block).Select(m => m.Value), StringComparer.Ordinal);
         foreach (Match reference in RoleDefinitionVariable().Matches(block))
         {
-            if (new Regex($@"^var {Regex.Escape(reference.Groups[1].Value)} = '(?<value>[^']*)'", RegexOptions.Multiline).Match(Template) is { Success: true } value)
+            if (StringVariable(reference.Groups[1].Value) is { } value)
             {
-                ids.Add(value.Groups["value"].Value);
+                ids.Add(value);
             }
         }
 
         return ids;
     }
+
+    /// <summary>The value of a <c>var name = '…'</c> declaration, or null when there is none.</summary>
+    private static string? StringVariable(string name) =>
+        new Regex($@"^var {Regex.Escape(name)} = '(?<value>[^']*)'", RegexOptions.Multiline).Match(Template) is { Success: true } value ? value.Groups["value"].Value : null;
 
     private static string Setting(string configurationKey) => configurationKey.Replace(":", "__", StringComparison.Ordinal);
 

@@ -316,9 +316,9 @@ public class TimerIndexTests(AzuriteFixture azurite)
         Assert.True(await IsNearAsync(index, far));
     }
 
-    private static string Partition(DurableTimer timer) => "due-" + timer.DueAt.UtcDateTime.ToString("yyyyMMdd", System.Globalization.CultureInfo.InvariantCulture);
+    private static string Partition(DurableTimer timer) => TimerIndex.Row(timer).PartitionKey!;
 
-    private static string Key(DurableTimer timer) => $"{timer.TenantId}|{timer.CaseId}|{timer.TimerKey}";
+    private static string Key(DurableTimer timer) => TimerIndex.Row(timer).RowKey!;
 
     private static async Task<bool> IsNearAsync(TimerIndex index, DurableTimer timer) =>
         (await index.Table.GetEntityIfExistsAsync(Partition(timer), Key(timer))).HasValue;
