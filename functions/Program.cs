@@ -1,4 +1,5 @@
 using LandRedevelopment.Functions.Admin;
+using LandRedevelopment.Functions.Cases;
 using LandRedevelopment.Functions.Health;
 using LandRedevelopment.Functions.Hosting;
 using LandRedevelopment.Functions.Hosting.Local;
@@ -120,6 +121,7 @@ app.MapPolicyDocs();
 app.MapClockApi();
 app.MapReviewLinks();
 app.MapReviewTriggers();
+app.MapEvidenceUploadSweeper();
 app.MapPaymentTriggers();
 
 app.Run();

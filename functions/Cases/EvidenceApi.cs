@@ -172,7 +172,7 @@ public static class EvidenceApi
         var blob = cases.Container(tenant).GetBlobClient(blobName);
         if (!(await blob.ExistsAsync(ct)).Value)
         {
-            return RequestProblems.NotFound("Nothing was uploaded for this uploadId.", $"Upload {uploadId} of {name} has no stored blob; upload the file to the SAS URL first.");
+            return RequestProblems.NotFound("Nothing was uploaded for this uploadId.", $"Upload {uploadId} of {name} has no stored blob; upload the file to the SAS URL first (an upload not completed within {EvidenceUploadSweeper.CompletionWindow.TotalDays:0} days is deleted).");
         }
 
         var declared = Declared(file);

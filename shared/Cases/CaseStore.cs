@@ -21,6 +21,9 @@ public enum SubmissionClaim
     DifferentContent,
 }
 
+/// <summary>What a sweep of a tenant's abandoned direct uploads found and deleted.</summary>
+public readonly record struct UploadSweep(int Uploads, int Deleted, long DeletedBytes);
+
 /// <summary>A row of the tenant's case index: enough to list, filter and map cases without opening them.</summary>
 public sealed record CaseSummary(
     string CaseId, CaseState State, string LandCode, string District, string? Zone, string LandUse,
@@ -544,6 +547,65 @@ public sealed class CaseStore(TableServiceClient tables, BlobServiceClient blobs
     public static string EvidenceBlob(string caseId, string name) => $"cases/{caseId}/evidence/{name}";
 
     public static string DirectUploadBlob(string caseId, string name, string uploadId) => $"cases/{caseId}/uploads/{uploadId}/{name}";
+
+    /// <summary>
+    /// Deletes the tenant's direct uploads (blobs written through an upload URL) that no evidence file refers to and that
+    /// storage last saw written before <paramref name="writtenBefore"/>: uploads whose completion never came, second copies,
+    /// and versions a file has since been moved off. The blob a file's verification recorded is kept whatever its age, and
+    /// so is every blob that is not a direct upload. A blob written again after it was listed is left for the next sweep.
+    /// </summary>
+    public async Task<UploadSweep> SweepAbandonedUploadsAsync(string tenantId, DateTimeOffset writtenBefore, CancellationToken ct)
+    {
+        var container = Container(tenantId);
+        int uploads = 0, deleted = 0;
+        long bytes = 0;
+        try
+        {
+            await foreach (var blob in container.GetBlobsAsync("cases/", cancellationToken: ct).ConfigureAwait(false))
+            {
+                if (DirectUploadOf(blob.Name) is not var (caseId, name))
+                {
+                    continue;
+                }
+
+                uploads++;
+                if (blob.Properties.LastModified is not { } written || written >= writtenBefore
+                    || (await GetEvidenceFileAsync(tenantId, caseId, name, ct).ConfigureAwait(false))?.BlobName == blob.Name)
+                {
+                    continue;
+                }
+
+                try
+                {
+                    var conditions = blob.Properties.ETag is { } etag ? new BlobRequestConditions { IfMatch = etag } : null;
+                    if ((await container.GetBlobClient(blob.Name).DeleteIfExistsAsync(conditions, ct).ConfigureAwait(false)).Value)
+                    {
+                        deleted++;
+                        bytes += blob.Properties.ContentLength ?? 0;
+                    }
+                }
+                catch (RequestFailedException e) when (e.Status == 412)
+                {
+                    // Written again since the listing: its age starts over.
+                }
+            }
+        }
+        catch (RequestFailedException e) when (e.Status == 404)
+        {
+            // The tenant has never stored a file.
+        }
+
+        return new UploadSweep(uploads, deleted, bytes);
+    }
+
+    /// <summary>The case and file name of a direct upload's blob name; null for any other blob.</summary>
+    internal static (string CaseId, string Name)? DirectUploadOf(string blobName)
+    {
+        var parts = blobName.Split('/', 5);
+        return parts is ["cases", { Length: > 0 } caseId, "uploads", { Length: 32 } uploadId, { Length: > 0 } name] && uploadId.All(char.IsAsciiHexDigit)
+            ? (caseId, name)
+            : null;
+    }
 
     private static string GeometryBlob(string caseId) => $"cases/{caseId}/parcel.geojson";
 

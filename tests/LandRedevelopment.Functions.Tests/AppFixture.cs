@@ -3,7 +3,7 @@ using LandRedevelopment.Testing;
 namespace LandRedevelopment.Functions.Tests;
 
 /// <summary>Real Azurite and the real app process talking to it, shared by a test class.</summary>
-public sealed class AppFixture : IAsyncLifetime
+public class AppFixture : IAsyncLifetime
 {
     private readonly AzuriteFixture _azurite = new();
 
@@ -47,14 +47,23 @@ public sealed class AppFixture : IAsyncLifetime
         return (id, doc.RootElement.GetProperty("apiKey").GetString()!);
     }
 
+    /// <summary>Settings a derived fixture adds to the app's (or overrides).</summary>
+    protected virtual IReadOnlyDictionary<string, string?> ExtraSettings { get; } = new Dictionary<string, string?>();
+
     public async Task InitializeAsync()
     {
-        App = await AppProcess.StartAsync(new Dictionary<string, string?>
+        var settings = new Dictionary<string, string?>
         {
             ["AzureWebJobsStorage"] = _azurite.ConnectionString,
             ["LocalTriggers__HostId"] = "apptests-" + Guid.NewGuid().ToString("N")[..8],
             ["Admin__Key"] = AdminKey,
-        });
+        };
+        foreach (var (name, value) in ExtraSettings)
+        {
+            settings[name] = value;
+        }
+
+        App = await AppProcess.StartAsync(settings);
         await App.WaitHealthyAsync();
     }
 

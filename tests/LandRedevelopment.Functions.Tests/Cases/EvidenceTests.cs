@@ -175,14 +175,14 @@ public class EvidenceTests(AppFixture fixture) : IClassFixture<AppFixture>
         var (field, caseId) = await CaseWith(SurveyKit.Declare("report.pdf", report, "application/pdf"));
 
         // A bad upload first: completion refuses it and deletes the blob.
-        var (badId, badUrl) = await UploadUrl(field, caseId, "report.pdf");
-        await PutToSas(badUrl, SurveyKit.Pdf(3 * 1024 * 1024, seed: 5));
+        var (badId, badUrl) = await field.UploadUrlAsync(caseId, "report.pdf");
+        await FieldClient.PutToSasAsync(badUrl, SurveyKit.Pdf(3 * 1024 * 1024, seed: 5));
         using var badComplete = await field.SendAsync(HttpMethod.Post, $"cases/{caseId}/evidence/report.pdf/complete", JsonContent.Create(new { uploadId = badId }));
         Assert.Equal(HttpStatusCode.UnprocessableEntity, badComplete.StatusCode);
         Assert.Empty(await BlobsOf(field.Tenant, caseId));
 
-        var (uploadId, url) = await UploadUrl(field, caseId, "report.pdf");
-        await PutToSas(url, report);
+        var (uploadId, url) = await field.UploadUrlAsync(caseId, "report.pdf");
+        await FieldClient.PutToSasAsync(url, report);
         using var complete = await field.SendAsync(HttpMethod.Post, $"cases/{caseId}/evidence/report.pdf/complete", JsonContent.Create(new { uploadId }));
         using var again = await field.SendAsync(HttpMethod.Post, $"cases/{caseId}/evidence/report.pdf/upload-url");
 
@@ -224,24 +224,5 @@ public class EvidenceTests(AppFixture fixture) : IClassFixture<AppFixture>
     {
         var line = File.ReadAllLines($"/proc/{pid}/status").Single(l => l.StartsWith("VmHWM:", StringComparison.Ordinal));
         return long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], System.Globalization.CultureInfo.InvariantCulture) * 1024;
-    }
-
-    private static async Task<(string UploadId, Uri Url)> UploadUrl(FieldClient field, string caseId, string name)
-    {
-        using var response = await field.SendAsync(HttpMethod.Post, $"cases/{caseId}/evidence/{name}/upload-url");
-        var body = await SurveyKit.Json(response);
-        Assert.True(response.StatusCode == HttpStatusCode.OK, body.ToString());
-        return (body.GetProperty("uploadId").GetString()!, new Uri(body.GetProperty("url").GetString()!));
-    }
-
-    private static async Task PutToSas(Uri url, byte[] bytes)
-    {
-        using var http = new HttpClient();
-        using var request = new HttpRequestMessage(HttpMethod.Put, url) { Content = new ByteArrayContent(bytes) };
-        request.Headers.Add("x-ms-blob-type", "BlockBlob");
-        request.Headers.Add("x-ms-version", "2025-11-05");
-        request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/pdf");
-        using var response = await http.SendAsync(request);
-        Assert.True(response.IsSuccessStatusCode, $"SAS upload: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
     }
 }

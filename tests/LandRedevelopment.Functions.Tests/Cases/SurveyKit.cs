@@ -136,6 +136,27 @@ public sealed class FieldClient(AppFixture fixture, string tenant, string key)
         return SendAsync(HttpMethod.Put, $"cases/{caseId}/evidence/{Uri.EscapeDataString(name)}", content);
     }
 
+    /// <summary>Asks for an upload URL of a declared file (which must be granted).</summary>
+    public async Task<(string UploadId, Uri Url)> UploadUrlAsync(string caseId, string name)
+    {
+        using var response = await SendAsync(HttpMethod.Post, $"cases/{caseId}/evidence/{name}/upload-url");
+        var body = await SurveyKit.Json(response);
+        Assert.True(response.StatusCode == System.Net.HttpStatusCode.OK, body.ToString());
+        return (body.GetProperty("uploadId").GetString()!, new Uri(body.GetProperty("url").GetString()!));
+    }
+
+    /// <summary>Uploads PDF bytes straight to storage through an upload URL, as a field app does (which must succeed).</summary>
+    public static async Task PutToSasAsync(Uri url, byte[] bytes)
+    {
+        using var http = new HttpClient();
+        using var request = new HttpRequestMessage(HttpMethod.Put, url) { Content = new ByteArrayContent(bytes) };
+        request.Headers.Add("x-ms-blob-type", "BlockBlob");
+        request.Headers.Add("x-ms-version", "2025-11-05");
+        request.Content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/pdf");
+        using var response = await http.SendAsync(request);
+        Assert.True(response.IsSuccessStatusCode, $"SAS upload: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+    }
+
     public async Task<JsonElement> CaseAsync(string caseId)
     {
         using var response = await SendAsync(HttpMethod.Get, $"cases/{caseId}");
