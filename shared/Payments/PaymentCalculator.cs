@@ -24,14 +24,22 @@ public static class PaymentCalculator
     /// </summary>
     /// <returns>The amount due, or null with the violations when a rule is broken.</returns>
     /// <exception cref="ArgumentNullException">An argument is null.</exception>
-    public static (AmountDue? Due, IReadOnlyList<PaymentViolation> Violations) ComputeAmountDue(PolicyDocument policy, ContractTerms contract)
+    /// <param name="policy">The policy version the case runs under.</param>
+    /// <param name="contract">The contract's payment terms.</param>
+    /// <param name="landUse">
+    /// The case's land use (a code of the policy's landUses): the use before and after redevelopment when the contract
+    /// states no change of use. Rules that depend on the use (a basis that excludes some uses, a no-charge case only for
+    /// some) need it or the contract's change of use.
+    /// </param>
+    public static (AmountDue? Due, IReadOnlyList<PaymentViolation> Violations) ComputeAmountDue(PolicyDocument policy, ContractTerms contract, string? landUse = null)
     {
         ArgumentNullException.ThrowIfNull(policy);
         ArgumentNullException.ThrowIfNull(contract);
         var violations = new List<PaymentViolation>();
+        var uses = LandUses.Of(policy, contract, landUse, violations);
         var due = contract.NoChargeCase is { } caseId
-            ? NoCharge(policy.LandPrice, caseId, contract, violations)
-            : Priced(policy.LandPrice, contract, violations);
+            ? NoCharge(policy.LandPrice, caseId, uses, violations)
+            : Priced(policy.LandPrice, contract, uses, violations);
         return (violations.Count == 0 ? due : null, violations);
     }
 
@@ -43,11 +51,12 @@ public static class PaymentCalculator
     /// <param name="policy">The policy version the case runs under.</param>
     /// <param name="contract">The contract's payment terms.</param>
     /// <param name="calendar">The tenant's holiday calendar, for moving computed due dates over rest days.</param>
+    /// <param name="landUse">The case's land use (see <see cref="ComputeAmountDue"/>).</param>
     /// <exception cref="ArgumentNullException">An argument is null.</exception>
-    public static PaymentComputation Compute(PolicyDocument policy, ContractTerms contract, HolidayCalendar calendar)
+    public static PaymentComputation Compute(PolicyDocument policy, ContractTerms contract, HolidayCalendar calendar, string? landUse = null)
     {
         ArgumentNullException.ThrowIfNull(calendar);
-        var (due, dueViolations) = ComputeAmountDue(policy, contract);
+        var (due, dueViolations) = ComputeAmountDue(policy, contract, landUse);
         var rules = policy.Instalments;
         var effective = rules.CountFrom == InstalmentStart.ContractEffective ? contract.EffectiveOn : null;
         var start = effective ?? contract.SignedOn;
@@ -71,7 +80,7 @@ public static class PaymentCalculator
         return new PaymentComputation(schedule, violations);
     }
 
-    private static AmountDue? NoCharge(LandPriceRules rules, string caseId, ContractTerms contract, List<PaymentViolation> violations)
+    private static AmountDue? NoCharge(LandPriceRules rules, string caseId, LandUses uses, List<PaymentViolation> violations)
     {
         var claimed = rules.NoCharge.FirstOrDefault(c => c.Id == caseId);
         if (claimed is null)
@@ -83,17 +92,32 @@ public static class PaymentCalculator
         }
 
         // Raising the floor-area ratio (or building on one's own land, 零增地) is free only without a change of use: the policy says which cases.
-        if (claimed.RequiresSameUse && contract.ChangeOfUseFrom != contract.ChangeOfUseTo)
+        if (claimed.RequiresSameUse && uses.Before != uses.After)
         {
             violations.Add(new("no-charge-needs-same-use",
-                $"'{caseId}' applies only without a change of use, but the contract changes the use from '{contract.ChangeOfUseFrom}' to '{contract.ChangeOfUseTo}'.",
-                claimed.Source, "$.changeOfUseTo"));
+                $"'{caseId}' applies only without a change of use, but the contract changes the use from '{uses.Before}' to '{uses.After}'.",
+                claimed.Source, "$.changeOfUse.to"));
+        }
+
+        // Some cases are for some land only (e.g. 工业用地): judged on the land's use before redevelopment.
+        if (claimed.Uses is { Count: > 0 } covered)
+        {
+            if (uses.Before is not { } before)
+            {
+                violations.Add(new("no-charge-needs-use",
+                    $"'{caseId}' is only for land used as {uses.Names(covered)}; the contract must state the land's use (changeOfUse).", claimed.Source, "$.changeOfUse"));
+            }
+            else if (!covered.Contains(before, StringComparer.Ordinal))
+            {
+                violations.Add(new("no-charge-use-not-covered",
+                    $"'{caseId}' is only for land used as {uses.Names(covered)}; this land is {uses.Names([before])}.", claimed.Source, uses.BeforePath));
+            }
         }
 
         return new AmountDue(Money.Zero, claimed.Id, NoCharge: true, "不收取土地价款：" + claimed.Description, claimed.Source);
     }
 
-    private static AmountDue? Priced(LandPriceRules rules, ContractTerms contract, List<PaymentViolation> violations)
+    private static AmountDue? Priced(LandPriceRules rules, ContractTerms contract, LandUses uses, List<PaymentViolation> violations)
     {
         var basis = rules.Bases.FirstOrDefault(b => b.Id == contract.PriceBasis);
         if (basis is null)
@@ -102,6 +126,22 @@ public static class PaymentCalculator
             violations.Add(new("price-basis-unknown", $"{named} (known: {PaymentText.List(rules.Bases.Select(b => b.Id))}).",
                 rules.Bases.FirstOrDefault()?.Source ?? "policy", "$.priceBasis"));
             return null;
+        }
+
+        // A basis may be closed to some uses after redevelopment (商品住宅除外).
+        if (basis.ExcludedUses is { Count: > 0 } excluded)
+        {
+            if (uses.After is not { } after)
+            {
+                violations.Add(new("price-basis-needs-use",
+                    $"Price basis '{basis.Id}' does not apply to land used after redevelopment as {uses.Names(excluded)}; the contract must state the land's use (changeOfUse).",
+                    basis.Source, "$.changeOfUse"));
+            }
+            else if (excluded.Contains(after, StringComparer.Ordinal))
+            {
+                violations.Add(new("price-basis-excludes-use",
+                    $"Price basis '{basis.Id}' does not apply to land used after redevelopment as {uses.Names([after])}.", basis.Source, uses.AfterPath));
+            }
         }
 
         switch (basis.Formula)
@@ -164,3 +204,30 @@ public static class PaymentCalculator
         return new AmountDue(amount, basis.Id, NoCharge: false, $"{share} × {ofText} = {PaymentText.Yuan(amount)}", basis.Source);
     }
 }
+
+/// <summary>
+/// A contract's land use before and after redevelopment: as its change of use states, else the case's land use for both.
+/// Codes the contract states must be the policy's.
+/// </summary>
+internal sealed record LandUses(string? Before, string? After, string BeforePath, string AfterPath, IReadOnlyDictionary<string, string> NamesByCode)
+{
+    public static LandUses Of(PolicyDocument policy, ContractTerms contract, string? landUse, List<PaymentViolation> violations)
+    {
+        var names = policy.LandUses.ToDictionary(l => l.Code, l => l.Name, StringComparer.Ordinal);
+        foreach (var (code, path) in new[] { (contract.ChangeOfUseFrom, "$.changeOfUse.from"), (contract.ChangeOfUseTo, "$.changeOfUse.to") })
+        {
+            if (code is not null && !names.ContainsKey(code))
+            {
+                violations.Add(new("land-use-unknown", $"'{code}' is not a land-use code of this policy (known: {PaymentText.List(names.Keys)}).", "policy landUses", path));
+            }
+        }
+
+        return new LandUses(contract.ChangeOfUseFrom ?? landUse, contract.ChangeOfUseTo ?? landUse,
+            contract.ChangeOfUseFrom is null ? "$.changeOfUse" : "$.changeOfUse.from", contract.ChangeOfUseTo is null ? "$.changeOfUse" : "$.changeOfUse.to", names);
+    }
+
+    /// <summary>The uses by name and code, e.g. 商品住宅用地 (commercial-housing).</summary>
+    public string Names(IEnumerable<string> codes) =>
+        string.Join(" or ", codes.Select(c => NamesByCode.TryGetValue(c, out var name) ? $"{name} ({c})" : c));
+}
+

@@ -455,6 +455,10 @@ public sealed record PriceBasis
     [Description("Both appraisals must have the same valuation date (中卫 4(1)).")]
     public bool SameValuationDate { get; init; }
 
+    [Description("Land uses after redevelopment (codes from landUses) this basis does not apply to, e.g. commercial-housing where the policy says 商品住宅除外.")]
+    [SchemaMinItems(1)]
+    public IReadOnlyList<string>? ExcludedUses { get; init; }
+
     [Description("The article that sets it.")]
     public required string Source { get; init; }
 }
@@ -475,6 +479,10 @@ public sealed record NoChargeCase
 
     [Description("Free only without a change of use (e.g. raising the floor-area ratio of industrial land): a contract that changes the use cannot claim it.")]
     public bool RequiresSameUse { get; init; }
+
+    [Description("The land uses (codes from landUses) the case is for, e.g. industrial where the policy says 工业用地: the land's use before redevelopment must be one of them. Absent: any use.")]
+    [SchemaMinItems(1)]
+    public IReadOnlyList<string>? Uses { get; init; }
 }
 
 /// <summary>When an instalment schedule's periods are counted from.</summary>

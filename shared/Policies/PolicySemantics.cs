@@ -171,9 +171,25 @@ internal sealed partial class PolicySemantics(PolicyDocument policy)
         for (var i = 0; i < landPrice.Bases.Count; i++)
         {
             Share(landPrice.Bases[i].Share, Path("$.landPrice.bases", i, "share"));
+            LandUseCodes(landPrice.Bases[i].ExcludedUses, Path("$.landPrice.bases", i, "excludedUses"));
         }
 
         Unique(landPrice.NoCharge, c => c.Id, "$.landPrice", "noCharge", "id");
+        for (var i = 0; i < landPrice.NoCharge.Count; i++)
+        {
+            LandUseCodes(landPrice.NoCharge[i].Uses, Path("$.landPrice.noCharge", i, "uses"));
+        }
+    }
+
+    private void LandUseCodes(IReadOnlyList<string>? codes, string path)
+    {
+        for (var i = 0; i < (codes?.Count ?? 0); i++)
+        {
+            if (!landUses.Contains(codes![i]))
+            {
+                Error(ItemPath(path, i), $"'{codes[i]}' is not a land-use code defined in landUses");
+            }
+        }
     }
 
     private void Instalments(InstalmentRules rules)
@@ -294,16 +310,7 @@ internal sealed partial class PolicySemantics(PolicyDocument policy)
             Attribute(flag, AttributeType.Boolean, "flag", MemberPath(path, "flag"));
         }
 
-        if (rule.LandUseIn is { } codes)
-        {
-            for (var i = 0; i < codes.Count; i++)
-            {
-                if (!landUses.Contains(codes[i]))
-                {
-                    Error(ItemPath(MemberPath(path, "landUseIn"), i), $"'{codes[i]}' is not a land-use code defined in landUses");
-                }
-            }
-        }
+        LandUseCodes(rule.LandUseIn, MemberPath(path, "landUseIn"));
 
         if (rule.AttributeIn is { } attributeIn && checkAttributes)
         {

@@ -132,7 +132,7 @@ public sealed class PaymentService(CaseStore cases, ReviewService review, Tenant
                 return Unchanged;
             }
 
-            var computed = PaymentCalculator.Compute(loaded.Context.Policy, current.Contract, loaded.Context.Calendar);
+            var computed = PaymentCalculator.Compute(loaded.Context.Policy, current.Contract, loaded.Context.Calendar, loaded.Case.LandUse);
             if (!computed.IsValid)
             {
                 return Change(current with { Status = PaymentStatus.Rejected, Violations = computed.Violations, Schedule = null },

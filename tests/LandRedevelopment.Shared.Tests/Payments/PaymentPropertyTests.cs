@@ -51,7 +51,7 @@ public class PaymentPropertyTests
             var (fen, start, builder) = t;
             var basis = builder.Policy.LandPrice.Bases.Single(b => b.Formula == PriceFormula.ShareOfAppraisalDifference).Id;
 
-            var schedule = Valid(PaymentCalculator.Compute(builder.Policy, Due(fen, start, basis), HolidayCalendar.WeekendsOnly));
+            var schedule = Valid(PaymentCalculator.Compute(builder.Policy, Due(fen, start, basis), HolidayCalendar.WeekendsOnly, landUse: "industrial"));
 
             Assert.Equal(Money.FromFen(fen), schedule.Due.Amount);
 

@@ -16,7 +16,7 @@ public class PaymentScheduleTests
         {
             PriceBasis = "new-conditions-70",
             NewConditions = new Appraisal(Y(12_000_000m), D("2026-05-01")),
-        });
+        }, landUse: "industrial");
 
         Assert.Empty(violations);
         Assert.Equal(new AmountDue(Y(8_400_000m), "new-conditions-70", false, "0.7 × 12,000,000.00 = 8,400,000.00", "乌鲁木齐 items 8, 11"), due);
@@ -25,7 +25,7 @@ public class PaymentScheduleTests
     [Fact]
     public void Urumqi_prices_70_percent_of_the_appraisal_difference()
     {
-        var (due, violations) = PaymentCalculator.ComputeAmountDue(Policy("urumqi"), Difference("appraisal-difference-70", D("2026-06-08"), 12_000_000m, 4_000_000m));
+        var (due, violations) = PaymentCalculator.ComputeAmountDue(Policy("urumqi"), Difference("appraisal-difference-70", D("2026-06-08"), 12_000_000m, 4_000_000m), landUse: "industrial");
 
         Assert.Empty(violations);
         Assert.Equal(Y(5_600_000m), due!.Amount);
@@ -37,7 +37,7 @@ public class PaymentScheduleTests
     public void The_share_is_rounded_to_the_fen_half_away_from_zero()
     {
         // 0.7 × 1,000,000.05 = 700,000.035 → 700,000.04
-        var (due, _) = PaymentCalculator.ComputeAmountDue(Policy("urumqi"), Difference("appraisal-difference-70", D("2026-06-08"), 1_000_000.05m));
+        var (due, _) = PaymentCalculator.ComputeAmountDue(Policy("urumqi"), Difference("appraisal-difference-70", D("2026-06-08"), 1_000_000.05m), landUse: "industrial");
 
         Assert.Equal(Y(700_000.04m), due!.Amount);
     }
@@ -194,7 +194,7 @@ public class PaymentScheduleTests
             DefaultPlan = [new InstalmentTerm { Share = 0.5m, DueWithin = Period.OfDays(0) }, new InstalmentTerm { Rest = true, DueWithin = Period.OfYears(2) }],
         });
 
-        var computation = PaymentCalculator.Compute(policy, Difference("appraisal-difference-70", D("2026-06-08"), 10_000_000.03m), HolidayCalendar.WeekendsOnly);
+        var computation = PaymentCalculator.Compute(policy, Difference("appraisal-difference-70", D("2026-06-08"), 10_000_000.03m), HolidayCalendar.WeekendsOnly, landUse: "industrial");
 
         // 0.7 × 10,000,000.03 = 7,000,000.021 → 7,000,000.02, halved exactly.
         var schedule = Valid(computation);
@@ -208,11 +208,11 @@ public class PaymentScheduleTests
         var policy = Policy("urumqi", rules => rules with { Allowed = false });
         var contract = Difference("appraisal-difference-70", D("2026-06-08"), 10_000_000m);
 
-        var schedule = Valid(PaymentCalculator.Compute(policy, contract.WithPlan((7_000_000m, "2026-06-30")), HolidayCalendar.WeekendsOnly));
+        var schedule = Valid(PaymentCalculator.Compute(policy, contract.WithPlan((7_000_000m, "2026-06-30")), HolidayCalendar.WeekendsOnly, landUse: "industrial"));
         Assert.Equal(PlanKind.LumpSum, schedule.Plan);
         AssertInstalments(schedule, (7_000_000m, "2026-06-30"));
 
-        var built = Valid(PaymentCalculator.Compute(policy, contract, HolidayCalendar.WeekendsOnly));
+        var built = Valid(PaymentCalculator.Compute(policy, contract, HolidayCalendar.WeekendsOnly, landUse: "industrial"));
         Assert.Equal(PlanKind.LumpSum, built.Plan);
         AssertInstalments(built, (7_000_000m, "2026-06-08"));
     }
@@ -247,6 +247,6 @@ public class PaymentScheduleTests
         var policy = Policy("karamay", rules => rules with { FirstPaymentAtLeast = 0.3m });
         var contract = KaramayDue(1_000_000.01m, D("2026-06-08")).WithPlan((firstYuan, "2026-06-08"), (1_000_000.01m - firstYuan, "2027-06-08"));
 
-        Assert.Equal(accepted, PaymentCalculator.Compute(policy, contract, HolidayCalendar.WeekendsOnly).IsValid);
+        Assert.Equal(accepted, PaymentCalculator.Compute(policy, contract, HolidayCalendar.WeekendsOnly, landUse: "industrial").IsValid);
     }
 }

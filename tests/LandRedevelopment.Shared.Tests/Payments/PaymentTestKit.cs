@@ -46,7 +46,12 @@ internal static class PaymentTestKit
     public static ContractTerms WithPlan(this ContractTerms contract, params (decimal Yuan, string DueOn)[] plan) =>
         contract with { RequestedPlan = plan.Select(p => new RequestedInstalment(Y(p.Yuan), D(p.DueOn))).ToList() };
 
+    /// <summary>The computation for a case on industrial land (the land use where the contract states no change of use).</summary>
     public static PaymentComputation Compute(string tenant, ContractTerms contract) =>
+        PaymentCalculator.Compute(Policy(tenant), contract, HolidayCalendar.WeekendsOnly, landUse: "industrial");
+
+    /// <summary>The computation knowing no land use but what the contract states.</summary>
+    public static PaymentComputation ComputeWithoutLandUse(string tenant, ContractTerms contract) =>
         PaymentCalculator.Compute(Policy(tenant), contract, HolidayCalendar.WeekendsOnly);
 
     public static PaymentSchedule Valid(PaymentComputation computation)

@@ -1,4 +1,5 @@
 using LandRedevelopment.Calendars;
+using LandRedevelopment.Finance;
 using LandRedevelopment.Payments;
 using static LandRedevelopment.Shared.Tests.Payments.PaymentTestKit;
 
@@ -20,18 +21,93 @@ public class PaymentViolationTests
     [InlineData("jiamusi", "industrial-zero-new-land", "佳木斯 item 17")]
     public void A_far_increase_or_zero_new_land_case_needs_the_same_use(string tenant, string caseId, string article)
     {
-        var violation = Broken(Compute(tenant, NoCharge(caseId, to: "commercial")), "no-charge-needs-same-use", "$.changeOfUseTo");
+        var violation = Broken(Compute(tenant, NoCharge(caseId, to: "commercial-services")), "no-charge-needs-same-use", "$.changeOfUse.to");
 
         Assert.Equal(article, violation.Source);
-        Assert.Single(Compute(tenant, NoCharge(caseId, from: null, to: "commercial")).Violations);
     }
 
     [Fact]
     public void Other_no_charge_cases_do_not_depend_on_the_use()
     {
-        var schedule = Valid(Compute("urumqi", NoCharge("non-profit-elderly-care", to: "public-administration")));
+        var schedule = Valid(Compute("urumqi", NoCharge("non-profit-elderly-care", to: "public-administration-service")));
 
         Assert.Equal("乌鲁木齐 item 18", schedule.Source);
+        Valid(ComputeWithoutLandUse("urumqi", NoCharge("non-profit-elderly-care", from: null, to: null)));
+    }
+
+    [Theory]
+    [InlineData("karamay", "industrial-far-increase", "industrial", true)]
+    [InlineData("karamay", "industrial-far-increase", "mining-warehousing", false)]
+    [InlineData("karamay", "industrial-far-increase", "commercial-services", false)]
+    [InlineData("urumqi", "industrial-far-increase", "industrial", true)]
+    [InlineData("urumqi", "industrial-far-increase", "logistics-warehousing", true)]
+    [InlineData("urumqi", "industrial-far-increase", "agricultural-wholesale-market", true)]
+    [InlineData("urumqi", "industrial-far-increase", "commercial-services", false)]
+    [InlineData("jiamusi", "industrial-zero-new-land", "industrial", true)]
+    [InlineData("jiamusi", "industrial-zero-new-land", "logistics-warehousing", false)]
+    public void A_no_charge_case_for_industrial_land_is_refused_for_other_land(string tenant, string caseId, string use, bool free)
+    {
+        // 克拉玛依 art. 8(7) 原依法取得的工业用地; 乌鲁木齐 item 10(2) 工业用地、仓储用地、农产品批发市场; 佳木斯 item 17 自有工业用地.
+        var stated = Compute(tenant, NoCharge(caseId, from: use, to: use));
+        var fromCase = PaymentCalculator.Compute(Policy(tenant), NoCharge(caseId, from: null, to: null), HolidayCalendar.WeekendsOnly, landUse: use);
+
+        if (free)
+        {
+            Assert.Equal(Money.Zero, Valid(stated).Due.Amount);
+            Assert.Equal(Money.Zero, Valid(fromCase).Due.Amount);
+        }
+        else
+        {
+            var violation = Broken(stated, "no-charge-use-not-covered", "$.changeOfUse.from");
+            Assert.Equal(Policy(tenant).LandPrice.NoCharge.Single(c => c.Id == caseId).Source, violation.Source);
+            Assert.Contains(use, violation.Message, StringComparison.Ordinal);
+            Broken(fromCase, "no-charge-use-not-covered", "$.changeOfUse");
+        }
+    }
+
+    [Fact]
+    public void A_no_charge_case_for_some_land_needs_to_know_the_land_use()
+    {
+        var violation = Broken(ComputeWithoutLandUse("karamay", NoCharge("industrial-far-increase", from: null, to: null)), "no-charge-needs-use", "$.changeOfUse");
+
+        Assert.Contains("工业用地", violation.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("urumqi", "new-conditions-70")]
+    [InlineData("urumqi", "appraisal-difference-70")]
+    [InlineData("karamay", "appraisal-difference")]
+    public void A_price_basis_closed_to_commercial_housing_refuses_it(string tenant, string basis)
+    {
+        // 乌鲁木齐 item 8 and 克拉玛依 art. 8(7): 按照规划用途（商品住宅除外）.
+        var contract = Difference(basis, D("2026-06-08"), 1_000m) with { ChangeOfUseFrom = "industrial", ChangeOfUseTo = "commercial-housing" };
+
+        var violation = Broken(ComputeWithoutLandUse(tenant, contract), "price-basis-excludes-use", "$.changeOfUse.to");
+
+        Assert.Equal(Policy(tenant).LandPrice.Bases.Single(b => b.Id == basis).Source, violation.Source);
+        Assert.Contains("商品住宅用地 (commercial-housing)", violation.Message, StringComparison.Ordinal);
+        Valid(Compute(tenant, contract with { ChangeOfUseTo = "commercial-services" }));
+        Broken(PaymentCalculator.Compute(Policy(tenant), contract with { ChangeOfUseFrom = null, ChangeOfUseTo = null }, HolidayCalendar.WeekendsOnly, landUse: "commercial-housing"),
+            "price-basis-excludes-use", "$.changeOfUse");
+        Valid(PaymentCalculator.Compute(Policy(tenant), contract with { ChangeOfUseFrom = null, ChangeOfUseTo = null }, HolidayCalendar.WeekendsOnly, landUse: "industrial"));
+        Broken(ComputeWithoutLandUse(tenant, contract with { ChangeOfUseFrom = null, ChangeOfUseTo = null }), "price-basis-needs-use", "$.changeOfUse");
+    }
+
+    [Fact]
+    public void A_price_basis_open_to_every_use_needs_no_land_use()
+    {
+        Valid(ComputeWithoutLandUse("zhongwei", Difference("appraisal-difference-same-date", D("2026-06-08"), 1_000m)));
+    }
+
+    [Fact]
+    public void A_land_use_the_contract_states_must_be_one_of_the_policy()
+    {
+        var contract = Difference("appraisal-difference-70", D("2026-06-08"), 1_000m) with { ChangeOfUseFrom = "工业", ChangeOfUseTo = "商品住宅" };
+
+        var computed = Compute("urumqi", contract);
+
+        Assert.Equal([("land-use-unknown", "$.changeOfUse.from"), ("land-use-unknown", "$.changeOfUse.to")], RulesAndPaths(computed));
+        Assert.Contains("commercial-housing", computed.Violations[0].Message, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -370,6 +370,23 @@ public class PolicyValidatorTests
     }
 
     [Fact]
+    public void The_land_uses_a_price_basis_excludes_or_a_no_charge_case_covers_must_be_defined()
+    {
+        var result = SamplePolicy.ValidateEdited(d =>
+        {
+            d.At("landPrice.bases[0]")["excludedUses"] = new JsonArray("industrial", "villas");
+            d.At("landPrice.noCharge[0]")["uses"] = new JsonArray("farmland");
+        });
+
+        Assert.Equal(
+            [
+                "$.landPrice.bases[0].excludedUses[1]: 'villas' is not a land-use code defined in landUses",
+                "$.landPrice.noCharge[0].uses[0]: 'farmland' is not a land-use code defined in landUses",
+            ],
+            result.Errors.Select(e => e.ToString()));
+    }
+
+    [Fact]
     public void Only_the_last_step_issues_the_decision()
     {
         var result = SamplePolicy.ValidateEdited(d => d.At("review.determinationChains[1].steps[0]")["issuesDecision"] = true);
