@@ -159,12 +159,21 @@ public sealed class PaymentService(CaseStore cases, ReviewService review, Tenant
     public Task<PaymentOutcome> RecordFailureAsync(PaymentMessage message, string error, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(message);
-        // A schedule already running stays; the case still records the error, so nothing fails unseen.
+        // A schedule already running stays; the case still records the error, so nothing fails unseen. A message for
+        // another contract or version than the one on record leaves its status and error alone (that one has a message
+        // of its own still to come): only the event tells of it.
         return TransitionAsync(message.TenantId, message.CaseId, "payments", ct, (_, current) =>
-            current is null
-                ? Unchanged
-                : Change(current with { Status = current.Status == PaymentStatus.Scheduled ? PaymentStatus.Scheduled : PaymentStatus.Failed, Error = error },
-                    [("PaymentComputationFailed", new { message.ContractId, message.Version, error, poisonQueue = QueueName + "-poison" })], []));
+        {
+            if (current is null)
+            {
+                return Unchanged;
+            }
+
+            var onRecord = current.Contract.ContractId == message.ContractId && current.Contract.Version == message.Version;
+            var next = !onRecord ? current
+                : current with { Status = current.Status == PaymentStatus.Scheduled ? PaymentStatus.Scheduled : PaymentStatus.Failed, Error = error };
+            return Change(next, [("PaymentComputationFailed", new { message.ContractId, message.Version, error, poisonQueue = QueueName + "-poison", onRecord })], []);
+        });
     }
 
     /// <summary>Records money received against the schedule; idempotent on the reference.</summary>
@@ -173,16 +182,18 @@ public sealed class PaymentService(CaseStore cases, ReviewService review, Tenant
         ArgumentNullException.ThrowIfNull(receipt);
         return TransitionAsync(tenantId, caseId, actor, ct, (loaded, current) =>
         {
-            if (current is not { Status: PaymentStatus.Scheduled, Schedule: not null })
-            {
-                return Refuse(PaymentOutcomeKind.Conflict, "The case has no payment schedule to record money against" + (current is null ? "." : $" (payments are {current.Status})."));
-            }
-
-            if (current.Receipts.FirstOrDefault(r => r.Reference == receipt.Reference) is { } seen)
+            // A repeat of money already on record is answered as such whatever has happened since (a new contract
+            // version may have put the schedule back in the queue): a retry must never look like money not yet recorded.
+            if (current?.Receipts.FirstOrDefault(r => r.Reference == receipt.Reference) is { } seen)
             {
                 return seen.Amount == receipt.Amount && seen.ReceivedOn == receipt.ReceivedOn
                     ? Unchanged
                     : Refuse(PaymentOutcomeKind.Conflict, $"Reference {receipt.Reference} was already recorded for {seen.Amount} on {seen.ReceivedOn:yyyy-MM-dd}.", "reference");
+            }
+
+            if (current is not { Status: PaymentStatus.Scheduled, Schedule: not null })
+            {
+                return Refuse(PaymentOutcomeKind.Conflict, "The case has no payment schedule to record money against" + (current is null ? "." : $" (payments are {current.Status})."));
             }
 
             if (receipt.ReceivedOn > loaded.Context.Today)
