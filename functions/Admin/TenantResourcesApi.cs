@@ -12,7 +12,12 @@ public sealed record SigningKeysView(string Tenant, IReadOnlyList<SigningKeyInfo
 /// <summary>Officers, API keys, signing keys and holiday calendars of a tenant (admin key required).</summary>
 public static class TenantResourcesApi
 {
-    private static readonly TimeSpan DefaultOverlap = TimeSpan.FromDays(7);
+    /// <summary>
+    /// How long older keys keep verifying after a rotation that names no overlap: longer than a link lives under the
+    /// built-in policies (the step's deadline, at most 20 working days, plus the 30-day grace), so a routine rotation
+    /// breaks no link already mailed. A shorter overlap (0 for a leaked key) ends the older keys' links sooner.
+    /// </summary>
+    internal static readonly TimeSpan DefaultOverlap = TimeSpan.FromDays(90);
     private static readonly TimeSpan MaxOverlap = TimeSpan.FromDays(90);
 
     public static RouteGroupBuilder MapTenantResourcesAdminApi(this IEndpointRouteBuilder app)
@@ -31,7 +36,7 @@ public static class TenantResourcesApi
 
         admin.MapGet("/signing-keys", ListSigningKeys).WithName("ListSigningKeys").WithSummary("The e-mail link signing keys (ids and dates, never secrets).");
         admin.MapPost("/signing-keys/rotations", RotateSigningKey).WithName("RotateSigningKey")
-            .WithSummary("Starts signing links with a new key; older keys keep verifying for the overlap (default 7 days, at most 90).")
+            .WithSummary("Starts signing links with a new key; older keys keep verifying for the overlap (default and at most 90 days; 0 ends their links at once).")
             .ProducesProblem(400);
 
         admin.MapPut("/calendars/{year:int}", PutCalendar).WithName("PutHolidayCalendar")

@@ -12,7 +12,7 @@ public sealed record SigningKeyInfo(string Id, DateTimeOffset CreatedAt, DateTim
 
 /// <summary>
 /// A tenant's signing keys. New links are signed with the newest key; links signed with an older key
-/// still verify until that key retires, so a rotation with an overlap never breaks links already mailed.
+/// still verify until that key retires, so a rotation whose overlap outlasts the links already mailed breaks none of them.
 /// </summary>
 public sealed class SigningKeyRing(IReadOnlyList<SigningKey> keys)
 {

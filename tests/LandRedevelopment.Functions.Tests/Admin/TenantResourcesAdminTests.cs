@@ -1,3 +1,4 @@
+using LandRedevelopment.Functions.Admin;
 using System.Net;
 using System.Text.Json;
 
@@ -108,6 +109,32 @@ public class TenantResourcesAdminTests(AppFixture fixture) : IClassFixture<AppFi
         using var bad = await fixture.Http.SendAsync(fixture.Admin(HttpMethod.Post, $"api/admin/tenants/{tenant}/signing-keys/rotations", new { overlapHours = -1 }));
         Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
         Assert.Contains("$.overlapHours", await bad.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_rotation_without_an_overlap_keeps_older_keys_verifying_longer_than_any_link_of_the_built_in_policies_lives()
+    {
+        var (tenant, _) = await fixture.OnboardAsync();
+        var started = DateTimeOffset.UtcNow;
+        using var rotated = await fixture.Http.SendAsync(fixture.Admin(HttpMethod.Post, $"api/admin/tenants/{tenant}/signing-keys/rotations"));
+
+        Assert.Equal(HttpStatusCode.OK, rotated.StatusCode);
+        var old = Assert.Single((await Json(rotated)).GetProperty("keys").EnumerateArray(), k => !k.GetProperty("active").GetBoolean());
+        var retires = old.GetProperty("retiresAt").GetDateTimeOffset();
+        Assert.InRange(retires, started + TenantResourcesApi.DefaultOverlap - TimeSpan.FromMinutes(1), DateTimeOffset.UtcNow + TenantResourcesApi.DefaultOverlap + TimeSpan.FromMinutes(1));
+
+        // The longest a link mailed at a step's start lives: the step's deadline plus the grace. Every step of every
+        // built-in chain, started on any day of a year whose holidays include a week-long Spring Festival and National Day.
+        var year = new DateOnly(2026, 1, 1);
+        var calendar = new LandRedevelopment.Calendars.HolidayCalendar(
+            Enumerable.Range(0, 8).Select(d => new DateOnly(2026, 2, 15).AddDays(d)).Concat(Enumerable.Range(0, 8).Select(d => new DateOnly(2026, 10, 1).AddDays(d))), []);
+        var periods = LandRedevelopment.Policies.SeedPolicies.All
+            .SelectMany(c => c.Policy.Review.DeterminationChains.Concat(c.Policy.Review.PlanChains))
+            .SelectMany(chain => chain.Steps).Select(step => step.TimeLimit.Period).Distinct().ToList();
+        var longest = periods.Max(period => Enumerable.Range(0, 365).Select(year.AddDays)
+            .Max(start => LandRedevelopment.Calendars.LegalPeriods.LastDay(start, period, calendar).DayNumber - start.DayNumber + 1));
+        var lifetime = TimeSpan.FromDays(longest) + new LandRedevelopment.Review.Durable.ReviewOptions().LinkGraceAfterDue;
+        Assert.True(lifetime < TenantResourcesApi.DefaultOverlap, $"a link can live {lifetime.TotalDays} days");
     }
 
     [Fact]
