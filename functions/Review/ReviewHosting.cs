@@ -15,7 +15,13 @@ public static partial class ReviewHosting
 
     public static IServiceCollection AddReview(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddOptions<ReviewOptions>().BindConfiguration(ReviewOptions.Section);
+        // A setting that would break every step (links that expire before they are mailed, links to nowhere) stops the
+        // app at start, saying which, rather than failing each transition later.
+        services.AddOptions<ReviewOptions>().BindConfiguration(ReviewOptions.Section)
+            .Validate(o => o.LinkGraceAfterDue > TimeSpan.Zero, "Review:LinkGraceAfterDue must be more than zero: a step's links must outlive its deadline.")
+            .Validate(o => Uri.TryCreate(o.PublicBaseUrl, UriKind.Absolute, out var url) && url.Scheme is "http" or "https",
+                "Review:PublicBaseUrl must be an absolute http or https address: decision links in mails start with it.")
+            .ValidateOnStart();
         services.AddSingleton(sp => sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<ReviewOptions>>().Value);
         services.AddSingleton<IMailSender>(_ => MailSender(configuration));
         services.AddSingleton(sp => new TimerIndex(sp.GetRequiredService<StorageAccount>().Tables.GetTableClient(TimerIndex.TableName),

@@ -45,6 +45,22 @@ public sealed class HostingConfigurationTests : IDisposable
         }
     }
 
+    [Theory]
+    [InlineData("Review__LinkGraceAfterDue", "00:00:00", "Review:LinkGraceAfterDue must be more than zero")]
+    [InlineData("Review__LinkGraceAfterDue", "-1.00:00:00", "Review:LinkGraceAfterDue must be more than zero")]
+    [InlineData("Review__PublicBaseUrl", "review.example.gov.cn", "Review:PublicBaseUrl must be an absolute http or https address")]
+    public async Task A_review_setting_that_would_break_every_step_stops_the_app_at_start_saying_which(string setting, string value, string message)
+    {
+        var e = await Assert.ThrowsAnyAsync<Exception>(() => AppProcess.StartAsync(new Dictionary<string, string?>
+        {
+            ["AzureWebJobsStorage"] = "UseDevelopmentStorage=true;DevelopmentStorageProxyUri=http://127.0.0.1:9",
+            ["LocalTriggers__Enabled"] = "false",
+            [setting] = value,
+        }));
+
+        Assert.Contains(message, e.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void The_shipped_function_app_has_host_json_and_a_function_json_per_function()
     {
