@@ -69,6 +69,11 @@ internal sealed class ReviewMessages(LoadedCase loaded, ParcelCase updated, Revi
                     Notify(reclaimed.NotifyRoles, "reclamation", "逾期未提交（或未获批准）再开发方案，转入土地收回程序",
                         $"依据：{reclaimed.Article}", state.PlanDeadlineAt is { } at ? $"方案提交期限：{NoticeFormat.Instant(at, Zone)}" : "");
                     break;
+                case PlanDeadlineLapsed lapsed:
+                    Notify(lapsed.NotifyRoles, "plan-deadline-lapsed", "逾期未提交（或未获批准）再开发方案，本宗土地不符合本地政策规定的收回情形，请依法跟进处置",
+                        $"方案提交期限依据：{lapsed.Article}", $"收回情形依据：{lapsed.Grounds}",
+                        state.PlanDeadlineAt is { } due ? $"方案提交期限：{NoticeFormat.Instant(due, Zone)}" : "");
+                    break;
                 case TransitionPeriodEnded ended:
                     Notify(ended.NotifyRoles, "transition-ended", "过渡期届满", $"依据：{ended.Article ?? "（无）"}");
                     break;
@@ -185,9 +190,14 @@ internal sealed class ReviewMessages(LoadedCase loaded, ParcelCase updated, Revi
         var deadline = policy.Deadlines.PlanSubmission;
         var period = deadline?.Period;
         var periodText = period is null ? null : DeterminationNotice.PeriodText(period.Years, period.Months, period.Days, period.WorkingDays);
+        // Where the policy names its reclamation grounds, a missed deadline leads to reclamation only in those cases (克拉玛依
+        // art. 9(1) reclaims allocated land only), and the notice says so rather than promising reclamation to every land user.
+        var grounds = policy.Reclamation.Select(g => g.Source).Distinct(StringComparer.Ordinal).ToList();
         IReadOnlyList<string> warnings = deadline is null
             ? []
-            : [$"逾期未提交再开发实施方案的，将依法纳入低效用地收回程序（依据：{deadline.Source}）。"];
+            : grounds.Count == 0
+                ? [$"逾期未提交再开发实施方案的，将依法纳入低效用地收回程序（依据：{deadline.Source}）。"]
+                : [$"逾期未提交再开发实施方案，且符合{string.Join("、", grounds)}规定的收回情形的，将依法纳入低效用地收回程序（依据：{deadline.Source}）。"];
         return DeterminationNotice.Render(new DeterminationFacts(
             Brief(loaded.Case, policy, loaded.Tenant.DisplayName), chain.Name, chain.Source, issuing.Name, issuing.Source, decisions,
             issued.At, loaded.Context.TimeZone, periodText, deadline?.Source, warnings));

@@ -322,6 +322,17 @@ public sealed class ReviewService(CaseStore cases, TenantDirectory tenants, Revi
         }
     }
 
+    /// <summary>The parcel as surveyed, as rules read it (its attributes were checked against this policy version when it was surveyed).</summary>
+    private static LandRedevelopment.Screening.ScreeningInput Parcel(ParcelCase parcelCase, PolicyDocument policy) => new()
+    {
+        LandUse = parcelCase.LandUse,
+        District = parcelCase.District,
+        Zone = parcelCase.Zone,
+        SurveyedOn = parcelCase.SurveyedOn,
+        ParcelAreaM2 = parcelCase.AreaM2,
+        Attributes = LandRedevelopment.Screening.AttributeValue.ReadAttributes(parcelCase.Attributes, policy.Attributes),
+    };
+
     internal async Task<(LoadedCase Loaded, Azure.ETag ETag)?> LoadWithETagAsync(string tenantId, string caseId, CancellationToken ct)
     {
         var read = await cases.GetAsync(tenantId, caseId, ct).ConfigureAwait(false);
@@ -338,7 +349,8 @@ public sealed class ReviewService(CaseStore cases, TenantDirectory tenants, Revi
             ?? throw new InvalidOperationException($"Policy version {stored.Version} of {tenantId} is empty."));
         var calendar = await tenants.GetHolidayCalendarAsync(tenant, ct).ConfigureAwait(false);
         var zone = TimeZoneInfo.FindSystemTimeZoneById(tenant.TimeZone);
-        var context = new ReviewContext(policy, stored.Version.ToString(System.Globalization.CultureInfo.InvariantCulture), calendar, zone, found.Case.District, time.GetUtcNow());
+        var context = new ReviewContext(policy, stored.Version.ToString(System.Globalization.CultureInfo.InvariantCulture), calendar, zone, found.Case.District, time.GetUtcNow(),
+            Parcel(found.Case, policy));
         return (new LoadedCase(found.Case, ReviewStateJson.Read(found.Case.Review), context, tenant), found.ETag);
     }
 

@@ -12,7 +12,12 @@ namespace LandRedevelopment.Review.Workflow;
 /// <param name="TimeZone">The tenant's legal time zone; dates are counted there.</param>
 /// <param name="District">The case's district, filling <c>{district}</c> in step roles.</param>
 /// <param name="Now">The instant of the decision (from the clock the handler uses, adjustable in tests).</param>
-public sealed record ReviewContext(PolicyDocument Policy, string PolicyVersion, HolidayCalendar Calendar, TimeZoneInfo TimeZone, string District, DateTimeOffset Now)
+/// <param name="Parcel">
+/// The parcel as surveyed (land use, attributes), which the policy's reclamation grounds are judged on when the plan
+/// deadline passes; without it the deadline alone sends the case to reclamation.
+/// </param>
+public sealed record ReviewContext(PolicyDocument Policy, string PolicyVersion, HolidayCalendar Calendar, TimeZoneInfo TimeZone, string District, DateTimeOffset Now,
+    ScreeningInput? Parcel = null)
 {
     /// <summary>Today's legal date in the tenant's zone.</summary>
     public DateOnly Today => LegalPeriods.LocalDate(Now, TimeZone);
@@ -228,7 +233,7 @@ public static class ReviewDecider
                 // A plan rejected after its deadline leaves no time for another plan, and the deadline's
                 // timer already fired while the plan was in review: the case goes to reclamation now.
                 return track == ReviewTrack.Plan && state.PlanDeadlineAt is { } deadline && now >= deadline
-                    ? DecisionResult.Accept(rejected, Reclaim(state, context, role))
+                    ? DecisionResult.Accept(rejected, AfterPlanDeadline(state, context, role))
                     : DecisionResult.Accept(rejected);
 
             case DecisionAction.Approve:
@@ -414,23 +419,49 @@ public static class ReviewDecider
 
     private static DecisionResult PlanDeadline(ReviewState state, ReviewContext context)
     {
-        // A plan in review (or approved) was submitted in time; reclamation already started needs no second start.
-        if (state.Phase != ReviewPhase.DeterminationServed || state.PlanDeadlineAt is not { } deadline)
+        // A plan in review (or approved) was submitted in time; reclamation already started, or a deadline that already
+        // lapsed without it, needs nothing more.
+        if (state.Phase != ReviewPhase.DeterminationServed || state.PlanDeadlineAt is not { } deadline || state.PlanDeadlineLapsedAt is not null)
         {
             return DecisionResult.Nothing;
         }
 
         return context.Now < deadline
             ? DecisionResult.Refuse(RejectionKind.NotDue, $"The plan deadline ends at {deadline:O}.")
-            : DecisionResult.Accept(Reclaim(state, context, null));
+            : DecisionResult.Accept(AfterPlanDeadline(state, context, null));
     }
 
-    private static ReclamationStarted Reclaim(ReviewState state, ReviewContext context, string? alsoNotify)
+    /// <summary>
+    /// What the plan deadline's passing (with no plan approved) does. Where the policy lists reclamation grounds, the case
+    /// goes to reclamation only if one of them holds for the parcel, judged today with the case's own facts (served on
+    /// its service day, no plan submitted in time); otherwise the deadline lapses and the issuing officers are told. A
+    /// policy with no grounds, or a context without the parcel, lets the deadline alone decide.
+    /// </summary>
+    private static ReviewEvent AfterPlanDeadline(ReviewState state, ReviewContext context, string? alsoNotify)
     {
         var deadline = context.Policy.Deadlines.PlanSubmission
-            ?? throw new InvalidOperationException("Reclamation for a missed plan deadline needs the policy's plan-submission deadline.");
-        return new ReclamationStarted(context.Now, ReclamationReasons.NoPlanByDeadline, deadline.Source,
-            Roles([.. IssuingRoles(state, context, ReviewTrack.Determination), .. alsoNotify is null ? [] : new[] { alsoNotify }]));
+            ?? throw new InvalidOperationException("A missed plan deadline needs the policy's plan-submission deadline.");
+        var notify = Roles([.. IssuingRoles(state, context, ReviewTrack.Determination), .. alsoNotify is null ? [] : new[] { alsoNotify }]);
+        var grounds = context.Policy.Reclamation;
+        if (grounds.Count == 0 || context.Parcel is not { } parcel)
+        {
+            return new ReclamationStarted(context.Now, ReclamationReasons.NoPlanByDeadline, deadline.Source, notify);
+        }
+
+        var attributes = new Dictionary<string, AttributeValue>(parcel.Attributes, StringComparer.Ordinal)
+        {
+            [ReclamationFacts.PlanSubmittedInTime] = AttributeValue.Of(false),
+        };
+        if (state.ServedOn is { } servedOn)
+        {
+            attributes[ReclamationFacts.DeterminationServedOn] = AttributeValue.Of(servedOn);
+        }
+
+        var facts = parcel with { SurveyedOn = context.Today, Attributes = attributes };
+        var holding = grounds.FirstOrDefault(g => ScreeningEngine.Holds(g.Rule, facts, g.Id));
+        return holding is not null
+            ? new ReclamationStarted(context.Now, ReclamationReasons.NoPlanByDeadline, $"{holding.Source}; {deadline.Source}", notify)
+            : new PlanDeadlineLapsed(context.Now, deadline.Source, string.Join("; ", grounds.Select(g => g.Source).Distinct(StringComparer.Ordinal)), notify);
     }
 
     private static DecisionResult EndTransition(ReviewState state, ReviewContext context)

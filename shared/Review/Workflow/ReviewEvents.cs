@@ -34,6 +34,7 @@ public enum ReviewTrack
 [JsonDerivedType(typeof(PlanDocumentRecorded), "planDocumentRecorded")]
 [JsonDerivedType(typeof(PlanApproved), "planApproved")]
 [JsonDerivedType(typeof(ReclamationStarted), "reclamationStarted")]
+[JsonDerivedType(typeof(PlanDeadlineLapsed), "planDeadlineLapsed")]
 [JsonDerivedType(typeof(TransitionPeriodEnded), "transitionPeriodEnded")]
 public abstract record ReviewEvent(DateTimeOffset At);
 
@@ -121,6 +122,13 @@ public sealed record PlanApproved(
 /// <param name="NotifyRoles">The officers to tell.</param>
 public sealed record ReclamationStarted(DateTimeOffset At, string Reason, string Article, IReadOnlyList<string> NotifyRoles) : ReviewEvent(At);
 
+/// <summary>
+/// The plan deadline passed with no plan approved, and none of the policy's reclamation grounds (<paramref name="Grounds"/>)
+/// holds for the parcel (e.g. land granted by 出让, where 克拉玛依 art. 9(1) reclaims only allocated land): the case is not
+/// reclaimed; <paramref name="NotifyRoles"/> are told, to follow the case up under the law.
+/// </summary>
+public sealed record PlanDeadlineLapsed(DateTimeOffset At, string Article, string Grounds, IReadOnlyList<string> NotifyRoles) : ReviewEvent(At);
+
 /// <summary>The transition period ran out.</summary>
 public sealed record TransitionPeriodEnded(DateTimeOffset At, string? Article, IReadOnlyList<string> NotifyRoles) : ReviewEvent(At);
 
@@ -129,6 +137,19 @@ public static class ReclamationReasons
 {
     /// <summary>No redevelopment plan was submitted (or none approved) by the plan deadline.</summary>
     public const string NoPlanByDeadline = "no-plan-by-deadline";
+}
+
+/// <summary>
+/// Facts the case itself supplies to the policy's reclamation grounds when the plan deadline passes, under these
+/// attribute names (a policy declares them as attributes to use them, e.g. 克拉玛依 art. 9(1)2(4)).
+/// </summary>
+public static class ReclamationFacts
+{
+    /// <summary>The day the determination was served (a date).</summary>
+    public const string DeterminationServedOn = "determinationServedOn";
+
+    /// <summary>Whether a redevelopment plan was submitted in time (a boolean): false once the deadline has passed without an approved plan.</summary>
+    public const string PlanSubmittedInTime = "redevelopmentPlanSubmittedInTime";
 }
 
 /// <summary>One decision an officer made, as the case records it.</summary>

@@ -112,6 +112,9 @@ public sealed record ReviewState
     /// <summary>Why the case went to reclamation, and the article.</summary>
     public string? ReclamationReason { get; init; }
 
+    /// <summary>When the plan deadline passed without reclamation (no reclamation ground held).</summary>
+    public DateTimeOffset? PlanDeadlineLapsedAt { get; init; }
+
     /// <summary>Whether a step is open for decisions.</summary>
     public bool IsInStep => Phase is ReviewPhase.InStep or ReviewPhase.PlanInReview;
 
@@ -169,6 +172,7 @@ public sealed record ReviewState
             PlanDocumentRecorded e => this with { Plan = Plan?.WithDocument(e.Document) },
             PlanApproved e => this with { Phase = ReviewPhase.Redevelopment, TransitionEndsOn = e.TransitionEndsOn, TransitionEndsAt = e.TransitionEndsAt },
             ReclamationStarted e => this with { Phase = ReviewPhase.Reclamation, ReclamationReason = $"{e.Reason} ({e.Article})" },
+            PlanDeadlineLapsed e => this with { PlanDeadlineLapsedAt = e.At },
             TransitionPeriodEnded => this with { Phase = ReviewPhase.TransitionOver },
             _ => throw new ArgumentException($"Unknown review event {reviewEvent.GetType().Name}.", nameof(reviewEvent)),
         };

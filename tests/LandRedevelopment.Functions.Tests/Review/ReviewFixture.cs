@@ -234,12 +234,20 @@ public sealed class ReviewCity(ReviewFixture fixture, string tenant, string key)
     public async Task<string> SubmitAsync(string? zone = null, params JsonObject[] evidence) => await SubmitParcelAsync(SurveyKit.LandCode(), zone, evidence);
 
     /// <summary>Submits a candidate survey of the parcel <paramref name="landCode"/>.</summary>
-    public async Task<string> SubmitParcelAsync(string landCode, string? zone, params JsonObject[] evidence)
+    public Task<string> SubmitParcelAsync(string landCode, string? zone, params JsonObject[] evidence) => SubmitParcelAsync(landCode, zone, new Dictionary<string, bool>(), evidence);
+
+    /// <summary>Submits a candidate survey of the parcel <paramref name="landCode"/> with further boolean attributes set.</summary>
+    public async Task<string> SubmitParcelAsync(string landCode, string? zone, IReadOnlyDictionary<string, bool> flags, params JsonObject[] evidence)
     {
         var (lon, lat, _) = SurveyKit.Places[Tenant];
         var survey = SurveyKit.Survey(Tenant, landCode, SurveyKit.Square(lon, lat, 100, Random.Shared.Next(0, 200_000), Random.Shared.Next(0, 200_000)), evidence);
         var parcel = survey["parcel"]!.AsObject();
         parcel["attributes"]![ReviewFixture.CandidateFlag[Tenant]] = true;
+        foreach (var (name, value) in flags)
+        {
+            parcel["attributes"]![name] = value;
+        }
+
         if (zone is not null)
         {
             parcel["zone"] = zone;
@@ -253,9 +261,9 @@ public sealed class ReviewCity(ReviewFixture fixture, string tenant, string key)
     }
 
     /// <summary>Submits a candidate survey without evidence and waits until its review has entered the first step.</summary>
-    public async Task<string> StartCaseAsync(string? zone = null)
+    public async Task<string> StartCaseAsync(string? zone = null, IReadOnlyDictionary<string, bool>? flags = null)
     {
-        var caseId = await SubmitAsync(zone);
+        var caseId = await SubmitParcelAsync(SurveyKit.LandCode(), zone, flags ?? new Dictionary<string, bool>());
         await WaitStateAsync(caseId, "InReview");
         return caseId;
     }

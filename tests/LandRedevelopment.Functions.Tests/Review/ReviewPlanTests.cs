@@ -14,10 +14,10 @@ public sealed class ReviewPlanTests(ReviewFixture fixture) : IClassFixture<Revie
     private static readonly TimeZoneInfo Shanghai = TimeZoneInfo.FindSystemTimeZoneById("Asia/Shanghai");
 
     [Fact]
-    public async Task Six_months_without_a_plan_after_service_moves_the_case_to_reclamation_and_tells_the_officers()
+    public async Task Six_months_without_a_plan_after_service_moves_allocated_land_to_reclamation_and_tells_the_officers()
     {
         var town = fixture.City("karamay");
-        var caseId = await town.StartCaseAsync();
+        var caseId = await town.StartCaseAsync(flags: new Dictionary<string, bool> { ["allocatedLand"] = true });
         await town.DetermineAsync(caseId, KaramayChain);
         var served = await ServeAsync(town, caseId);
 
@@ -36,13 +36,40 @@ public sealed class ReviewPlanTests(ReviewFixture fixture) : IClassFixture<Revie
 
         await fixture.AdvancePastAsync(at);
         var view = await town.WaitStateAsync(caseId, "Reclamation", TimeSpan.FromSeconds(10));
-        Assert.Contains("art. 9", view.GetProperty("review").GetProperty("reclamationReason").GetString());
+        Assert.Contains("art. 9(1)2(4)", view.GetProperty("review").GetProperty("reclamationReason").GetString());
         var mail = await fixture.MailAsync(caseId, "reclamation");
         Assert.Contains("收回", mail.Subject);
         var started = Assert.Single(await town.TimelineAsync(caseId), e => e.GetProperty("type").GetString() == "ReclamationStarted");
         Assert.Equal("timer", started.GetProperty("actor").GetString());
 
         // Too late for a plan now.
+        using var late = await town.SendAsync(HttpMethod.Post, $"cases/{caseId}/plan", Plan("industrial"));
+        Assert.Equal(HttpStatusCode.Conflict, late.StatusCode);
+    }
+
+    [Fact]
+    public async Task Six_months_without_a_plan_on_granted_land_is_not_reclamation_the_officers_are_told_to_follow_up()
+    {
+        // 克拉玛依 art. 9(1)2(4) reclaims allocated (划拨) land only; the notice says reclamation follows only in the policy's cases.
+        var town = fixture.City("karamay");
+        var caseId = await town.StartCaseAsync(flags: new Dictionary<string, bool> { ["allocatedLand"] = false });
+        await town.DetermineAsync(caseId, KaramayChain);
+        using (var notice = await town.SendAsync(HttpMethod.Get, $"cases/{caseId}/determination-notice"))
+        {
+            Assert.Contains("规定的收回情形的，将依法纳入低效用地收回程序", await notice.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        }
+
+        var served = await ServeAsync(town, caseId);
+        var at = served.GetProperty("deadlines").EnumerateArray().Single(d => d.GetProperty("kind").GetString() == "plan-submission").GetProperty("at").GetDateTimeOffset();
+
+        await fixture.AdvancePastAsync(at);
+        var mail = await fixture.MailAsync(caseId, "plan-deadline-lapsed");
+
+        Assert.Contains("不符合", mail.Subject);
+        var timeline = await town.TimelineAsync(caseId);
+        Assert.Single(timeline, e => e.GetProperty("type").GetString() == "PlanDeadlineLapsed");
+        Assert.DoesNotContain(timeline, e => e.GetProperty("type").GetString() == "ReclamationStarted");
+        Assert.Equal("DeterminationServed", (await town.CaseAsync(caseId)).GetProperty("state").GetString());
         using var late = await town.SendAsync(HttpMethod.Post, $"cases/{caseId}/plan", Plan("industrial"));
         Assert.Equal(HttpStatusCode.Conflict, late.StatusCode);
     }

@@ -387,6 +387,65 @@ public class ReviewDeciderTests
         Assert.Equal(RejectionKind.AlreadyDecided, h.Try(new Decide("city-bureau-review", 1, "b", CityBureau, DecisionAction.Approve, null), Local(2026, 11, 10)).Rejection?.Kind);
     }
 
+    private static LandRedevelopment.Screening.ScreeningInput KaramayParcel(bool? allocated) => new()
+    {
+        LandUse = "industrial",
+        District = "克拉玛依区",
+        SurveyedOn = new DateOnly(2026, 6, 1),
+        Attributes = allocated is { } a
+            ? new Dictionary<string, LandRedevelopment.Screening.AttributeValue> { ["allocatedLand"] = a }
+            : new Dictionary<string, LandRedevelopment.Screening.AttributeValue>(),
+    };
+
+    [Fact]
+    public void Allocated_land_with_no_plan_by_the_deadline_is_reclaimed_on_the_ground_that_holds()
+    {
+        // 克拉玛依 art. 9(1)2(4): 划拨 land whose user has no redevelopment within six months of service.
+        var h = KaramayIssued(Local(2026, 11, 2));
+        h.Parcel = KaramayParcel(allocated: true);
+        var served = (DeterminationServedEvent)h.Run(new DeterminationServed(new DateOnly(2026, 11, 10)), Local(2026, 11, 10, 16)).Single();
+
+        var reclamation = Assert.IsType<ReclamationStarted>(Assert.Single(h.Run(new PlanDeadlinePassed(), served.PlanDeadlineAt!.Value)));
+
+        Assert.StartsWith("克拉玛依 art. 9(1)2(4)", reclamation.Article, StringComparison.Ordinal);
+        Assert.Equal(ReviewPhase.Reclamation, h.State.Phase);
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(null)]
+    public void Land_not_known_to_be_allocated_is_not_reclaimed_when_the_plan_deadline_passes(bool? allocated)
+    {
+        // 克拉玛依 art. 9(1) reclaims allocated land; land granted by 出让 is reclaimed early only for the public interest (art. 9(2)).
+        var h = KaramayIssued(Local(2026, 11, 2));
+        h.Parcel = KaramayParcel(allocated);
+        var served = (DeterminationServedEvent)h.Run(new DeterminationServed(new DateOnly(2026, 11, 10)), Local(2026, 11, 10, 16)).Single();
+        var deadline = served.PlanDeadlineAt!.Value;
+
+        var lapsed = Assert.IsType<PlanDeadlineLapsed>(Assert.Single(h.Run(new PlanDeadlinePassed(), deadline)));
+
+        Assert.Contains("art. 8", lapsed.Article, StringComparison.Ordinal);
+        Assert.Contains("克拉玛依 art. 9(1)2(4)", lapsed.Grounds, StringComparison.Ordinal);
+        Assert.Contains("district-bureau:克拉玛依区", lapsed.NotifyRoles);
+        Assert.Equal(ReviewPhase.DeterminationServed, h.State.Phase);
+        Assert.Empty(h.Run(new PlanDeadlinePassed(), deadline.AddDays(1)));
+        Assert.Equal(RejectionKind.NotAllowed, h.Try(new PlanSubmitted(new PlanFacts("industrial", "industrial", []), "standard"), deadline.AddDays(1)).Rejection?.Kind);
+    }
+
+    [Fact]
+    public void A_plan_rejected_after_the_deadline_on_granted_land_lapses_instead_of_reclaiming()
+    {
+        var h = KaramayIssued(Local(2026, 11, 2));
+        h.Parcel = KaramayParcel(allocated: false);
+        h.Run(new DeterminationServed(new DateOnly(2026, 11, 10)), Local(2026, 11, 10, 16));
+        h.Run(new PlanSubmitted(new PlanFacts("industrial", "industrial", []), "standard"), Local(2027, 5, 6));
+
+        var events = h.Run(new Decide("district-plan-review", 1, "wang", DistrictBureau, DecisionAction.Reject, "仍不可行"), Local(2027, 5, 20));
+
+        Assert.IsType<PlanDeadlineLapsed>(events[1]);
+        Assert.Equal(ReviewPhase.DeterminationServed, h.State.Phase);
+    }
+
     [Fact]
     public void A_rejected_plan_lets_another_plan_come_in_time_and_after_the_deadline_goes_to_reclamation()
     {

@@ -22,7 +22,10 @@ internal sealed class ReviewHarness(string tenant, string district, HolidayCalen
 
     public List<ReviewEvent> Log { get; } = [];
 
-    public ReviewContext Context(DateTimeOffset now) => new(Policy, $"{tenant}-v1", calendar ?? MadeUpCalendar, China, district, now);
+    /// <summary>The parcel as surveyed, which reclamation grounds are judged on; null lets the plan deadline alone decide.</summary>
+    public LandRedevelopment.Screening.ScreeningInput? Parcel { get; set; }
+
+    public ReviewContext Context(DateTimeOffset now) => new(Policy, $"{tenant}-v1", calendar ?? MadeUpCalendar, China, district, now, Parcel);
 
     public DecisionResult Try(ReviewCommand command, DateTimeOffset now)
     {
