@@ -42,6 +42,9 @@ internal sealed class ReviewMessages(LoadedCase loaded, ParcelCase updated, Revi
                         $"该步骤应于 {NoticeFormat.Instant(overdue.DueAt, Zone)} 前由 {overdue.StepRole} 作出决定，现已逾期。",
                         $"依据：{overdue.Source ?? "服务默认升级规则"}");
                     break;
+                case OverdueReminderRaised:
+                    RequestDecision(CurrentStep(overdue: true), "overdue-reminder", reminder: true);
+                    break;
                 case ReturnedForRework returned:
                     Notify(returned.NotifyRoles, "returned", $"已退回补充材料：{StepName(returned.Track, returned.StepId)}",
                         $"经办人：{returned.OfficerId}", $"意见：{returned.Comment}", "补充材料提交后，案件将回到退回它的步骤继续审查。");

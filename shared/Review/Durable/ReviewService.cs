@@ -403,7 +403,7 @@ public sealed class ReviewService(CaseStore cases, TenantDirectory tenants, Revi
     {
         // As of the tenant read with the case: no further read of its profile.
         var officers = await tenants.ListOfficersAsync(loaded.Tenant, ct).ConfigureAwait(false);
-        var needsLinks = events.Any(e => e is StepEntered or ReminderRaised or StepOverdue);
+        var needsLinks = events.Any(e => e is StepEntered or ReminderRaised or StepOverdue or OverdueReminderRaised);
         var ring = needsLinks ? await tenants.GetSigningKeysAsync(loaded.Tenant, ct).ConfigureAwait(false) : null;
         var composer = new ReviewMessages(loaded, updated, state, officers, ring, options);
         return composer.For(events);

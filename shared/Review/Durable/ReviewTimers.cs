@@ -14,6 +14,7 @@ public static class ReviewTimers
 {
     private const string Remind = "remind";
     private const string Due = "due";
+    private const string OverdueRemind = "overdue";
     private const string PlanDeadline = "plan-deadline";
     private const string TransitionEnd = "transition-end";
 
@@ -35,6 +36,12 @@ public static class ReviewTimers
             if (!state.Overdue)
             {
                 timers.Add(new CaseTimer(StepKey(Due, state.StepId!, state.Attempt), dueAt));
+            }
+
+            // Each repeated reminder has a key of its own (the count is in it), so firing one never touches the next.
+            if (state.NextOverdueReminderAt is { } again)
+            {
+                timers.Add(new CaseTimer(StepKey(OverdueRemind + (state.OverdueReminders + 1).ToString(CultureInfo.InvariantCulture), state.StepId!, state.Attempt), again));
             }
         }
 
@@ -77,7 +84,15 @@ public static class ReviewTimers
         }
 
         var step = rest[(secondDash + 1)..];
-        return rest[..firstDash] switch
+        var kind = rest[..firstDash];
+        if (kind.StartsWith(OverdueRemind, StringComparison.Ordinal))
+        {
+            return int.TryParse(kind[OverdueRemind.Length..], NumberStyles.None, CultureInfo.InvariantCulture, out var number) && number > 0
+                ? new OverdueReminderDue(step, attempt, number)
+                : null;
+        }
+
+        return kind switch
         {
             Remind => new ReminderDue(step, attempt),
             Due => new StepDeadlinePassed(step, attempt),

@@ -31,6 +31,9 @@ public sealed record StepDeadlinePassed(string StepId, int Attempt) : ReviewComm
 /// <summary>The durable timer of a step's reminder fired.</summary>
 public sealed record ReminderDue(string StepId, int Attempt) : ReviewCommand;
 
+/// <summary>The durable timer of an overdue step's <paramref name="Number"/>th repeated reminder fired.</summary>
+public sealed record OverdueReminderDue(string StepId, int Attempt, int Number) : ReviewCommand;
+
 /// <summary>The written determination was served on the land user on <paramref name="ServedOn"/> (a legal date in the tenant's zone).</summary>
 public sealed record DeterminationServed(DateOnly ServedOn) : ReviewCommand;
 

@@ -94,6 +94,12 @@ public sealed record DecisionResult
 /// </summary>
 public static class ReviewDecider
 {
+    /// <summary>
+    /// How often an overdue step's officers are reminded again, each time with fresh links: shorter than links live past
+    /// a deadline, so an undecided step always has a link that can decide it.
+    /// </summary>
+    public static readonly TimeSpan OverdueReminderInterval = TimeSpan.FromDays(7);
+
     /// <summary>Decides <paramref name="command"/> against <paramref name="state"/>.</summary>
     /// <exception cref="InvalidOperationException">The state names a chain or step the policy does not have (the case's policy version was swapped).</exception>
     public static DecisionResult Decide(ReviewState state, ReviewCommand command, ReviewContext context)
@@ -108,6 +114,7 @@ public static class ReviewDecider
             Resubmitted c => Resubmit(state, c, context),
             ReminderDue c => Remind(state, c, context),
             StepDeadlinePassed c => Overdue(state, c, context),
+            OverdueReminderDue c => RemindOverdue(state, c, context),
             DeterminationServed c => Serve(state, c, context),
             PlanSubmitted c => SubmitPlan(state, c, context),
             RecordPlanDocument c => RecordDocument(state, c, context),
@@ -344,6 +351,18 @@ public static class ReviewDecider
 
         var escalation = context.Policy.Review.Escalation;
         return DecisionResult.Accept(new StepOverdue(context.Now, state.StepId!, state.Attempt, state.StepRole!, state.StepDueAt!.Value, escalation.NotifyRole, escalation.Source));
+    }
+
+    private static DecisionResult RemindOverdue(ReviewState state, OverdueReminderDue command, ReviewContext context)
+    {
+        if (!IsCurrentVisit(state, command.StepId, command.Attempt) || !state.Overdue || command.Number != state.OverdueReminders + 1)
+        {
+            return DecisionResult.Nothing;
+        }
+
+        return context.Now < state.NextOverdueReminderAt
+            ? DecisionResult.Refuse(RejectionKind.NotDue, $"The reminder is due at {state.NextOverdueReminderAt:O}.")
+            : DecisionResult.Accept(new OverdueReminderRaised(context.Now, state.StepId!, state.Attempt, state.StepRole!, state.StepDueAt!.Value, command.Number));
     }
 
     private static DecisionResult Serve(ReviewState state, DeterminationServed command, ReviewContext context)

@@ -29,6 +29,7 @@ public enum ReviewTrack
 [JsonDerivedType(typeof(DeterminationIssued), "determinationIssued")]
 [JsonDerivedType(typeof(ReminderRaised), "reminderRaised")]
 [JsonDerivedType(typeof(StepOverdue), "stepOverdue")]
+[JsonDerivedType(typeof(OverdueReminderRaised), "overdueReminderRaised")]
 [JsonDerivedType(typeof(DeterminationServedEvent), "determinationServed")]
 [JsonDerivedType(typeof(PlanSubmittedEvent), "planSubmitted")]
 [JsonDerivedType(typeof(PlanDocumentRecorded), "planDocumentRecorded")]
@@ -93,6 +94,12 @@ public sealed record ReminderRaised(DateTimeOffset At, string StepId, int Attemp
 /// <param name="EscalateTo">The supervising role (the policy's escalation).</param>
 /// <param name="Source">Where the escalation rule comes from.</param>
 public sealed record StepOverdue(DateTimeOffset At, string StepId, int Attempt, string StepRole, DateTimeOffset DueAt, string EscalateTo, string? Source) : ReviewEvent(At);
+
+/// <summary>
+/// A step still undecided a week (and every further week) after its deadline: <paramref name="Role"/>'s officers are
+/// reminded again, with fresh links, so an overdue step never runs out of links that can decide it.
+/// </summary>
+public sealed record OverdueReminderRaised(DateTimeOffset At, string StepId, int Attempt, string Role, DateTimeOffset DueAt, int Number) : ReviewEvent(At);
 
 /// <summary>
 /// The determination was served; where the policy has a plan deadline from service it runs to 24:00 of

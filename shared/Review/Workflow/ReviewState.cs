@@ -82,6 +82,13 @@ public sealed record ReviewState
     /// <summary>Whether the current step is overdue (escalated).</summary>
     public bool Overdue { get; init; }
 
+    /// <summary>How many repeated reminders the current overdue step has had.</summary>
+    public int OverdueReminders { get; init; }
+
+    /// <summary>When the current overdue step's next repeated reminder is due; null when it is not overdue.</summary>
+    public DateTimeOffset? NextOverdueReminderAt =>
+        IsInStep && Overdue && StepDueAt is { } due ? due + (ReviewDecider.OverdueReminderInterval * (OverdueReminders + 1)) : null;
+
     /// <summary>The last attempt of every step id visited, to number a later visit.</summary>
     public ImmutableDictionary<string, int> Visits { get; init; } = ImmutableDictionary<string, int>.Empty.WithComparers(StringComparer.Ordinal);
 
@@ -150,6 +157,7 @@ public sealed record ReviewState
                 StepRemindAt = e.RemindAt,
                 Reminded = false,
                 Overdue = false,
+                OverdueReminders = 0,
                 Visits = Visits.SetItem(e.StepId, e.Attempt),
             },
             StepApproved e => LeaveStep(Record(e.Track, e.StepId, e.Attempt, e.OfficerId, e.At, DecisionAction.Approve, e.Comment)),
@@ -161,6 +169,7 @@ public sealed record ReviewState
             DeterminationIssued e => this with { Phase = ReviewPhase.DeterminationIssued, DeterminationIssuedAt = e.At },
             ReminderRaised => this with { Reminded = true },
             StepOverdue => this with { Overdue = true },
+            OverdueReminderRaised e => this with { OverdueReminders = e.Number },
             DeterminationServedEvent e => this with
             {
                 Phase = ReviewPhase.DeterminationServed,
@@ -184,5 +193,5 @@ public sealed record ReviewState
     // The step id and attempt stay: a returned case resumes at that step, and a late timer for it must
     // still be told apart from the current step by the phase, not by a blanked id.
     private ReviewState LeaveStep(ReviewState state) =>
-        state with { StepDueAt = null, StepRemindAt = null, Reminded = false, Overdue = false };
+        state with { StepDueAt = null, StepRemindAt = null, Reminded = false, Overdue = false, OverdueReminders = 0 };
 }

@@ -81,6 +81,47 @@ public sealed class ReviewDeadlineTests(ReviewFixture fixture) : IClassFixture<R
     }
 
     [Fact]
+    public async Task An_overdue_step_is_reminded_every_week_with_fresh_links_so_it_never_runs_out_of_links()
+    {
+        var caseId = await _town.StartCaseAsync();
+        var dueAt = Deadline(await _town.CaseAsync(caseId), "step-decision").GetProperty("at").GetDateTimeOffset();
+        await fixture.AdvancePastAsync(dueAt);
+        var overdue = await fixture.MailAsync(caseId, "overdue", First + "#1", "district-bureau");
+
+        // A week on: the officer is reminded again, with links of its own.
+        await fixture.AdvancePastAsync(dueAt + TimeSpan.FromDays(7));
+        var weekly = await fixture.MailAsync(caseId, "overdue-reminder", First + "#1", "district-bureau");
+        using (var page = await fixture.GetLinkAsync(ReviewFixture.Link(weekly, "approve")))
+        {
+            Assert.Equal(HttpStatusCode.OK, page.StatusCode);
+        }
+
+        // Seven weeks on, the overdue mail's links have expired (the deadline plus the grace), but the latest weekly one decides.
+        await fixture.AdvancePastAsync(dueAt + TimeSpan.FromDays(49));
+        List<LandRedevelopment.Testing.CapturedMail> reminders;
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while ((reminders = (await fixture.MailsAsync(caseId, "overdue-reminder")).ToList()).Count < 7)
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"{reminders.Count} weekly reminders came");
+            await Task.Delay(300);
+        }
+
+        using (var expired = await fixture.GetLinkAsync(ReviewFixture.Link(overdue, "approve")))
+        {
+            Assert.Equal(HttpStatusCode.Gone, expired.StatusCode);
+        }
+
+        using (var approved = await fixture.PostLinkAsync(ReviewFixture.Link(reminders[^1], "approve"), "逾期七周后批准"))
+        {
+            Assert.Equal(HttpStatusCode.OK, approved.StatusCode);
+        }
+
+        await _town.WaitStepAsync(caseId, Second, 1);
+        var raised = (await _town.TimelineAsync(caseId)).Where(e => e.GetProperty("type").GetString() == "OverdueReminderRaised").ToList();
+        Assert.Equal(Enumerable.Range(1, 7), raised.Select(e => e.GetProperty("data").GetProperty("number").GetInt32()));
+    }
+
+    [Fact]
     public async Task The_timers_of_a_step_decided_before_they_fall_due_do_nothing()
     {
         var caseId = await _town.StartCaseAsync();

@@ -179,7 +179,8 @@ public class ReviewServiceTests(AzuriteFixture azurite)
 
         Assert.Single(overdue, o => o!.Kind == ReviewOutcomeKind.Applied);
         Assert.All(overdue, o => Assert.Contains(o!.Kind, new[] { ReviewOutcomeKind.Applied, ReviewOutcomeKind.Unchanged }));
-        Assert.Empty(await world.TimerKeysAsync(caseId));
+        // What stays is the overdue step's first weekly reminder.
+        Assert.Equal(new OverdueReminderDue(ReviewWorld.FirstStep, 1, 1), ReviewTimers.CommandFor(Assert.Single(await world.TimerKeysAsync(caseId))));
         var fired = (await world.EventsAsync(caseId)).Where(e => e.Actor == ReviewService.TimerActor).Select(e => e.Type);
         Assert.Equal(["ReminderRaised", "StepOverdue"], fired);
         Assert.Equal(

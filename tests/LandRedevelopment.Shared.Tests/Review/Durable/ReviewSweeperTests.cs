@@ -69,8 +69,10 @@ public class ReviewSweeperTests(AzuriteFixture azurite)
 
         Assert.Equal(2, sweeps.Sum(s => s.TimersFired));
         Assert.All(sweeps, s => Assert.Empty(s.Failures));
-        Assert.Empty(await world.IndexedKeysAsync(caseId));
-        Assert.Empty(await world.TimerKeysAsync(caseId));
+        // What stays is the overdue step's first weekly reminder.
+        var weekly = Assert.Single(await world.TimerKeysAsync(caseId));
+        Assert.IsType<OverdueReminderDue>(ReviewTimers.CommandFor(weekly));
+        Assert.Equal([weekly], await world.IndexedKeysAsync(caseId));
         var timerEvents = (await world.EventsAsync(caseId)).Where(e => e.Actor == ReviewService.TimerActor).Select(e => e.Type);
         Assert.Equal(["ReminderRaised", "ReminderRaised", "StepOverdue"], timerEvents);
         Assert.True((await world.StateAsync(caseId)).Overdue);

@@ -34,10 +34,17 @@ public sealed class ReviewTimersTests
     }
 
     [Fact]
-    public void A_reminded_step_wants_only_its_deadline_and_an_overdue_one_nothing()
+    public void A_reminded_step_wants_only_its_deadline_and_an_overdue_one_only_its_next_weekly_reminder()
     {
         Assert.Single(ReviewTimers.Desired(AtStep("s", 1, reminded: true)));
-        Assert.Empty(ReviewTimers.Desired(AtStep("s", 1, reminded: true, overdue: true)));
+        var overdue = Assert.Single(ReviewTimers.Desired(AtStep("city-bureau-review", 2, reminded: true, overdue: true)));
+        Assert.Equal(Due.AddDays(7), overdue.DueAt);
+        Assert.Equal(new OverdueReminderDue("city-bureau-review", 2, 1), ReviewTimers.CommandFor(overdue.Key));
+
+        var third = Assert.Single(ReviewTimers.Desired(AtStep("city-bureau-review", 2, reminded: true, overdue: true) with { OverdueReminders = 2 }));
+        Assert.Equal(Due.AddDays(21), third.DueAt);
+        Assert.Equal(new OverdueReminderDue("city-bureau-review", 2, 3), ReviewTimers.CommandFor(third.Key));
+        Assert.NotEqual(overdue.Key, third.Key);
     }
 
     [Theory]
@@ -45,6 +52,8 @@ public sealed class ReviewTimersTests
     [InlineData("timer-due-x-step")]
     [InlineData("timer-due--step")]
     [InlineData("timer-due-1-")]
+    [InlineData("timer-overdue-1-step")]
+    [InlineData("timer-overdue0-1-step")]
     [InlineData("evidence-x")]
     public void Keys_the_review_does_not_own_are_left_alone(string key) => Assert.False(ReviewTimers.Owns(key));
 }

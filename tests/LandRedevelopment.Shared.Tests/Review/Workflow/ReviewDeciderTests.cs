@@ -207,6 +207,27 @@ public class ReviewDeciderTests
     }
 
     [Fact]
+    public void An_overdue_step_is_reminded_again_every_week_until_decided()
+    {
+        var start = Local(2026, 11, 2);
+        var h = new ReviewHarness("karamay", District);
+        var entered = (StepEntered)h.Run(new StartReview("standard"), start)[1];
+        h.Run(new StepDeadlinePassed(entered.StepId, 1), entered.DueAt);
+
+        Assert.Equal(RejectionKind.NotDue, h.Try(new OverdueReminderDue(entered.StepId, 1, 1), entered.DueAt.AddDays(7).AddSeconds(-1)).Rejection?.Kind);
+        var first = Assert.IsType<OverdueReminderRaised>(Assert.Single(h.Run(new OverdueReminderDue(entered.StepId, 1, 1), entered.DueAt.AddDays(7))));
+        Assert.Equal((1, "district-bureau:克拉玛依区", entered.DueAt), (first.Number, first.Role, first.DueAt));
+        Assert.Empty(h.Run(new OverdueReminderDue(entered.StepId, 1, 1), entered.DueAt.AddDays(8)));
+        Assert.Equal(entered.DueAt.AddDays(14), h.State.NextOverdueReminderAt);
+        Assert.Equal(2, Assert.IsType<OverdueReminderRaised>(Assert.Single(h.Run(new OverdueReminderDue(entered.StepId, 1, 2), entered.DueAt.AddDays(15)))).Number);
+
+        h.Run(Approve(h.State, "wang", DistrictBureau), entered.DueAt.AddDays(16));
+        Assert.Empty(h.Run(new OverdueReminderDue(entered.StepId, 1, 3), entered.DueAt.AddDays(21)));
+        Assert.Null(h.State.NextOverdueReminderAt);
+        Assert.Equal(0, h.State.OverdueReminders);
+    }
+
+    [Fact]
     public void Working_day_limits_skip_a_holiday_week_and_end_at_midnight_local()
     {
         // Entered Mon 28 Sep 2026: 5 working days are Tue 29, Wed 30, Thu 8 Oct, Fri 9, Sat 10 (make-up day).
