@@ -54,29 +54,23 @@ public static partial class SurveysApi
                 $"submissionId '{survey.SubmissionId}' is bound to case {caseId} with other content; a new survey needs a new submissionId.");
         }
 
+        var geometry = survey.Geometry;
+        var envelope = geometry.Envelope;
+        var bbox = (envelope.MinLongitude, envelope.MinLatitude, envelope.MaxLongitude, envelope.MaxLatitude);
+        var geometryJson = geometry.ToGeoJsonString();
         if (await cases.GetAsync(tenant, caseId, ct) is { } existing)
         {
             return TypedResults.Ok(await CasesApi.ViewAsync(tenant, existing.Case, cases, ct));
         }
 
         // A closed case (rejected, or screened out) no longer holds its parcel: a new survey opens a new case.
-        var holder = await cases.ClaimParcelAsync(tenant, survey.LandCode, caseId, releases: c => c.State is CaseState.Rejected or CaseState.ScreenedOut, ct);
+        var holder = await ClaimParcelAsync(tenant, survey.LandCode, caseId, cases, ct);
         if (holder != caseId)
         {
-            if (claim == SubmissionClaim.New)
-            {
-                // Refused: leave no trace, so the same submission can go through once the parcel is free.
-                await cases.ReleaseSubmissionAsync(tenant, survey.SubmissionId, ct);
-            }
-
-            return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, type: RequestProblems.TypeBase + "parcel-in-review",
-                title: "This parcel already has a case in progress.",
-                detail: $"Parcel {survey.LandCode} is in case {holder}; a new survey is accepted once that case is closed; a case returned for rework takes a resubmission (POST /api/t/{tenant}/cases/{holder}/resubmission).",
-                extensions: new Dictionary<string, object?> { ["caseId"] = holder });
+            return await RefusedAsync(tenant, survey, claim, holder, cases, ct);
         }
 
         var now = time.GetUtcNow();
-        var geometry = survey.Geometry;
         var overlaps = await OverlapsAsync(tenant, caseId, geometry, cases, ct);
         var input = new ScreeningInput
         {
@@ -138,13 +132,43 @@ public static partial class SurveysApi
             events.Add(("SurveyCompleted", new { evidence = 0 }));
         }
 
-        var geometryJson = geometry.ToGeoJsonString();
-        var created = await cases.CreateAsync(parcelCase, evidence, events, geometryJson, ct);
-        var current = created ? parcelCase : (await cases.GetAsync(tenant, caseId, ct))!.Value.Case;
-        var envelope = geometry.Envelope;
-        await cases.UpsertIndexAsync(current, (envelope.MinLongitude, envelope.MinLatitude, envelope.MaxLongitude, envelope.MaxLatitude), geometryJson, ct);
-        var view = await CasesApi.ViewAsync(tenant, current, cases, ct);
-        return created ? TypedResults.Created($"/api/t/{tenant}/cases/{caseId}", view) : TypedResults.Ok(view);
+        for (var attempt = 0; ; attempt++)
+        {
+            var creation = await cases.CreateClaimedAsync(parcelCase, evidence, events, geometryJson, ct);
+            if (creation != CaseCreation.ParcelLost)
+            {
+                var created = creation == CaseCreation.Created;
+                var current = created ? parcelCase : (await cases.GetAsync(tenant, caseId, ct))!.Value.Case;
+                await cases.UpsertIndexAsync(current, bbox, geometryJson, ct);
+                var view = await CasesApi.ViewAsync(tenant, current, cases, ct);
+                return created ? TypedResults.Created($"/api/t/{tenant}/cases/{caseId}", view) : TypedResults.Ok(view);
+            }
+
+            // The claim passed to another survey meanwhile (this request was taken for dead): look at it again.
+            holder = await ClaimParcelAsync(tenant, survey.LandCode, caseId, cases, ct);
+            if (holder != caseId || attempt >= 2)
+            {
+                return await RefusedAsync(tenant, survey, claim, holder, cases, ct);
+            }
+        }
+    }
+
+    private static Task<string> ClaimParcelAsync(string tenant, string landCode, string caseId, CaseStore cases, CancellationToken ct) =>
+        cases.ClaimParcelAsync(tenant, landCode, caseId, releases: c => c.State is CaseState.Rejected or CaseState.ScreenedOut, ct);
+
+    /// <summary>The 409 for a survey of a parcel another case holds (or, while its request is under way, has claimed).</summary>
+    private static async Task<ProblemHttpResult> RefusedAsync(string tenant, Survey survey, SubmissionClaim claim, string holder, CaseStore cases, CancellationToken ct)
+    {
+        if (claim == SubmissionClaim.New)
+        {
+            // Refused: leave no trace, so the same submission can go through once the parcel is free.
+            await cases.ReleaseSubmissionAsync(tenant, survey.SubmissionId, ct);
+        }
+
+        return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, type: RequestProblems.TypeBase + "parcel-in-review",
+            title: "This parcel already has a case in progress.",
+            detail: $"Parcel {survey.LandCode} is in case {holder}; a new survey is accepted once that case is closed; a case returned for rework takes a resubmission (POST /api/t/{tenant}/cases/{holder}/resubmission).",
+            extensions: new Dictionary<string, object?> { ["caseId"] = holder });
     }
 
     private sealed record Overlap(string CaseId, decimal AreaM2);

@@ -21,6 +21,19 @@ public enum SubmissionClaim
     DifferentContent,
 }
 
+/// <summary>How creating a survey's case went.</summary>
+public enum CaseCreation
+{
+    /// <summary>The case was written now.</summary>
+    Created,
+
+    /// <summary>The case was already written (by a retry of the same submission).</summary>
+    Exists,
+
+    /// <summary>Not written: the parcel claim passed to another survey's case meanwhile.</summary>
+    ParcelLost,
+}
+
 /// <summary>What a sweep of a tenant's abandoned direct uploads found and deleted.</summary>
 public readonly record struct UploadSweep(int Uploads, int Deleted, long DeletedBytes);
 
@@ -42,6 +55,7 @@ public sealed class CaseStore(TableServiceClient tables, BlobServiceClient blobs
     private const string CaseRow = "case";
     private const string EventRowPrefix = "event-";
     private const string EvidenceRowPrefix = "evidence-";
+    private const string ParcelFenceRow = "parcel";
 
     /// <summary>The row keys of a case's durable timers start with this.</summary>
     public const string TimerRowPrefix = "timer-";
@@ -110,8 +124,17 @@ public sealed class CaseStore(TableServiceClient tables, BlobServiceClient blobs
         await _submissions.DeleteEntityAsync(tenantId, submissionId, cancellationToken: ct).ConfigureAwait(false);
 
     /// <summary>
+    /// How long a parcel claim whose case is not written yet is taken to belong to a request still under way. A newer
+    /// survey of the parcel is refused with the claim's case meanwhile; after it, the claim is taken to be left by a
+    /// request that died before creating its case, and passes to the newer survey.
+    /// </summary>
+    public static readonly TimeSpan ParcelClaimGrace = TimeSpan.FromMinutes(1);
+
+    /// <summary>
     /// Claims a land code for a case. Answers the case id that holds it: <paramref name="caseId"/> when
-    /// the claim is ours (new, or a retry), another id when a live case holds the parcel.
+    /// the claim is ours (new, or a retry), another id when a live case holds the parcel or another
+    /// survey's request claimed it less than <see cref="ParcelClaimGrace"/> ago and has not written its case yet.
+    /// A claim only counts once its case is created through <see cref="CreateClaimedAsync"/>.
     /// </summary>
     public async Task<string> ClaimParcelAsync(string tenantId, string landCode, string caseId, Func<ParcelCase, bool> releases, CancellationToken ct)
     {
@@ -122,7 +145,7 @@ public sealed class CaseStore(TableServiceClient tables, BlobServiceClient blobs
             {
                 try
                 {
-                    await _parcels.AddEntityAsync(new TableEntity(tenantId, landCode) { ["CaseId"] = caseId }, ct).ConfigureAwait(false);
+                    await _parcels.AddEntityAsync(ParcelClaim(tenantId, landCode, caseId), ct).ConfigureAwait(false);
                     return caseId;
                 }
                 catch (RequestFailedException e) when (e.Status == 409)
@@ -137,17 +160,32 @@ public sealed class CaseStore(TableServiceClient tables, BlobServiceClient blobs
                 return caseId;
             }
 
-            // A claim whose case was never written (a crash between the two) or whose case no longer
-            // holds the parcel (closed, or returned for a new survey) passes to the new case.
             var held = await GetAsync(tenantId, holder, ct).ConfigureAwait(false);
             if (held is not null && !releases(held.Value.Case))
             {
                 return holder;
             }
 
+            if (held is null)
+            {
+                // The holder's case is not written: its request is still under way, or died before creating it.
+                if (time.GetUtcNow() - (row.Value.GetDateTimeOffset("ClaimedAt") ?? DateTimeOffset.MinValue) < ParcelClaimGrace)
+                {
+                    return holder;
+                }
+
+                // Taken to be dead. Fence its partition first, so that if its request is alive after all it can no
+                // longer create the case (its creating transaction adds the same row).
+                if (!await FenceAsync(tenantId, holder, ct).ConfigureAwait(false))
+                {
+                    continue;
+                }
+            }
+
+            // The holder's case no longer holds the parcel (closed, or fenced off above): the claim passes to the new case.
             try
             {
-                await _parcels.UpdateEntityAsync(new TableEntity(tenantId, landCode) { ["CaseId"] = caseId }, row.Value.ETag, TableUpdateMode.Replace, ct).ConfigureAwait(false);
+                await _parcels.UpdateEntityAsync(ParcelClaim(tenantId, landCode, caseId), row.Value.ETag, TableUpdateMode.Replace, ct).ConfigureAwait(false);
                 return caseId;
             }
             catch (RequestFailedException e) when (e.Status == 412)
@@ -158,6 +196,92 @@ public sealed class CaseStore(TableServiceClient tables, BlobServiceClient blobs
 
         throw new InvalidOperationException($"Could not settle the claim on parcel {landCode}.");
     }
+
+    /// <summary>
+    /// Creates the case of a survey that claimed its parcel with <see cref="ClaimParcelAsync"/>, only while the claim is
+    /// still its own: the claim is renewed (guarded by its ETag) right before the creating transaction, and that
+    /// transaction adds the partition's parcel fence row, which a survey taking the claim over adds first.
+    /// </summary>
+    public async Task<CaseCreation> CreateClaimedAsync(ParcelCase parcelCase, IReadOnlyList<EvidenceFile> evidence,
+        IReadOnlyList<(string Type, object Data)> events, string geometryJson, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(parcelCase);
+        var partition = Partition(parcelCase.TenantId, parcelCase.CaseId);
+
+        // A fence left from an earlier takeover of this case's claim: the claim is ours again, so it goes (before the renewal,
+        // so that a takeover after the renewal fences again).
+        var fence = await _cases.GetEntityIfExistsAsync(partition, ParcelFenceRow, cancellationToken: ct).ConfigureAwait(false);
+        if (fence.HasValue && fence.Value!.GetBoolean("Fenced") == true)
+        {
+            try
+            {
+                await _cases.DeleteEntityAsync(partition, ParcelFenceRow, fence.Value.ETag, ct).ConfigureAwait(false);
+            }
+            catch (RequestFailedException e) when (e.Status == 412)
+            {
+                // Fenced again meanwhile: the creation below fails and the claim is looked at again.
+            }
+        }
+
+        if (!await RenewParcelClaimAsync(parcelCase.TenantId, parcelCase.LandCode, parcelCase.CaseId, ct).ConfigureAwait(false))
+        {
+            return CaseCreation.ParcelLost;
+        }
+
+        if (await CreateAsync(parcelCase, evidence, events, geometryJson, ct).ConfigureAwait(false))
+        {
+            return CaseCreation.Created;
+        }
+
+        return await GetAsync(parcelCase.TenantId, parcelCase.CaseId, ct).ConfigureAwait(false) is null ? CaseCreation.ParcelLost : CaseCreation.Exists;
+    }
+
+    /// <summary>Renews this case's claim on its parcel (guarded by the claim's ETag); false when the claim is not its own.</summary>
+    private async Task<bool> RenewParcelClaimAsync(string tenantId, string landCode, string caseId, CancellationToken ct)
+    {
+        for (var attempt = 0; attempt < 5; attempt++)
+        {
+            var row = await _parcels.GetEntityIfExistsAsync(tenantId, landCode, cancellationToken: ct).ConfigureAwait(false);
+            if (!row.HasValue || row.Value!.GetString("CaseId") != caseId)
+            {
+                return false;
+            }
+
+            try
+            {
+                await _parcels.UpdateEntityAsync(ParcelClaim(tenantId, landCode, caseId), row.Value.ETag, TableUpdateMode.Replace, ct).ConfigureAwait(false);
+                return true;
+            }
+            catch (RequestFailedException e) when (e.Status == 412)
+            {
+                // Changed meanwhile: look again.
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>
+    /// Fences a case's partition against the creation of its case: true once fenced (now or before), false when the case
+    /// was written first.
+    /// </summary>
+    private async Task<bool> FenceAsync(string tenantId, string caseId, CancellationToken ct)
+    {
+        var partition = Partition(tenantId, caseId);
+        try
+        {
+            await _cases.AddEntityAsync(new TableEntity(partition, ParcelFenceRow) { ["Fenced"] = true, ["At"] = time.GetUtcNow() }, ct).ConfigureAwait(false);
+            return true;
+        }
+        catch (RequestFailedException e) when (e.Status == 409)
+        {
+            var existing = await _cases.GetEntityIfExistsAsync(partition, ParcelFenceRow, cancellationToken: ct).ConfigureAwait(false);
+            return existing.HasValue && existing.Value!.GetBoolean("Fenced") == true;
+        }
+    }
+
+    private TableEntity ParcelClaim(string tenantId, string landCode, string caseId) =>
+        new(tenantId, landCode) { ["CaseId"] = caseId, ["ClaimedAt"] = time.GetUtcNow() };
 
     /// <summary>Writes a new case with its first events and declared evidence in one transaction; false if it already exists.</summary>
     public async Task<bool> CreateAsync(ParcelCase parcelCase, IReadOnlyList<EvidenceFile> evidence, IReadOnlyList<(string Type, object Data)> events, string geometryJson, CancellationToken ct)
@@ -174,7 +298,12 @@ public sealed class CaseStore(TableServiceClient tables, BlobServiceClient blobs
         }
 
         var partition = Partition(parcelCase.TenantId, parcelCase.CaseId);
-        var actions = new List<TableTransactionAction> { new(TableTransactionActionType.Add, CaseEntity(parcelCase)) };
+        var actions = new List<TableTransactionAction>
+        {
+            new(TableTransactionActionType.Add, CaseEntity(parcelCase)),
+            // The parcel fence row: fails the creation if a survey taking over this case's parcel claim fenced it first.
+            new(TableTransactionActionType.Add, new TableEntity(partition, ParcelFenceRow) { ["LandCode"] = parcelCase.LandCode }),
+        };
         actions.AddRange(events.Select((e, i) => new TableTransactionAction(TableTransactionActionType.Add, EventEntity(partition, i + 1, e.Type, e.Data, parcelCase.CreatedAt))));
         actions.AddRange(evidence.Select(f => new TableTransactionAction(TableTransactionActionType.Add, EvidenceEntity(partition, f))));
         if (parcelCase.State == CaseState.ReadyForReview)

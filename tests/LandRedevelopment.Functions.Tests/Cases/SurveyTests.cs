@@ -119,6 +119,49 @@ public class SurveyTests(AppFixture fixture) : IClassFixture<AppFixture>
     }
 
     [Fact]
+    public async Task Concurrent_first_surveys_of_one_parcel_make_one_live_case_and_the_others_are_409_naming_it()
+    {
+        var field = await FieldClient.OnboardAsync(fixture, "urumqi");
+        var (lon, lat, _) = SurveyKit.Places["urumqi"];
+        var landCode = SurveyKit.LandCode();
+        // Six candidate surveys of one land code, each with its own submission id, all sent at once.
+        var surveys = Enumerable.Range(0, 6).Select(_ =>
+        {
+            var survey = SurveyKit.Survey("urumqi", landCode, SurveyKit.Square(lon, lat, 60));
+            survey["parcel"]!["attributes"]!["plannedForRenewal"] = true;
+            return survey;
+        }).ToList();
+
+        var responses = await Task.WhenAll(surveys.Select(field.SubmitAsync));
+
+        var bodies = new List<(HttpStatusCode Status, JsonElement Body)>();
+        foreach (var r in responses)
+        {
+            bodies.Add((r.StatusCode, await SurveyKit.Json(r)));
+            r.Dispose();
+        }
+
+        var created = Assert.Single(bodies, b => b.Status == HttpStatusCode.Created);
+        var caseId = created.Body.GetProperty("caseId").GetString();
+        Assert.All(bodies.Where(b => b.Status != HttpStatusCode.Created), b =>
+        {
+            Assert.Equal(HttpStatusCode.Conflict, b.Status);
+            Assert.EndsWith("parcel-in-review", b.Body.GetProperty("type").GetString());
+            Assert.Equal(caseId, b.Body.GetProperty("caseId").GetString());
+        });
+        using var listed = await field.SendAsync(HttpMethod.Get, "cases?pageSize=100");
+        var cases = (await SurveyKit.Json(listed)).GetProperty("cases").EnumerateArray()
+            .Where(c => c.GetProperty("landCode").GetString() == landCode).ToList();
+        Assert.Equal(caseId, Assert.Single(cases).GetProperty("caseId").GetString());
+        // The refused submissions are not bound: each can go through once the parcel is free.
+        var submissions = new LandRedevelopment.Storage.Tables.TableClient(fixture.ConnectionString, "submissions");
+        foreach (var survey in surveys.Where(s => s["submissionId"]!.GetValue<string>() != created.Body.GetProperty("submissionId").GetString()))
+        {
+            Assert.False((await submissions.GetEntityIfExistsAsync(field.Tenant, survey["submissionId"]!.GetValue<string>())).HasValue);
+        }
+    }
+
+    [Fact]
     public async Task An_overlapping_parcel_and_a_wrong_declared_area_are_flagged_not_refused()
     {
         var field = await FieldClient.OnboardAsync(fixture, "zhongwei");
