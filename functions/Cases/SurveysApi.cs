@@ -60,6 +60,8 @@ public static partial class SurveysApi
         var geometryJson = geometry.ToGeoJsonString();
         if (await cases.GetAsync(tenant, caseId, ct) is { } existing)
         {
+            // A retry: the first try may have stopped before writing the case's index row, so it is written again.
+            await cases.UpsertIndexAsync(existing.Case, bbox, geometryJson, ct);
             return TypedResults.Ok(await CasesApi.ViewAsync(tenant, existing.Case, cases, ct));
         }
 

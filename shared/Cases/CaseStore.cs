@@ -465,6 +465,10 @@ public sealed class CaseStore(TableServiceClient tables, BlobServiceClient blobs
         }
     }
 
+    /// <summary>
+    /// Writes a case's whole index row (idempotent: a survey's retry writes it again, in case the first try stopped before
+    /// it), then makes sure the row has the state the case has by then.
+    /// </summary>
     public async Task UpsertIndexAsync(ParcelCase parcelCase, (double MinLon, double MinLat, double MaxLon, double MaxLat) envelope, string geometryJson, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(parcelCase);
@@ -491,6 +495,13 @@ public sealed class CaseStore(TableServiceClient tables, BlobServiceClient blobs
         }
 
         await _index.UpsertEntityAsync(entity, TableUpdateMode.Merge, ct).ConfigureAwait(false);
+
+        // A transition that committed meanwhile may have found no row to update, or updated it before the write above:
+        // the row takes the state the case has now.
+        if (await GetAsync(parcelCase.TenantId, parcelCase.CaseId, ct).ConfigureAwait(false) is { } now && now.Case.Version != parcelCase.Version)
+        {
+            await UpsertIndexStateAsync(now.Case, ct).ConfigureAwait(false);
+        }
     }
 
     /// <summary>
@@ -610,12 +621,26 @@ public sealed class CaseStore(TableServiceClient tables, BlobServiceClient blobs
 
     private static TableEntity TimerEntity(string partition, CaseTimer timer) => new(partition, timer.Key) { ["DueAt"] = timer.DueAt };
 
-    private Task UpsertIndexStateAsync(ParcelCase parcelCase, CancellationToken ct) =>
-        _index.UpsertEntityAsync(new TableEntity(parcelCase.TenantId, parcelCase.CaseId)
+    /// <summary>
+    /// Brings the state in a case's index row up to date. Only a row that exists is updated: a transition must not create a
+    /// row without the parcel's fields. A case whose row is missing (its survey stopped between writing the case and the
+    /// row) gets the whole row from the survey's retry, through <see cref="UpsertIndexAsync"/>.
+    /// </summary>
+    private async Task UpsertIndexStateAsync(ParcelCase parcelCase, CancellationToken ct)
+    {
+        try
         {
-            ["State"] = parcelCase.State.ToString(),
-            ["UpdatedAt"] = parcelCase.UpdatedAt,
-        }, TableUpdateMode.Merge, ct);
+            await _index.UpdateEntityAsync(new TableEntity(parcelCase.TenantId, parcelCase.CaseId)
+            {
+                ["State"] = parcelCase.State.ToString(),
+                ["UpdatedAt"] = parcelCase.UpdatedAt,
+            }, ETag.All, TableUpdateMode.Merge, ct).ConfigureAwait(false);
+        }
+        catch (RequestFailedException e) when (e.Status == 404)
+        {
+            // No row yet: written whole by the survey (or its retry), which then reads the case's state again.
+        }
+    }
 
     /// <summary>One page of the tenant's cases, filtered by state and district.</summary>
     public async Task<(IReadOnlyList<CaseSummary> Cases, string? ContinuationToken)> ListAsync(

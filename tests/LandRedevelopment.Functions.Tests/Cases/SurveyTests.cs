@@ -162,6 +162,45 @@ public class SurveyTests(AppFixture fixture) : IClassFixture<AppFixture>
     }
 
     [Fact]
+    public async Task A_retried_survey_writes_the_index_row_its_first_try_never_wrote()
+    {
+        var field = await FieldClient.OnboardAsync(fixture, "karamay");
+        var (lon, lat, _) = SurveyKit.Places["karamay"];
+        var landCode = SurveyKit.LandCode();
+        var photo = SurveyKit.Jpeg(20_000);
+        var survey = SurveyKit.Survey("karamay", landCode, SurveyKit.Square(lon, lat, 80, 6000), SurveyKit.Declare("现场照片-01.jpg", photo, "image/jpeg"));
+        using var first = await field.SubmitAsync(survey);
+        Assert.Equal(HttpStatusCode.Created, first.StatusCode);
+        var caseId = (await SurveyKit.Json(first)).GetProperty("caseId").GetString()!;
+        // As the first try would leave it had it stopped between writing the case and its index row.
+        var index = new LandRedevelopment.Storage.Tables.TableClient(fixture.ConnectionString, "caseindex");
+        await index.DeleteEntityAsync(field.Tenant, caseId);
+
+        // A transition meanwhile writes no partial row.
+        using var upload = await field.PutEvidenceAsync(caseId, "现场照片-01.jpg", photo, "image/jpeg");
+        Assert.Equal(HttpStatusCode.Created, upload.StatusCode);
+        Assert.DoesNotContain(await ListedAsync(field), c => c.GetProperty("caseId").GetString() == caseId);
+
+        using var retry = await field.SubmitAsync(survey);
+
+        Assert.Equal(HttpStatusCode.OK, retry.StatusCode);
+        // The review may move the case on meanwhile: the row has its state as it was just before the listing or after.
+        var before = (await field.CaseAsync(caseId)).GetProperty("state").GetString();
+        var listed = Assert.Single(await ListedAsync(field), c => c.GetProperty("caseId").GetString() == caseId);
+        var after = (await field.CaseAsync(caseId)).GetProperty("state").GetString();
+        Assert.Equal(landCode, listed.GetProperty("landCode").GetString());
+        Assert.InRange(listed.GetProperty("areaM2").GetDecimal(), 6_300m, 6_500m);
+        Assert.Contains(listed.GetProperty("state").GetString(), new[] { before, after });
+    }
+
+    private static async Task<List<JsonElement>> ListedAsync(FieldClient field)
+    {
+        using var response = await field.SendAsync(HttpMethod.Get, "cases?pageSize=100");
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        return (await SurveyKit.Json(response)).GetProperty("cases").EnumerateArray().ToList();
+    }
+
+    [Fact]
     public async Task An_overlapping_parcel_and_a_wrong_declared_area_are_flagged_not_refused()
     {
         var field = await FieldClient.OnboardAsync(fixture, "zhongwei");
