@@ -105,6 +105,13 @@ public static class ScreeningApi
                 continue;
             }
 
+            if (definition.Type == AttributeType.String && property.Value.ValueKind == JsonValueKind.String
+                && property.Value.GetString()!.Length > AttributeValue.MaxStringLength)
+            {
+                errors.Add(new FieldError(at, $"must be a string of at most {AttributeValue.MaxStringLength} characters"));
+                continue;
+            }
+
             try
             {
                 attributes[property.Name] = AttributeValue.FromJson(property.Value, definition.Type);

@@ -15,6 +15,12 @@ public sealed record AttributeValue
 {
     private const string DateFormat = "yyyy-MM-dd";
 
+    /// <summary>
+    /// The most characters a string attribute of a survey may have. Attributes are kept on the case's row, which storage
+    /// limits to 1 MiB with every other field, so each is bounded; codes, names and short notes fit.
+    /// </summary>
+    public const int MaxStringLength = 256;
+
     private readonly bool boolean;
     private readonly decimal number;
     private readonly DateOnly date;

@@ -201,6 +201,31 @@ public class SurveyTests(AppFixture fixture) : IClassFixture<AppFixture>
     }
 
     [Fact]
+    public async Task A_string_attribute_longer_than_the_maximum_is_400_naming_it_and_the_maximum_goes_through()
+    {
+        var field = await FieldClient.OnboardAsync(fixture, "zhongwei");
+        var (lon, lat, _) = SurveyKit.Places["zhongwei"];
+        var max = LandRedevelopment.Screening.AttributeValue.MaxStringLength;
+        var tooLong = SurveyKit.Survey("zhongwei", SurveyKit.LandCode(), SurveyKit.Square(lon, lat, 40, 8000));
+        // Counted in characters, whatever their encoded size.
+        tooLong["parcel"]!["attributes"]!["newLandUse"] = new string('住', max + 1);
+
+        using var refused = await field.SubmitAsync(tooLong);
+
+        Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+        Assert.Equal("application/problem+json", refused.Content.Headers.ContentType?.MediaType);
+        var error = Assert.Single((await SurveyKit.Json(refused)).GetProperty("errors").EnumerateArray());
+        Assert.Equal("$.parcel.attributes.newLandUse", error.GetProperty("path").GetString());
+        Assert.Contains($"at most {max} characters", error.GetProperty("message").GetString());
+        Assert.Empty(await ListedAsync(field));
+
+        var longest = SurveyKit.Survey("zhongwei", SurveyKit.LandCode(), SurveyKit.Square(lon, lat, 40, 8000));
+        longest["parcel"]!["attributes"]!["newLandUse"] = new string('住', max);
+        using var accepted = await field.SubmitAsync(longest);
+        Assert.Equal(HttpStatusCode.Created, accepted.StatusCode);
+    }
+
+    [Fact]
     public async Task An_overlapping_parcel_and_a_wrong_declared_area_are_flagged_not_refused()
     {
         var field = await FieldClient.OnboardAsync(fixture, "zhongwei");
