@@ -13,7 +13,7 @@ namespace LandRedevelopment.Benchmarks;
 /// Survey submissions per second through the app, against the storage operations a submission needs done directly
 /// (the same CaseStore and TenantDirectory calls, in the same order, on the same Azurite): API key check, tenant and
 /// policy reads, submission claim, case read, parcel claim, overlap query, container, geometry blob, case
-/// transaction, index upsert, and the evidence and event reads of the answer.
+/// transaction (renewing the parcel claim under its ETag), index upsert, and the evidence and event reads of the answer.
 /// </summary>
 public static class SurveyBench
 {
@@ -71,7 +71,11 @@ public static class SurveyBench
             var evidence = new[] { new EvidenceFile("现场照片.pdf", new string('a', 64), 1000, "application/pdf", EvidenceStatus.Pending, null, null, null) };
             var events = new List<(string, object)> { ("SurveySubmitted", new { submissionId, surveyor = c.Surveyor, surveyedOn = c.SurveyedOn, policyVersion = 1, outcome = c.Outcome, evidence = 1 }) };
             var json = square.ToJsonString();
-            await store.CreateAsync(c, evidence, events, json, ct);
+            if (await store.CreateClaimedAsync(c, evidence, events, json, ct) != CaseCreation.Created)
+            {
+                throw new InvalidOperationException("not created");
+            }
+
             await store.UpsertIndexAsync(c, envelope, json, ct);
             await store.GetEvidenceAsync(City, caseId, ct);
             await store.GetEventsAsync(City, caseId, ct);
