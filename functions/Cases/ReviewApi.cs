@@ -52,25 +52,17 @@ public static partial class ReviewApi
         return TypedResults.Ok(new TimelineView(caseId, await cases.GetEventsAsync(tenant, caseId, ct)));
     }
 
-    internal static async Task<IResult> Notice(string tenant, string caseId, CaseStore cases, CancellationToken ct)
+    internal static async Task<IResult> Notice(string tenant, string caseId, CaseStore cases, ReviewService review, CancellationToken ct)
     {
         if (await cases.GetAsync(tenant, caseId, ct) is null)
         {
             return CasesApi.CaseNotFound(caseId);
         }
 
-        var blob = cases.Container(tenant).GetBlobClient(ReviewService.NoticeBlob(caseId));
-        try
-        {
-            var download = await blob.DownloadStreamingAsync(cancellationToken: ct);
-            await using var content = download.Value.Content;
-            using var reader = new StreamReader(content);
-            return Results.Text(await reader.ReadToEndAsync(ct), "text/html; charset=utf-8");
-        }
-        catch (Azure.RequestFailedException e) when (e.Status == 404)
-        {
-            return RequestProblems.NotFound("No determination has been issued for this case.", $"Case {caseId} has no written determination yet.");
-        }
+        // Only the notice the committed DeterminationIssued event names: never one written by a decision that lost its commit.
+        return await review.ReadNoticeAsync(tenant, caseId, ct) is { } html
+            ? Results.Text(html, "text/html; charset=utf-8")
+            : RequestProblems.NotFound("No determination has been issued for this case.", $"Case {caseId} has no written determination yet.");
     }
 
     internal static async Task<Results<Ok<CaseView>, ProblemHttpResult>> Serve(string tenant, string caseId, HttpRequest request, ReviewService review, CaseStore cases, CancellationToken ct)

@@ -36,8 +36,47 @@ public sealed class ReviewService(CaseStore cases, TenantDirectory tenants, Revi
     /// </summary>
     public Func<ParcelCase, CancellationToken, Task>? AfterCommit { get; set; }
 
-    /// <summary>The name of a case's determination notice blob in the tenant's container.</summary>
-    public static string NoticeBlob(string caseId) => $"cases/{caseId}/determination-notice.html";
+    /// <summary>
+    /// The name of a determination notice blob in the tenant's container: one per try of the transition that issues it,
+    /// so a try that loses its commit never overwrites the notice of the one that won. The DeterminationIssued event
+    /// names its notice (<see cref="NoticeProperty"/>).
+    /// </summary>
+    public static string NoticeBlob(string caseId, string noticeId) => $"cases/{caseId}/determination-notice-{noticeId}.html";
+
+    /// <summary>Where notices were kept before the event named its own (one name per case); read for such events only.</summary>
+    public static string LegacyNoticeBlob(string caseId) => $"cases/{caseId}/determination-notice.html";
+
+    /// <summary>The property of the DeterminationIssued event's data that names its notice blob.</summary>
+    public const string NoticeProperty = "notice";
+
+    /// <summary>
+    /// The written determination of the case's committed DeterminationIssued event, or null when no determination
+    /// has been issued (none committed; a notice written by a try that lost its commit is never served).
+    /// </summary>
+    public async Task<string?> ReadNoticeAsync(string tenantId, string caseId, CancellationToken ct)
+    {
+        var issued = (await cases.GetEventsAsync(tenantId, caseId, ct).ConfigureAwait(false))
+            .LastOrDefault(e => e.Type == nameof(DeterminationIssued));
+        if (issued is null)
+        {
+            return null;
+        }
+
+        var name = issued.Data.ValueKind == JsonValueKind.Object && issued.Data.TryGetProperty(NoticeProperty, out var named) && named.ValueKind == JsonValueKind.String
+            ? named.GetString()!
+            : LegacyNoticeBlob(caseId);
+        try
+        {
+            var download = await cases.Container(tenantId).GetBlobClient(name).DownloadStreamingAsync(cancellationToken: ct).ConfigureAwait(false);
+            await using var content = download.Value.Content;
+            using var reader = new StreamReader(content, Encoding.UTF8);
+            return await reader.ReadToEndAsync(ct).ConfigureAwait(false);
+        }
+        catch (Azure.RequestFailedException e) when (e.Status == 404)
+        {
+            return null;
+        }
+    }
 
     /// <summary>Reads a case with its review and the context a decision would use now.</summary>
     public async Task<LoadedCase?> LoadAsync(string tenantId, string caseId, CancellationToken ct) =>
@@ -86,8 +125,11 @@ public sealed class ReviewService(CaseStore cases, TenantDirectory tenants, Revi
             }
 
             var now = loaded.Context.Now;
+            var issued = decision.Events.OfType<DeterminationIssued>().FirstOrDefault();
+            var notice = issued is null ? null : NoticeBlob(caseId, Guid.NewGuid().ToString("N"));
             var events = extra.Events
-                .Concat(decision.Events.Select(e => new NewCaseEvent(ReviewStateJson.EventType(e), actor, ReviewStateJson.EventData(e))))
+                .Concat(decision.Events.Select(e => new NewCaseEvent(ReviewStateJson.EventType(e), actor,
+                    e is DeterminationIssued && notice is not null ? WithNotice(ReviewStateJson.EventData(e), notice) : ReviewStateJson.EventData(e))))
                 .ToList();
             var updated = (extra.UpdateCase?.Invoke(loaded.Case) ?? loaded.Case) with
             {
@@ -104,10 +146,11 @@ public sealed class ReviewService(CaseStore cases, TenantDirectory tenants, Revi
             }
 
             outbox.AddRange(setTimers.Select(t => OutboxMessage.Timer(new DurableTimer(tenantId, caseId, t.Key, t.DueAt))));
-            if (decision.Events.OfType<DeterminationIssued>().FirstOrDefault() is { } issued)
+            if (issued is not null)
             {
-                // Written before the commit and named by the case, so the notice exists whenever the event does.
-                await WriteNoticeAsync(loaded, state, issued, ct).ConfigureAwait(false);
+                // Written before the commit under a name of this try alone, which the event records: the notice exists
+                // whenever the event does, and only the committed event's notice is ever served.
+                await WriteNoticeAsync(loaded, state, issued, notice!, ct).ConfigureAwait(false);
             }
 
             IReadOnlyList<LandRedevelopment.Storage.Tables.TableEntity> written;
@@ -122,9 +165,20 @@ public sealed class ReviewService(CaseStore cases, TenantDirectory tenants, Revi
                     CancelTimers = cancelTimers,
                 }, ct).ConfigureAwait(false);
             }
-            catch (TableTransactionFailedException e) when (e.Status is 409 or 412 && attempt < MaxAttempts)
+            catch (TableTransactionFailedException e) when (e.Status is 409 or 412)
             {
-                // Another transition of this case committed first: read it and decide again.
+                // Another transition of this case committed first: this try's notice names nothing committed.
+                if (notice is not null)
+                {
+                    await DeleteNoticeQuietlyAsync(tenantId, notice, ct).ConfigureAwait(false);
+                }
+
+                if (attempt >= MaxAttempts)
+                {
+                    throw;
+                }
+
+                // Read the case again and decide again.
                 await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(5, 20 + attempt * 10)), ct).ConfigureAwait(false);
                 continue;
             }
@@ -389,13 +443,32 @@ public sealed class ReviewService(CaseStore cases, TenantDirectory tenants, Revi
         };
     }
 
-    private async Task WriteNoticeAsync(LoadedCase loaded, ReviewState state, DeterminationIssued issued, CancellationToken ct)
+    private static JsonElement WithNotice(JsonElement data, string notice)
+    {
+        var node = System.Text.Json.Nodes.JsonObject.Create(data)!;
+        node[NoticeProperty] = notice;
+        return JsonSerializer.SerializeToElement(node);
+    }
+
+    private async Task DeleteNoticeQuietlyAsync(string tenantId, string notice, CancellationToken ct)
+    {
+        try
+        {
+            await cases.Container(tenantId).GetBlobClient(notice).DeleteIfExistsAsync(cancellationToken: ct).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is Azure.RequestFailedException or HttpRequestException or IOException or TimeoutException)
+        {
+            // Left behind: never served, since no committed event names it.
+        }
+    }
+
+    private async Task WriteNoticeAsync(LoadedCase loaded, ReviewState state, DeterminationIssued issued, string notice, CancellationToken ct)
     {
         var html = ReviewMessages.Notice(loaded, state, issued);
         var container = cases.Container(loaded.Case.TenantId);
         await container.CreateIfNotExistsAsync(cancellationToken: ct).ConfigureAwait(false);
         using var content = new MemoryStream(Encoding.UTF8.GetBytes(html));
-        await container.GetBlobClient(NoticeBlob(loaded.Case.CaseId))
+        await container.GetBlobClient(notice)
             .UploadAsync(content, new BlobUploadOptions { ContentType = "text/html; charset=utf-8" }, ct).ConfigureAwait(false);
     }
 

@@ -3,6 +3,7 @@ using LandRedevelopment.Review;
 using LandRedevelopment.Review.Durable;
 using LandRedevelopment.Review.Workflow;
 using LandRedevelopment.Shared.Tests.Outbox;
+using LandRedevelopment.Tenants;
 using LandRedevelopment.Testing;
 
 namespace LandRedevelopment.Shared.Tests.Review.Durable;
@@ -146,6 +147,101 @@ public class ReviewServiceTests(AzuriteFixture azurite)
         }
 
         Assert.Equal(6, (await world.EventsAsync(caseId)).Count);
+    }
+
+    [Fact]
+    public async Task An_approval_of_the_last_step_that_loses_its_commit_to_a_return_leaves_no_notice_to_serve()
+    {
+        var world = await ReviewWorld.CreateAsync(azurite);
+        var caseId = await AtLastStepAsync(world);
+        var officer = world.Holding(DistrictBureau);
+
+        // The approval reads the case, then the step is returned and committed before the approval commits.
+        var raced = false;
+        var approval = await world.Review.ExecuteAsync(ReviewWorld.TenantId, caseId, _ =>
+        {
+            if (!raced)
+            {
+                raced = true;
+                var returned = Task.Run(() => world.DecideAsync(caseId, LastStep, 1, DistrictBureau, DecisionAction.Return, "退回补正")).GetAwaiter().GetResult();
+                Assert.Equal(ReviewOutcomeKind.Applied, returned.Kind);
+            }
+
+            return new Decide(LastStep, 1, officer.Id, officer.Roles, DecisionAction.Approve, "同意");
+        }, "officer:" + officer.Id, null, None);
+
+        Assert.Equal(ReviewOutcomeKind.Refused, approval.Kind);
+        Assert.Equal(ReviewPhase.ReturnedForRework, (await world.StateAsync(caseId)).Phase);
+        Assert.DoesNotContain(await world.EventsAsync(caseId), e => e.Type == "DeterminationIssued");
+        Assert.Null(await world.Review.ReadNoticeAsync(ReviewWorld.TenantId, caseId, None));
+        Assert.Empty(await NoticeBlobsAsync(world, caseId));
+    }
+
+    [Fact]
+    public async Task Of_two_racing_approvals_of_the_last_step_the_notice_served_is_the_committed_ones()
+    {
+        var world = await ReviewWorld.CreateAsync(azurite);
+        var caseId = await AtLastStepAsync(world);
+        var first = world.Holding(DistrictBureau);
+        var second = new Officer("district-bureau-2", "示例官员（第二）", "district-bureau-2@karamay.example.test", [DistrictBureau]);
+        await world.Tenants.UpsertOfficerAsync(ReviewWorld.TenantId, second);
+
+        var raced = false;
+        var losing = await world.Review.ExecuteAsync(ReviewWorld.TenantId, caseId, _ =>
+        {
+            if (!raced)
+            {
+                raced = true;
+                var won = Task.Run(() => world.Review.ExecuteAsync(ReviewWorld.TenantId, caseId,
+                    _ => new Decide(LastStep, 1, second.Id, second.Roles, DecisionAction.Approve, "第二位同意"), "officer:" + second.Id, null, None)).GetAwaiter().GetResult();
+                Assert.Equal(ReviewOutcomeKind.Applied, won.Kind);
+            }
+
+            return new Decide(LastStep, 1, first.Id, first.Roles, DecisionAction.Approve, "第一位同意");
+        }, "officer:" + first.Id, null, None);
+
+        Assert.Equal(ReviewOutcomeKind.Refused, losing.Kind);
+        Assert.Equal(RejectionKind.AlreadyDecided, losing.Rejection!.Kind);
+        var issued = Assert.Single(await world.EventsAsync(caseId), e => e.Type == "DeterminationIssued");
+        var html = await world.Review.ReadNoticeAsync(ReviewWorld.TenantId, caseId, None);
+        Assert.NotNull(html);
+        Assert.Contains("第二位同意", html);
+        Assert.DoesNotContain("第一位同意", html);
+        Assert.Equal([issued.Data.GetProperty(ReviewService.NoticeProperty).GetString()!], await NoticeBlobsAsync(world, caseId));
+    }
+
+    private const string LastStep = "district-determination";
+
+    /// <summary>A karamay case whose first three steps are approved: its last step (the district bureau's) is open.</summary>
+    private static async Task<string> AtLastStepAsync(ReviewWorld world)
+    {
+        // A case whose screening met a criterion, as a determination must cite one.
+        var caseId = AzuriteFixture.UniqueName("c");
+        var screening = System.Text.Json.JsonDocument.Parse("""
+            {"result":{"criteria":[{"id":"art4-2-idle-or-stopped","description":"闲置满一年","source":"克拉玛依 art. 4(2)","explanation":"idle","met":true}]}}
+            """).RootElement.Clone();
+        Assert.True(await world.Cases.CreateAsync(
+            ReviewWorld.NewCase(caseId, CaseState.ReadyForReview, world.Clock.GetUtcNow()) with { Screening = screening }, [],
+            [("SurveySubmitted", new { submissionId = "sub-" + caseId }), ("SurveyCompleted", new { evidence = 0 })], ReviewWorld.Geometry, None));
+        Assert.Equal(ReviewOutcomeKind.Applied, (await world.Review.OnEvidenceCompleteAsync(ReviewWorld.TenantId, caseId, None)).Kind);
+        foreach (var (step, role) in new[] { (FirstStep, DistrictBureau), (SecondStep, DistrictGovernment), ("city-bureau-review", "city-bureau") })
+        {
+            Assert.Equal(ReviewOutcomeKind.Applied, (await world.DecideAsync(caseId, step, 1, role, DecisionAction.Approve)).Kind);
+        }
+
+        Assert.Equal((ReviewPhase.InStep, LastStep), ((await world.StateAsync(caseId)).Phase, (await world.StateAsync(caseId)).StepId));
+        return caseId;
+    }
+
+    private static async Task<List<string>> NoticeBlobsAsync(ReviewWorld world, string caseId)
+    {
+        var names = new List<string>();
+        await foreach (var blob in world.Cases.Container(ReviewWorld.TenantId).GetBlobsAsync($"cases/{caseId}/determination-notice", cancellationToken: None))
+        {
+            names.Add(blob.Name!);
+        }
+
+        return names;
     }
 
     [Fact]
