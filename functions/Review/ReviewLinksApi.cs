@@ -93,6 +93,22 @@ public static class ReviewLinksApi
             return Page(http, 400, "意见过长", $"The comment is limited to {MaxCommentLength} characters; nothing was decided.", "comment", $"at most {MaxCommentLength} characters");
         }
 
+        // The form may have taken a while: the link must still hold now (not expired, its key not retired, the officer
+        // still listed with the roles the decision is checked against), as a GET would answer.
+        var (still, refused) = await VerifyAsync(token, http, ct);
+        if (still is null)
+        {
+            return refused!;
+        }
+
+        var (current, currentError) = await OfficerAsync(http, still.Value.Tenant, still.Value.Claims, ct);
+        if (current is null)
+        {
+            return currentError!;
+        }
+
+        officer = current;
+
         var review = http.RequestServices.GetRequiredService<ReviewService>();
         var outcome = await review.ExecuteAsync(claims.TenantId, claims.CaseId,
             _ => new Decide(claims.StepId, claims.StepAttempt, officer.Id, officer.Roles, claims.Action, comment),
@@ -123,6 +139,26 @@ public static class ReviewLinksApi
 
     private static async Task<((DecisionClaims Claims, LoadedCase Case, Officer Officer)? Link, IResult? Error)> ResolveAsync(string token, HttpContext http, CancellationToken ct)
     {
+        var (verified, error) = await VerifyAsync(token, http, ct);
+        if (verified is null)
+        {
+            return (null, error);
+        }
+
+        var claims = verified.Value.Claims;
+        var loaded = await http.RequestServices.GetRequiredService<ReviewService>().LoadAsync(claims.TenantId, claims.CaseId, ct);
+        if (loaded is null)
+        {
+            return (null, Page(http, 404, "案件不存在", "The case of this link does not exist.", "token", "names a case that does not exist"));
+        }
+
+        var (officer, refused) = await OfficerAsync(http, loaded.Tenant, claims, ct);
+        return officer is null ? (null, refused) : ((claims, loaded, officer), null);
+    }
+
+    /// <summary>The token's claims if its signature holds now with the tenant's current keys and it has not expired.</summary>
+    private static async Task<((DecisionClaims Claims, Tenant Tenant)? Link, IResult? Error)> VerifyAsync(string token, HttpContext http, CancellationToken ct)
+    {
         var services = http.RequestServices;
         var tenantId = DecisionLinkSigner.PeekTenant(token);
         if (tenantId is null || !Identifiers.IsValidTenantId(tenantId))
@@ -139,34 +175,23 @@ public static class ReviewLinksApi
         var time = services.GetRequiredService<TimeProvider>();
         var ring = await directory.GetSigningKeysAsync(tenant, ct);
         var verdict = DecisionLinkSigner.Verify(token, tenantId, ring, time.GetUtcNow());
-        switch (verdict.Kind)
+        return verdict.Kind switch
         {
-            case DecisionLinkVerdictKind.Valid:
-                break;
-            case DecisionLinkVerdictKind.Expired:
-                return (null, Page(http, 410, "链接已过期", $"This link expired at {verdict.Claims!.ExpiresAt:yyyy-MM-dd HH:mm} UTC; nothing was decided. A new mail goes out with the next reminder, or ask the case's bureau.", "token", "has expired"));
-            case DecisionLinkVerdictKind.RetiredKey:
-                return (null, Page(http, 410, "链接已失效", "The key this link was signed with has been retired; nothing was decided.", "token", "is signed with a retired key"));
-            case DecisionLinkVerdictKind.Malformed:
-                return (null, Page(http, 400, "链接无效", "This is not a decision link of this service.", "token", "is malformed"));
-            default:
-                return (null, Page(http, 403, "链接无效", "This link's signature does not hold: it was altered or not issued for this city. Nothing was decided.", "token", "has no valid signature"));
-        }
+            DecisionLinkVerdictKind.Valid => ((verdict.Claims!, tenant), null),
+            DecisionLinkVerdictKind.Expired => (null, Page(http, 410, "链接已过期", $"This link expired at {verdict.Claims!.ExpiresAt:yyyy-MM-dd HH:mm} UTC; nothing was decided. A new mail goes out with the next reminder, or ask the case's bureau.", "token", "has expired")),
+            DecisionLinkVerdictKind.RetiredKey => (null, Page(http, 410, "链接已失效", "The key this link was signed with has been retired; nothing was decided.", "token", "is signed with a retired key")),
+            DecisionLinkVerdictKind.Malformed => (null, Page(http, 400, "链接无效", "This is not a decision link of this service.", "token", "is malformed")),
+            _ => (null, Page(http, 403, "链接无效", "This link's signature does not hold: it was altered or not issued for this city. Nothing was decided.", "token", "has no valid signature")),
+        };
+    }
 
-        var claims = verdict.Claims!;
-        var loaded = await services.GetRequiredService<ReviewService>().LoadAsync(claims.TenantId, claims.CaseId, ct);
-        if (loaded is null)
-        {
-            return (null, Page(http, 404, "案件不存在", "The case of this link does not exist.", "token", "names a case that does not exist"));
-        }
-
-        var officer = (await directory.ListOfficersAsync(loaded.Tenant, ct)).FirstOrDefault(o => o.Id == claims.OfficerId);
-        if (officer is null)
-        {
-            return (null, Page(http, 403, "审批人员不在名单中", $"Officer {claims.OfficerId} is no longer an officer of this city; nothing was decided.", "token", "names an officer who is no longer listed"));
-        }
-
-        return ((claims, loaded, officer), null);
+    /// <summary>The officer the claims name, as the tenant lists them now.</summary>
+    private static async Task<(Officer? Officer, IResult? Error)> OfficerAsync(HttpContext http, Tenant tenant, DecisionClaims claims, CancellationToken ct)
+    {
+        var officer = (await http.RequestServices.GetRequiredService<TenantDirectory>().ListOfficersAsync(tenant, ct)).FirstOrDefault(o => o.Id == claims.OfficerId);
+        return officer is null
+            ? (null, Page(http, 403, "审批人员不在名单中", $"Officer {claims.OfficerId} is no longer an officer of this city; nothing was decided.", "token", "names an officer who is no longer listed"))
+            : (officer, null);
     }
 
     private static bool IsCurrent(ReviewState state, DecisionClaims claims) =>

@@ -130,6 +130,59 @@ public sealed class ReviewLinkSecurityTests(ReviewFixture fixture) : IClassFixtu
         Assert.DoesNotContain("No evidence filed", html);
     }
 
+    [Fact]
+    public async Task A_decision_whose_form_arrives_after_its_key_was_retired_is_refused_and_records_nothing()
+    {
+        // A city of its own in this class: retiring its key at once breaks every link it has mailed.
+        var jiamusi = fixture.City("jiamusi");
+        var (caseId, mail) = await StartAsync(jiamusi);
+        var link = ReviewFixture.Link(mail, "approve");
+        var before = await jiamusi.SnapshotAsync(caseId);
+
+        // The form's first bytes go out; the rest waits until the key has been rotated without overlap.
+        var body = System.Text.Encoding.ASCII.GetBytes("comment=" + Uri.EscapeDataString("同意，材料齐全"));
+        var rest = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var content = new HeldContent(body, 8, rest.Task);
+        content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/x-www-form-urlencoded");
+        var posting = fixture.App.Http.PostAsync("api/review/" + ReviewFixture.Token(link), content);
+
+        // Time for the app to take the request and check the link as it stood.
+        await Task.Delay(TimeSpan.FromSeconds(1));
+        using (var rotated = await fixture.App.Http.SendAsync(fixture.Admin(HttpMethod.Post, "api/admin/tenants/jiamusi/signing-keys/rotations", new { overlapHours = 0 })))
+        {
+            Assert.True(rotated.IsSuccessStatusCode, await rotated.Content.ReadAsStringAsync());
+        }
+
+        rest.SetResult();
+        using var post = await posting;
+        Assert.Equal(HttpStatusCode.Gone, post.StatusCode);
+        Assert.Contains("retired", await post.Content.ReadAsStringAsync());
+        using (var get = await fixture.GetLinkAsync(link))
+        {
+            Assert.Equal(HttpStatusCode.Gone, get.StatusCode);
+        }
+
+        Assert.Equal(before, await jiamusi.SnapshotAsync(caseId));
+    }
+
+    /// <summary>A body whose first <c>held</c> bytes are sent (and flushed) at once and the rest once <c>release</c> completes.</summary>
+    private sealed class HeldContent(byte[] bytes, int held, Task release) : HttpContent
+    {
+        protected override async Task SerializeToStreamAsync(Stream stream, System.Net.TransportContext? context)
+        {
+            await stream.WriteAsync(bytes.AsMemory(0, held));
+            await stream.FlushAsync();
+            await release;
+            await stream.WriteAsync(bytes.AsMemory(held));
+        }
+
+        protected override bool TryComputeLength(out long length)
+        {
+            length = bytes.Length;
+            return true;
+        }
+    }
+
     private async Task<(string CaseId, CapturedMail Mail)> StartAsync(ReviewCity city)
     {
         var caseId = await city.StartCaseAsync();
