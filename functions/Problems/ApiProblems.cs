@@ -13,7 +13,14 @@ public static partial class ApiProblems
     {
         services.AddProblemDetails(o => o.CustomizeProblemDetails = context =>
         {
-            context.ProblemDetails.Instance ??= context.HttpContext.Request.Path;
+            context.ProblemDetails.Instance ??= SafePath(context.HttpContext.Request);
+            if (IsDecisionLink(context.HttpContext.Request))
+            {
+                // The token is in the address: no cache or referrer may keep it, problems included.
+                context.HttpContext.Response.Headers.CacheControl = "no-store";
+                context.HttpContext.Response.Headers["Referrer-Policy"] = "no-referrer";
+            }
+
             context.ProblemDetails.Extensions["traceId"] = Activity.Current?.Id ?? context.HttpContext.TraceIdentifier;
         });
         services.AddExceptionHandler<BadRequestExceptionHandler>();
@@ -26,8 +33,26 @@ public static partial class ApiProblems
         app.UseExceptionHandler();
         // Problem+json whatever the client accepts (the default falls back to text/plain for a browser).
         app.UseStatusCodePages(context =>
-            TypedResults.Problem(statusCode: context.HttpContext.Response.StatusCode, instance: context.HttpContext.Request.Path).ExecuteAsync(context.HttpContext));
+            TypedResults.Problem(statusCode: context.HttpContext.Response.StatusCode, instance: SafePath(context.HttpContext.Request)).ExecuteAsync(context.HttpContext));
         return app;
+    }
+
+    private const string DecisionLinkPrefix = "/api/review";
+
+    /// <summary>Whether the request is for a decision link (<c>/api/review/{token}</c>), whose path carries a bearer token.</summary>
+    public static bool IsDecisionLink(HttpRequest request) =>
+        request?.Path.StartsWithSegments(DecisionLinkPrefix, StringComparison.OrdinalIgnoreCase) ?? false;
+
+    /// <summary>
+    /// The request's path as it may be echoed in a problem or written to a log: a decision link's token (a bearer
+    /// credential) is left out, <c>/api/review/…</c>.
+    /// </summary>
+    public static string SafePath(HttpRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        return IsDecisionLink(request) && request.Path.Value!.Length > DecisionLinkPrefix.Length + 1
+            ? DecisionLinkPrefix + "/…"
+            : request.Path.Value ?? "";
     }
 
     /// <summary>A malformed request (bad JSON, a body too large) is the client's error, never a 500.</summary>
@@ -38,7 +63,7 @@ public static partial class ApiProblems
             if (exception is Azure.RequestFailedException storage && IsStorageUnavailable(storage))
             {
                 // Storage down, or not bootstrapped yet: the client can retry; nothing was acknowledged.
-                LogStorageUnavailable(logger, httpContext.Request.Method, httpContext.Request.Path, storage.Status, storage.ErrorCode);
+                LogStorageUnavailable(logger, httpContext.Request.Method, SafePath(httpContext.Request), storage.Status, storage.ErrorCode);
                 httpContext.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
                 httpContext.Response.Headers.RetryAfter = "5";
                 return await problems.TryWriteAsync(new ProblemDetailsContext
@@ -56,7 +81,7 @@ public static partial class ApiProblems
 
             if (exception is not BadHttpRequestException bad)
             {
-                LogUnhandled(logger, httpContext.Request.Method, httpContext.Request.Path, exception);
+                LogUnhandled(logger, httpContext.Request.Method, SafePath(httpContext.Request), exception);
                 return false;
             }
 

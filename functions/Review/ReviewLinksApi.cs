@@ -228,6 +228,8 @@ public static class ReviewLinksApi
     {
         if (WantsJson(http.Request))
         {
+            http.Response.Headers.CacheControl = "no-store";
+            http.Response.Headers["Referrer-Policy"] = "no-referrer";
             return Results.Problem(statusCode: status, title: title, detail: message,
                 extensions: new Dictionary<string, object?> { ["errors"] = new[] { new { path = field, message = rule } } });
         }

@@ -189,6 +189,36 @@ public class StorageRecoveryTests
     }
 
     [Fact]
+    public async Task A_decision_link_answered_503_while_storage_is_down_keeps_its_token_out_of_the_problem_and_the_log()
+    {
+        var (app, _, _) = await StartWithoutStorageAsync(runner: false);
+        using var _ = app;
+        var now = DateTimeOffset.FromUnixTimeSeconds(DateTimeOffset.UtcNow.ToUnixTimeSeconds());
+        var ring = new LandRedevelopment.Tenants.SigningKeyRing([new LandRedevelopment.Tenants.SigningKey("k1", new byte[32], now, null)]);
+        var token = LandRedevelopment.Review.DecisionLinkSigner.Create(new LandRedevelopment.Review.DecisionClaims(
+            "karamay", "c0123456789abcdef", "district-investigation", 1, "district-bureau", LandRedevelopment.Review.DecisionAction.Approve,
+            now, now.AddDays(30), "AAAAAAAAAAAAAAAAAAAAAA"), ring, now);
+
+        foreach (var method in new[] { HttpMethod.Get, HttpMethod.Post })
+        {
+            using var request = new HttpRequestMessage(method, "api/review/" + token) { Content = method == HttpMethod.Post ? new FormUrlEncodedContent([]) : null };
+            request.Headers.Accept.ParseAdd("application/json");
+            using var response = await app.Http.SendAsync(request);
+            var text = await response.Content.ReadAsStringAsync();
+            Assert.True(response.StatusCode == HttpStatusCode.ServiceUnavailable, $"{(int)response.StatusCode}: {text}");
+            Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+            Assert.DoesNotContain(token, text, StringComparison.Ordinal);
+            Assert.Equal("/api/review/…", JsonDocument.Parse(text).RootElement.GetProperty("instance").GetString());
+            Assert.True(response.Headers.CacheControl?.NoStore, $"Cache-Control: {response.Headers.CacheControl}");
+        }
+
+        // The app's own message names the route without the token.
+        Assert.Contains("Storage unavailable on GET /api/review/…", app.Process.Output, StringComparison.Ordinal);
+        Assert.Contains("Storage unavailable on POST /api/review/…", app.Process.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain(" /api/review/" + token + ":", app.Process.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task With_its_trigger_runner_on_an_app_started_before_its_storage_stays_up_and_serves_once_storage_is_up()
     {
         var (app, adminKey, (blob, queue, table)) = await StartWithoutStorageAsync(runner: true);

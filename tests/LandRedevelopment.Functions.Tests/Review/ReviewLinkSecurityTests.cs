@@ -212,16 +212,25 @@ public sealed class ReviewLinkSecurityTests(ReviewFixture fixture) : IClassFixtu
 
         using (var json = await fixture.SendLinkAsJsonAsync(HttpMethod.Post, link))
         {
-            await ReviewFixture.AssertProblemAsync(json, status, "token");
+            await AssertTokenKeptOutAsync(json, link, status);
         }
 
         if (getStatus is null)
         {
             using var json = await fixture.SendLinkAsJsonAsync(HttpMethod.Get, link);
-            await ReviewFixture.AssertProblemAsync(json, status, "token");
+            await AssertTokenKeptOutAsync(json, link, status);
         }
 
         Assert.Equal(before, await city.SnapshotAsync(caseId));
+    }
+
+    /// <summary>A refusal as problem+json naming <c>token</c>: neither cached nor echoing the token.</summary>
+    private static async Task AssertTokenKeptOutAsync(HttpResponseMessage json, string link, HttpStatusCode status)
+    {
+        var problem = await ReviewFixture.AssertProblemAsync(json, status, "token");
+        Assert.DoesNotContain(ReviewFixture.Token(link), problem.GetRawText(), StringComparison.Ordinal);
+        Assert.Equal("/api/review/…", problem.GetProperty("instance").GetString());
+        Assert.Equal("no-store", json.Headers.CacheControl?.ToString());
     }
 
     private static string ReplaceAt(string text, int index) =>
