@@ -126,16 +126,12 @@ public static partial class ReviewApi
             AddEvidence = documents.Select(d => new EvidenceFile(d.Name, d.Sha256, d.Size, d.ContentType, EvidenceStatus.Pending, null, null, null)).ToList(),
             Events = [new NewCaseEvent("PlanReceived", Actor(request), new { submissionId, newLandUse, greenChannel, summary, documents = documents.Select(d => new { d.Name, d.Kind }) })],
         };
-        var outcome = await review.ExecuteAsync(tenant, caseId, c =>
+        var outcome = await ClaimedAsync(tenant, caseId, key, "PlanReceived", submissionId!, cases, () => review.ExecuteAsync(tenant, caseId, c =>
         {
             var facts = new PlanFacts(c.Case.LandUse, newLandUse!, documents.Where(d => d.Kind is not null).Select(d => new PlanDocument(d.Kind!, [])).ToList(), greenChannel ?? false);
             var chain = ReviewChainSelector.Select(c.Context.Policy.Review.PlanChains, facts.ToRuleInput(c.Case.District, c.Context.Today));
             return new PlanSubmitted(facts, chain.Id);
-        }, Actor(request), amendment, ct);
-        if (outcome.Kind is not (ReviewOutcomeKind.Applied or ReviewOutcomeKind.Unchanged))
-        {
-            await cases.ReleaseSubmissionAsync(tenant, key, ct);
-        }
+        }, Actor(request), amendment, ct), ct);
 
         return await RespondAsync(tenant, caseId, outcome, review, cases, "$", ct);
     }
@@ -201,13 +197,9 @@ public static partial class ReviewApi
 
         var received = new NewCaseEvent("ResubmissionReceived", Actor(request), new { submissionId, comment, evidence = evidence.Select(e => e.Name) });
         var files = evidence.Select(d => new EvidenceFile(d.Name, d.Sha256, d.Size, d.ContentType, EvidenceStatus.Pending, null, null, null)).ToList();
-        var outcome = files.Count == 0
-            ? await review.ExecuteAsync(tenant, caseId, _ => new Resubmitted(), Actor(request), new CaseAmendment { Events = [received] }, ct)
-            : await review.DeclareResubmissionAsync(tenant, caseId, received, files, ct);
-        if (outcome.Kind is not (ReviewOutcomeKind.Applied or ReviewOutcomeKind.Unchanged))
-        {
-            await cases.ReleaseSubmissionAsync(tenant, key, ct);
-        }
+        var outcome = await ClaimedAsync(tenant, caseId, key, "ResubmissionReceived", submissionId!, cases, () => files.Count == 0
+            ? review.ExecuteAsync(tenant, caseId, _ => new Resubmitted(), Actor(request), new CaseAmendment { Events = [received] }, ct)
+            : review.DeclareResubmissionAsync(tenant, caseId, received, files, ct), ct);
 
         return await RespondAsync(tenant, caseId, outcome, review, cases, "$", ct);
     }
@@ -251,18 +243,26 @@ public static partial class ReviewApi
         switch (await cases.ClaimSubmissionAsync(tenant, key, CanonicalJson.Sha256(body), caseId, ct))
         {
             case SubmissionClaim.Repeat:
-                // A retry of one the case recorded gets the case; one whose first try is still running (or was refused) is told so.
-                var events = await cases.GetEventsAsync(tenant, caseId, ct);
-                return events.Any(e => e.Type == receivedType && e.Data.TryGetProperty("submissionId", out var id) && id.GetString() == submissionId)
-                    ? TypedResults.Ok(await CasesApi.ViewAsync(tenant, (await cases.GetAsync(tenant, caseId, ct))!.Value.Case, cases, ct, review))
-                    : TypedResults.Problem(statusCode: 409, type: RequestProblems.TypeBase + "submission-in-progress",
-                        title: "A request with this submissionId is being processed or was refused.",
+                // A retry of one the case recorded gets the case. One whose first try is still running is told so; one whose
+                // first try has recorded nothing for the grace (it died or its client went away after the claim) does the work.
+                if (await RecordedAsync(tenant, caseId, receivedType, submissionId!, cases, ct))
+                {
+                    return TypedResults.Ok(await CasesApi.ViewAsync(tenant, (await cases.GetAsync(tenant, caseId, ct))!.Value.Case, cases, ct, review));
+                }
+
+                if (!await cases.TakeOverSubmissionAsync(tenant, key, ClaimGrace, ct))
+                {
+                    return TypedResults.Problem(statusCode: 409, type: RequestProblems.TypeBase + "submission-in-progress",
+                        title: "A request with this submissionId is being processed.",
                         detail: $"submissionId '{submissionId}' was sent before and has not (yet) been recorded on the case; look at the case, then send it again.");
+                }
+
+                break;
             case SubmissionClaim.DifferentContent:
                 return SurveysApi.SubmissionConflict(submissionId!);
         }
 
-        // A first try (a repeat has already added its files): its file names must be new to the case.
+        // A first try, or a repeat that took over a stale claim (a try that recorded nothing added no files): its file names must be new to the case.
         await RefuseTakenNamesAsync(tenant, caseId, names, path, cases, fields.Errors, ct);
         if (fields.Errors.Count > 0)
         {
@@ -271,6 +271,54 @@ public static partial class ReviewApi
         }
 
         return null;
+    }
+
+    /// <summary>How long a claimed submission may go without being recorded before a repeat of it takes the work over.</summary>
+    internal static readonly TimeSpan ClaimGrace = TimeSpan.FromSeconds(30);
+
+    private static async Task<bool> RecordedAsync(string tenant, string caseId, string receivedType, string submissionId, CaseStore cases, CancellationToken ct) =>
+        (await cases.GetEventsAsync(tenant, caseId, ct)).Any(e => e.Type == receivedType && e.Data.TryGetProperty("submissionId", out var id) && id.GetString() == submissionId);
+
+    /// <summary>
+    /// Runs the work of a claimed submission. A refusal releases the claim, and so does a failure (storage, a cancelled
+    /// request) unless the submission was recorded after all, so that sending it again does the work again.
+    /// </summary>
+    private static async Task<ReviewOutcome> ClaimedAsync(string tenant, string caseId, string key, string receivedType, string submissionId, CaseStore cases,
+        Func<Task<ReviewOutcome>> work, CancellationToken ct)
+    {
+        ReviewOutcome outcome;
+        try
+        {
+            outcome = await work();
+        }
+        catch (Exception)
+        {
+            try
+            {
+                await ReleaseUnlessRecordedAsync(tenant, caseId, key, receivedType, submissionId, cases, CancellationToken.None);
+            }
+            catch (Exception e) when (e is Azure.RequestFailedException or HttpRequestException or IOException or TimeoutException)
+            {
+                // The claim stays; a repeat takes it over once the grace has passed.
+            }
+
+            throw;
+        }
+
+        if (outcome.Kind is not (ReviewOutcomeKind.Applied or ReviewOutcomeKind.Unchanged))
+        {
+            await ReleaseUnlessRecordedAsync(tenant, caseId, key, receivedType, submissionId, cases, ct);
+        }
+
+        return outcome;
+    }
+
+    private static async Task ReleaseUnlessRecordedAsync(string tenant, string caseId, string key, string receivedType, string submissionId, CaseStore cases, CancellationToken ct)
+    {
+        if (!await RecordedAsync(tenant, caseId, receivedType, submissionId, cases, ct))
+        {
+            await cases.ReleaseSubmissionAsync(tenant, key, ct);
+        }
     }
 
     private static async Task RefuseTakenNamesAsync(string tenant, string caseId, IEnumerable<string> names, string path, CaseStore cases, List<FieldError> errors, CancellationToken ct)

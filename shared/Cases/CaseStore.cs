@@ -119,6 +119,40 @@ public sealed class CaseStore(TableServiceClient tables, BlobServiceClient blobs
         }
     }
 
+    /// <summary>
+    /// Takes over a claim whose first try has not recorded anything for <paramref name="grace"/> (it died, or its client
+    /// went away, after the claim): the claim is stamped now, guarded by its ETag, so of racing repeats one takes it.
+    /// True when this caller now holds it.
+    /// </summary>
+    public async Task<bool> TakeOverSubmissionAsync(string tenantId, string submissionId, TimeSpan grace, CancellationToken ct)
+    {
+        var row = await _submissions.GetEntityIfExistsAsync(tenantId, submissionId, cancellationToken: ct).ConfigureAwait(false);
+        if (!row.HasValue)
+        {
+            return false;
+        }
+
+        var claim = row.Value!;
+        var now = time.GetUtcNow();
+        var claimedAt = claim.GetDateTimeOffset("ClaimedAt") ?? claim.GetDateTimeOffset("CreatedAt") ?? DateTimeOffset.MinValue;
+        if (now - claimedAt < grace)
+        {
+            return false;
+        }
+
+        try
+        {
+            await _submissions.UpdateEntityAsync(new TableEntity(tenantId, submissionId) { ["ClaimedAt"] = now }, claim.ETag, TableUpdateMode.Merge, ct).ConfigureAwait(false);
+            return true;
+        }
+        catch (RequestFailedException e) when (e.Status is 404 or 412)
+        {
+            // Another repeat took it over, or a refused try released it: this one is still a repeat in progress.
+            return false;
+        }
+    }
+
+
     /// <summary>Unbinds a submission id this request bound, when the submission is refused after all (nothing else was written).</summary>
     public async Task ReleaseSubmissionAsync(string tenantId, string submissionId, CancellationToken ct) =>
         await _submissions.DeleteEntityAsync(tenantId, submissionId, cancellationToken: ct).ConfigureAwait(false);

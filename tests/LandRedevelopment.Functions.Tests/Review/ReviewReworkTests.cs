@@ -148,6 +148,51 @@ public sealed class ReviewReworkTests(ReviewFixture fixture) : IClassFixture<Rev
         Assert.Empty(await fixture.MailsAsync(caseId, "returned"));
     }
 
+    [Fact]
+    public async Task A_resubmission_whose_first_try_died_after_its_claim_is_done_by_a_repeat_once_the_claim_is_stale()
+    {
+        var caseId = await _town.StartPastFirstStepAsync(First);
+        await _town.ReturnAsync(caseId, Second + "#1");
+        var body = Resubmission("resub-" + Guid.NewGuid().ToString("N"), "已按意见说明情况");
+
+        // A first try that claimed the submission id just now and is still running: a repeat is told so and changes nothing.
+        var now = await fixture.NowAsync();
+        await ClaimAsAFirstTryAsync(caseId, body, now);
+        var before = await _town.SnapshotAsync(caseId);
+        using (var running = await _town.SendAsync(HttpMethod.Post, $"cases/{caseId}/resubmission", body))
+        {
+            var problem = await ReviewFixture.AssertProblemAsync(running, HttpStatusCode.Conflict);
+            Assert.EndsWith("submission-in-progress", problem.GetProperty("type").GetString());
+        }
+
+        Assert.Equal(before, await _town.SnapshotAsync(caseId));
+
+        // The first try died after its claim and recorded nothing: once the claim is older than the grace, the repeat does the work.
+        await ClaimAsAFirstTryAsync(caseId, body, now - TimeSpan.FromMinutes(5));
+        var view = await ResubmitAsync(caseId, body);
+        Assert.Equal("InReview", view.GetProperty("state").GetString());
+        Assert.Equal(2, view.GetProperty("review").GetProperty("currentStep").GetProperty("attempt").GetInt32());
+
+        // And a further repeat gets the recorded case.
+        var again = await ResubmitAsync(caseId, body);
+        Assert.Equal("InReview", again.GetProperty("state").GetString());
+        var timeline = await _town.TimelineAsync(caseId);
+        Assert.Single(timeline, e => e.GetProperty("type").GetString() == "ResubmissionReceived");
+        Assert.Single(timeline, e => e.GetProperty("type").GetString() == "ReworkResubmitted");
+    }
+
+    /// <summary>Writes the submission id's claim as a first try makes it before its work (claimed at <paramref name="at"/>).</summary>
+    private async Task ClaimAsAFirstTryAsync(string caseId, JsonObject body, DateTimeOffset at)
+    {
+        var submissions = new LandRedevelopment.Storage.Tables.TableServiceClient(fixture.Azurite.ConnectionString).GetTableClient("submissions");
+        await submissions.UpsertEntityAsync(new LandRedevelopment.Storage.Tables.TableEntity(_town.Tenant, $"{caseId}|resubmission|{body["submissionId"]}")
+        {
+            ["ContentHash"] = LandRedevelopment.Cases.CanonicalJson.Sha256(JsonSerializer.SerializeToElement(body)),
+            ["CaseId"] = caseId,
+            ["CreatedAt"] = at,
+        }, LandRedevelopment.Storage.Tables.TableUpdateMode.Replace);
+    }
+
     private static JsonObject Resubmission(string submissionId, string comment, params JsonObject[] evidence) => new()
     {
         ["submissionId"] = submissionId,
