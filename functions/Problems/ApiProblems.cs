@@ -50,9 +50,16 @@ public static partial class ApiProblems
     public static string SafePath(HttpRequest request)
     {
         ArgumentNullException.ThrowIfNull(request);
-        return IsDecisionLink(request) && request.Path.Value!.Length > DecisionLinkPrefix.Length + 1
+        return SafePath(request.Path.Value ?? "");
+    }
+
+    /// <summary>A path as it may be echoed or logged (see <see cref="SafePath(HttpRequest)"/>).</summary>
+    public static string SafePath(string path)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        return new PathString(path).StartsWithSegments(DecisionLinkPrefix, StringComparison.OrdinalIgnoreCase) && path.Length > DecisionLinkPrefix.Length + 1
             ? DecisionLinkPrefix + "/…"
-            : request.Path.Value ?? "";
+            : path;
     }
 
     /// <summary>A malformed request (bad JSON, a body too large) is the client's error, never a 500.</summary>
