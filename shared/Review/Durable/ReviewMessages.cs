@@ -42,8 +42,9 @@ internal sealed class ReviewMessages(LoadedCase loaded, ParcelCase updated, Revi
                         $"该步骤应于 {NoticeFormat.Instant(overdue.DueAt, Zone)} 前由 {overdue.StepRole} 作出决定，现已逾期。",
                         $"依据：{overdue.Source ?? "服务默认升级规则"}");
                     break;
-                case OverdueReminderRaised:
-                    RequestDecision(CurrentStep(overdue: true), "overdue-reminder", reminder: true);
+                case OverdueReminderRaised again:
+                    // Each weekly reminder is a mail of its own kind (its number in it), not a repeat of the one before.
+                    RequestDecision(CurrentStep(overdue: true), $"overdue-reminder-{again.Number}", reminder: true);
                     break;
                 case ReturnedForRework returned:
                     Notify(returned.NotifyRoles, "returned", $"已退回补充材料：{StepName(returned.Track, returned.StepId)}",

@@ -18,6 +18,8 @@ public sealed class ExpiredLinkFaultTests(ReviewFixture fixture, ITestOutputHelp
         var dueAt = (await town.CaseAsync(caseId)).GetProperty("review").GetProperty("currentStep").GetProperty("dueAt").GetDateTimeOffset();
         await fixture.AdvancePastAsync(dueAt + TimeSpan.FromDays(31));
         await fixture.MailAsync(caseId, "overdue", "district-investigation#1");
+        // The overdue step's weekly reminders (days 7, 14, 21 and 28) come first; then nothing moves but the links pressed.
+        await town.WaitEventsAsync(caseId, "OverdueReminderRaised", 4);
         var before = await town.SnapshotAsync(caseId);
 
         var random = new Random(20270302);

@@ -90,7 +90,7 @@ public sealed class ReviewDeadlineTests(ReviewFixture fixture) : IClassFixture<R
 
         // A week on: the officer is reminded again, with links of its own.
         await fixture.AdvancePastAsync(dueAt + TimeSpan.FromDays(7));
-        var weekly = await fixture.MailAsync(caseId, "overdue-reminder", First + "#1", "district-bureau");
+        var weekly = await fixture.MailAsync(caseId, "overdue-reminder-1", First + "#1", "district-bureau");
         using (var page = await fixture.GetLinkAsync(ReviewFixture.Link(weekly, "approve")))
         {
             Assert.Equal(HttpStatusCode.OK, page.StatusCode);
@@ -100,7 +100,7 @@ public sealed class ReviewDeadlineTests(ReviewFixture fixture) : IClassFixture<R
         await fixture.AdvancePastAsync(dueAt + TimeSpan.FromDays(49));
         List<LandRedevelopment.Testing.CapturedMail> reminders;
         var deadline = DateTime.UtcNow.AddSeconds(30);
-        while ((reminders = (await fixture.MailsAsync(caseId, "overdue-reminder")).ToList()).Count < 7)
+        while ((reminders = (await fixture.MailsAsync(caseId)).Where(m => m.Header("x-review-kind")!.StartsWith("overdue-reminder-", StringComparison.Ordinal)).ToList()).Count < 7)
         {
             Assert.True(DateTime.UtcNow < deadline, $"{reminders.Count} weekly reminders came");
             await Task.Delay(300);
@@ -111,7 +111,8 @@ public sealed class ReviewDeadlineTests(ReviewFixture fixture) : IClassFixture<R
             Assert.Equal(HttpStatusCode.Gone, expired.StatusCode);
         }
 
-        using (var approved = await fixture.PostLinkAsync(ReviewFixture.Link(reminders[^1], "approve"), "逾期七周后批准"))
+        Assert.Equal(Enumerable.Range(1, 7).Select(n => $"overdue-reminder-{n}"), reminders.Select(m => m.Header("x-review-kind")).Order(StringComparer.Ordinal));
+        using (var approved = await fixture.PostLinkAsync(ReviewFixture.Link(reminders.Single(m => m.Header("x-review-kind") == "overdue-reminder-7"), "approve"), "逾期七周后批准"))
         {
             Assert.Equal(HttpStatusCode.OK, approved.StatusCode);
         }

@@ -307,6 +307,17 @@ public sealed class ReviewCity(ReviewFixture fixture, string tenant, string key)
         }
     }
 
+    /// <summary>Waits until the case's timeline holds <paramref name="count"/> events of <paramref name="type"/> (timers fire a moment after the clock moves).</summary>
+    public async Task WaitEventsAsync(string caseId, string type, int count)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while ((await TimelineAsync(caseId)).Count(e => e.GetProperty("type").GetString() == type) < count)
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"case {caseId} did not get {count} {type} events");
+            await Task.Delay(200);
+        }
+    }
+
     public async Task<IReadOnlyList<JsonElement>> TimelineAsync(string caseId, AppProcess? app = null)
     {
         using var response = await SendAsync(HttpMethod.Get, $"cases/{caseId}/timeline", app: app);

@@ -81,7 +81,10 @@ public sealed class ReviewLinkSecurityTests(ReviewFixture fixture) : IClassFixtu
             Assert.Equal(HttpStatusCode.OK, page.StatusCode);
         }
 
+        // Past the grace: the weekly reminders of the overdue step (days 7, 14, 21 and 28) have come first, with links of their own.
         await fixture.AdvancePastAsync(dueAt + TimeSpan.FromDays(31));
+        await _karamay.WaitEventsAsync(caseId, "OverdueReminderRaised", 4);
+
         await AssertRefusedAsync(_karamay, caseId, ReviewFixture.Link(mail, "approve"), HttpStatusCode.Gone);
         await AssertRefusedAsync(_karamay, caseId, ReviewFixture.Link(mail, "reject"), HttpStatusCode.Gone);
         Assert.Empty((await _karamay.CaseAsync(caseId)).GetProperty("review").GetProperty("decisions").EnumerateArray());
