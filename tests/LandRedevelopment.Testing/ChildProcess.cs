@@ -189,6 +189,8 @@ public static class Loopback
         {
             if (owner.HasExited)
             {
+                // Let the output readers reach the end first: what the process wrote last (why it stopped) is what matters.
+                owner.Process.WaitForExit();
                 throw new InvalidOperationException($"{what} exited with {owner.Process.ExitCode} before listening on {port}:\n{owner.Output}");
             }
 
