@@ -232,42 +232,46 @@ public sealed class CaseStore(TableServiceClient tables, BlobServiceClient blobs
     }
 
     /// <summary>
-    /// Creates the case of a survey that claimed its parcel with <see cref="ClaimParcelAsync"/>, only while the claim is
-    /// still its own: the claim is renewed (guarded by its ETag) right before the creating transaction, and that
-    /// transaction adds the partition's parcel fence row, which a survey taking the claim over adds first.
+    /// Creates the case of a survey that claimed its parcel with <see cref="ClaimParcelAsync"/>, only while no other survey
+    /// has taken the claim over: the creating transaction adds the partition's parcel fence row, which a takeover adds
+    /// first, so of the two exactly one succeeds. Only when the creation meets a fence does the claim get looked at: a
+    /// fence left from an earlier takeover while the claim is this case's again (renewed under its ETag, so a takeover
+    /// under way fails) is removed and the creation tried once more. The common path costs no request beyond the creation.
     /// </summary>
     public async Task<CaseCreation> CreateClaimedAsync(ParcelCase parcelCase, IReadOnlyList<EvidenceFile> evidence,
         IReadOnlyList<(string Type, object Data)> events, string geometryJson, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(parcelCase);
         var partition = Partition(parcelCase.TenantId, parcelCase.CaseId);
-
-        // A fence left from an earlier takeover of this case's claim: the claim is ours again, so it goes (before the renewal,
-        // so that a takeover after the renewal fences again).
-        var fence = await _cases.GetEntityIfExistsAsync(partition, ParcelFenceRow, cancellationToken: ct).ConfigureAwait(false);
-        if (fence.HasValue && fence.Value!.GetBoolean("Fenced") == true)
+        for (var attempt = 0; ; attempt++)
         {
+            if (await CreateAsync(parcelCase, evidence, events, geometryJson, ct).ConfigureAwait(false))
+            {
+                return CaseCreation.Created;
+            }
+
+            if (await GetAsync(parcelCase.TenantId, parcelCase.CaseId, ct).ConfigureAwait(false) is not null)
+            {
+                return CaseCreation.Exists;
+            }
+
+            // Not written, and no case: the partition is fenced. Stale only if the claim is (still, or again) this case's.
+            var fence = await _cases.GetEntityIfExistsAsync(partition, ParcelFenceRow, cancellationToken: ct).ConfigureAwait(false);
+            if (attempt > 0 || !fence.HasValue || fence.Value!.GetBoolean("Fenced") != true
+                || !await RenewParcelClaimAsync(parcelCase.TenantId, parcelCase.LandCode, parcelCase.CaseId, ct).ConfigureAwait(false))
+            {
+                return CaseCreation.ParcelLost;
+            }
+
             try
             {
                 await _cases.DeleteEntityAsync(partition, ParcelFenceRow, fence.Value.ETag, ct).ConfigureAwait(false);
             }
             catch (RequestFailedException e) when (e.Status == 412)
             {
-                // Fenced again meanwhile: the creation below fails and the claim is looked at again.
+                // Fenced again meanwhile: the creation below fails and reports the parcel lost.
             }
         }
-
-        if (!await RenewParcelClaimAsync(parcelCase.TenantId, parcelCase.LandCode, parcelCase.CaseId, ct).ConfigureAwait(false))
-        {
-            return CaseCreation.ParcelLost;
-        }
-
-        if (await CreateAsync(parcelCase, evidence, events, geometryJson, ct).ConfigureAwait(false))
-        {
-            return CaseCreation.Created;
-        }
-
-        return await GetAsync(parcelCase.TenantId, parcelCase.CaseId, ct).ConfigureAwait(false) is null ? CaseCreation.ParcelLost : CaseCreation.Exists;
     }
 
     /// <summary>Renews this case's claim on its parcel (guarded by the claim's ETag); false when the claim is not its own.</summary>

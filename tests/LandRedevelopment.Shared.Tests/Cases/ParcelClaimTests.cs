@@ -98,6 +98,28 @@ public class ParcelClaimTests(AzuriteFixture azurite)
     }
 
     [Fact]
+    public async Task A_case_whose_claim_came_back_after_a_takeover_is_created_past_the_stale_fence()
+    {
+        var clock = new TestClock(Start);
+        var store = await StoreAsync(clock);
+        var landCode = AzuriteFixture.UniqueName("lc");
+        var first = Survey(landCode);
+        var takeover = Survey(landCode) with { State = CaseState.ScreenedOut };
+        Assert.Equal(first.CaseId, await ClaimAsync(store, first));
+
+        // The first request is taken for dead (its partition fenced) by a survey whose case is then closed.
+        clock.Advance(CaseStore.ParcelClaimGrace + TimeSpan.FromSeconds(1));
+        Assert.Equal(takeover.CaseId, await ClaimAsync(store, takeover));
+        Assert.Equal(CaseCreation.Created, await CreateAsync(store, takeover));
+
+        // The first survey's retry gets the parcel back; the fence left in its partition no longer stands in its way.
+        Assert.Equal(first.CaseId, await ClaimAsync(store, first));
+        Assert.Equal(CaseCreation.Created, await CreateAsync(store, first));
+        Assert.Equal(CaseCreation.Exists, await CreateAsync(store, first));
+        Assert.NotNull(await store.GetAsync(first.TenantId, first.CaseId, None));
+    }
+
+    [Fact]
     public async Task Concurrent_surveys_of_one_land_code_create_exactly_one_case()
     {
         var store = await StoreAsync(TimeProvider.System);
