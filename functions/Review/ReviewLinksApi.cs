@@ -60,7 +60,10 @@ public static class ReviewLinksApi
         var zone = loaded.Context.TimeZone;
         var step = StepBrief(loaded)!;
         var evidence = await EvidenceLinksAsync(loaded.Case, http.RequestServices.GetRequiredService<CaseStore>(), loaded.Context.Now, ct);
-        var page = ReviewPages.Confirmation(Brief(loaded), step, claims.Action, officer.Name, evidence, "/api/review/" + token, zone);
+        var page = ReviewPages.Confirmation(Brief(loaded), step, claims.Action, officer.Name, evidence,
+            // Relative to the page's own address, so the form posts back to the link itself wherever the service is
+            // published (a gateway may put it under a path of its own).
+            token, zone);
         return Html(http, 200, page);
     }
 

@@ -1,4 +1,5 @@
 using System.Net;
+using System.Text.RegularExpressions;
 using LandRedevelopment.Functions.Tests.Cases;
 using LandRedevelopment.Testing;
 
@@ -109,6 +110,25 @@ public sealed class ReviewLinkSecurityTests(ReviewFixture fixture) : IClassFixtu
         Assert.Equal("InReview", view.GetProperty("state").GetString());
         Assert.Equal(2, view.GetProperty("review").GetProperty("currentStep").GetProperty("attempt").GetInt32());
         Assert.DoesNotContain(await _karamay.TimelineAsync(caseId), e => e.GetProperty("type").GetString() == "StepApproved");
+    }
+
+    [Fact]
+    public async Task The_confirmation_form_posts_back_to_the_link_itself_wherever_the_service_is_published()
+    {
+        var (_, mail) = await StartAsync(_karamay);
+        var link = ReviewFixture.Link(mail, "approve");
+        var token = ReviewFixture.Token(link);
+        using var page = await fixture.GetLinkAsync(link);
+        var action = WebUtility.HtmlDecode(Regex.Match(await page.Content.ReadAsStringAsync(), "<form[^>]* action=\"([^\"]*)\"").Groups[1].Value);
+
+        // Behind a gateway that publishes the service under a path of its own, the form still posts to the link.
+        var published = new Uri($"https://gateway.example.gov.cn/land-redevelopment/api/review/{token}");
+        Assert.Equal(published, new Uri(published, action));
+
+        // On the app's own address, what a browser posts from the page decides.
+        var opened = new Uri(fixture.App.Http.BaseAddress!, "api/review/" + token);
+        using var posted = await fixture.App.Http.PostAsync(new Uri(opened, action), new FormUrlEncodedContent([new("comment", "同意")]));
+        Assert.Equal(HttpStatusCode.OK, posted.StatusCode);
     }
 
     [Fact]
