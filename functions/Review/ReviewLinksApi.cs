@@ -231,8 +231,7 @@ public static class ReviewLinksApi
     {
         if (WantsJson(http.Request))
         {
-            http.Response.Headers.CacheControl = "no-store";
-            http.Response.Headers["Referrer-Policy"] = "no-referrer";
+            // Sent with Cache-Control: no-store and no referrer, as every problem of a decision link is (ApiProblems).
             return Results.Problem(statusCode: status, title: title, detail: message,
                 extensions: new Dictionary<string, object?> { ["errors"] = new[] { new { path = field, message = rule } } });
         }

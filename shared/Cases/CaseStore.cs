@@ -152,7 +152,6 @@ public sealed class CaseStore(TableServiceClient tables, BlobServiceClient blobs
         }
     }
 
-
     /// <summary>Unbinds a submission id this request bound, when the submission is refused after all (nothing else was written).</summary>
     public async Task ReleaseSubmissionAsync(string tenantId, string submissionId, CancellationToken ct) =>
         await _submissions.DeleteEntityAsync(tenantId, submissionId, cancellationToken: ct).ConfigureAwait(false);
