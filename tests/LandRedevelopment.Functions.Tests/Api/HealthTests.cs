@@ -213,6 +213,13 @@ public class StorageRecoveryTests
         }
 
         // The app's own message names the route without the token, and so does the request scope written with each line.
+        // The console log is written a moment after the answer: wait for the second request's line.
+        var logged = DateTime.UtcNow.AddSeconds(10);
+        while (!app.Process.Output.Contains("Storage unavailable on POST", StringComparison.Ordinal) && DateTime.UtcNow < logged)
+        {
+            await Task.Delay(100);
+        }
+
         Assert.Contains("Storage unavailable on GET /api/review/…", app.Process.Output, StringComparison.Ordinal);
         Assert.Contains("Storage unavailable on POST /api/review/…", app.Process.Output, StringComparison.Ordinal);
         Assert.Contains("RequestPath:/api/review/…", app.Process.Output, StringComparison.Ordinal);
