@@ -222,15 +222,23 @@ public sealed class ReviewService(CaseStore cases, TenantDirectory tenants, Revi
                 SystemActor, null, ct).ConfigureAwait(false);
         }
 
-        if (loaded.Case.ResubmissionPending && loaded.State.Phase == ReviewPhase.ReturnedForRework)
+        // The signal only says that some evidence was complete when it was sent: a late copy of an earlier round's
+        // signal (queues deliver at least once) must not resume a resubmission whose own files are still pending.
+        if (loaded.Case.ResubmissionPending && loaded.State.Phase == ReviewPhase.ReturnedForRework
+            && await EvidenceCompleteAsync(loaded.Case, ct).ConfigureAwait(false))
         {
             return await ExecuteAsync(tenantId, caseId,
-                c => c.Case.ResubmissionPending ? new Resubmitted() : null,
+                c => c.Case.ResubmissionPending && (c.Case.Evidence is not { } tally || tally.Verified >= tally.Declared) ? new Resubmitted() : null,
                 SystemActor, new CaseAmendment { UpdateCase = c => c with { ResubmissionPending = false } }, ct).ConfigureAwait(false);
         }
 
         return new ReviewOutcome(ReviewOutcomeKind.Unchanged, loaded.Case, loaded.State, []);
     }
+
+    /// <summary>Whether every evidence file the case declares is verified (from the case row's tally, or by listing the files of a row without one).</summary>
+    private async Task<bool> EvidenceCompleteAsync(ParcelCase parcelCase, CancellationToken ct) =>
+        parcelCase.Evidence is { } tally ? tally.Verified >= tally.Declared
+            : (await cases.GetEvidenceAsync(parcelCase.TenantId, parcelCase.CaseId, ct).ConfigureAwait(false)).All(f => f.Status == EvidenceStatus.Verified);
 
     /// <summary>
     /// A case returned for rework is resubmitted with new evidence declared: the evidence rows and the event are

@@ -84,6 +84,13 @@ public sealed class ReviewReworkTests(ReviewFixture fixture) : IClassFixture<Rev
         Assert.Equal(before, await _town.SnapshotAsync(caseId));
         Assert.Single(await _town.TimelineAsync(caseId), e => e.GetProperty("type").GetString() == "ResubmissionReceived");
 
+        // A late copy of the survey's evidence-complete signal (queues deliver at least once) does not resume the review
+        // while the resubmission's own photo is still missing.
+        before = await _town.SnapshotAsync(caseId);
+        await SignalEvidenceCompleteAsync(caseId);
+        Assert.Equal(before, await _town.SnapshotAsync(caseId));
+        Assert.True((await _town.CaseAsync(caseId)).GetProperty("review").GetProperty("resubmissionPending").GetBoolean());
+
         // Uploading the file resumes the review at the step that returned it, as its second visit.
         using (var upload = await _town.PutEvidenceAsync(caseId, "site-photo-2.jpg", photo, "image/jpeg"))
         {
@@ -191,6 +198,22 @@ public sealed class ReviewReworkTests(ReviewFixture fixture) : IClassFixture<Rev
             ["CaseId"] = caseId,
             ["CreatedAt"] = at,
         }, LandRedevelopment.Storage.Tables.TableUpdateMode.Replace);
+    }
+
+    /// <summary>Puts an evidence-complete signal for the case on the queue as the outbox relay does, and waits until the app has taken it off.</summary>
+    private async Task SignalEvidenceCompleteAsync(string caseId)
+    {
+        var queue = new LandRedevelopment.Storage.Queues.QueueServiceClient(fixture.Azurite.ConnectionString,
+            new LandRedevelopment.Storage.Queues.QueueClientOptions { MessageEncoding = LandRedevelopment.Storage.Queues.QueueMessageEncoding.Base64 })
+            .GetQueueClient(LandRedevelopment.Cases.CaseSignals.QueueName);
+        await queue.SendMessageAsync(JsonSerializer.Serialize(
+            new LandRedevelopment.Cases.CaseSignal(_town.Tenant, caseId, LandRedevelopment.Cases.CaseSignals.EvidenceCompleteKind, 1), JsonSerializerOptions.Web));
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while ((await queue.GetPropertiesAsync()).Value.ApproximateMessagesCount > 0)
+        {
+            Assert.True(DateTime.UtcNow < deadline, "The app did not take the case signal off its queue within 30 s.");
+            await Task.Delay(100);
+        }
     }
 
     private static JsonObject Resubmission(string submissionId, string comment, params JsonObject[] evidence) => new()
