@@ -29,7 +29,8 @@ public static partial class ReviewHosting
             sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton(sp => new OutboxRelay(
             sp.GetRequiredService<StorageAccount>().Tables.GetTableClient("cases"), sp.GetRequiredService<StorageAccount>().Base64Queues,
-            sp.GetRequiredService<TimerIndex>(), sp.GetRequiredService<IMailSender>(), sp.GetRequiredService<TimeProvider>()));
+            sp.GetRequiredService<TimerIndex>(), sp.GetRequiredService<IMailSender>(), sp.GetRequiredService<TimeProvider>(),
+            new OutboxMarks(sp.GetRequiredService<StorageAccount>().Tables.GetTableClient(OutboxMarks.TableName), sp.GetRequiredService<TimeProvider>())));
         services.AddSingleton(sp =>
         {
             var review = new ReviewService(sp.GetRequiredService<CaseStore>(), sp.GetRequiredService<TenantDirectory>(), sp.GetRequiredService<ReviewOptions>(),

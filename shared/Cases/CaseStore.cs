@@ -64,14 +64,14 @@ public sealed class CaseStore(TableServiceClient tables, BlobServiceClient blobs
     private readonly TableClient _index = tables.GetTableClient("caseindex");
     private readonly TableClient _submissions = tables.GetTableClient("submissions");
     private readonly TableClient _parcels = tables.GetTableClient("parcels");
+    private readonly OutboxMarks _marks = new(tables.GetTableClient(OutboxMarks.TableName), time);
 
     /// <summary>The tables the store keeps its rows in.</summary>
-    public IReadOnlyList<TableClient> Tables => [_cases, _index, _submissions, _parcels];
+    public IReadOnlyList<TableClient> Tables => [_cases, _index, _submissions, _parcels, _marks.Table];
 
     public async Task EnsureCreatedAsync(CancellationToken ct = default)
     {
-        await Task.WhenAll(
-            _cases.CreateIfNotExistsAsync(ct), _index.CreateIfNotExistsAsync(ct), _submissions.CreateIfNotExistsAsync(ct), _parcels.CreateIfNotExistsAsync(ct)).ConfigureAwait(false);
+        await Task.WhenAll(Tables.Select(t => t.CreateIfNotExistsAsync(ct))).ConfigureAwait(false);
     }
 
     /// <summary>The blob service (for user-delegation SAS under a managed identity).</summary>
@@ -350,7 +350,7 @@ public sealed class CaseStore(TableServiceClient tables, BlobServiceClient blobs
 
         try
         {
-            var results = (await _cases.SubmitTransactionAsync(actions, ct).ConfigureAwait(false)).Value;
+            var results = await SubmitAsync(partition, actions, ct).ConfigureAwait(false);
             await RelayAsync(WrittenOutbox(actions, results), ct).ConfigureAwait(false);
 
             return true;
@@ -489,7 +489,7 @@ public sealed class CaseStore(TableServiceClient tables, BlobServiceClient blobs
 
             try
             {
-                var results = (await _cases.SubmitTransactionAsync(actions, ct).ConfigureAwait(false)).Value;
+                var results = await SubmitAsync(partition, actions, ct).ConfigureAwait(false);
                 // The index and the relay touch different rows: neither waits for the other.
                 await Task.WhenAll(UpsertIndexStateAsync(updated, ct), RelayAsync(WrittenOutbox(actions, results), ct)).ConfigureAwait(false);
 
@@ -581,9 +581,43 @@ public sealed class CaseStore(TableServiceClient tables, BlobServiceClient blobs
         actions.AddRange(transition.AddEvidence.Select(f => new TableTransactionAction(TableTransactionActionType.Add, EvidenceEntity(partition, f))));
         actions.AddRange(transition.SetTimers.Select(t => new TableTransactionAction(TableTransactionActionType.Add, TimerEntity(partition, t))));
         actions.AddRange(transition.CancelTimers.Select(t => new TableTransactionAction(TableTransactionActionType.Delete, new TableEntity(partition, t.Key), t.ETag)));
-        var results = (await _cases.SubmitTransactionAsync(actions, ct).ConfigureAwait(false)).Value;
+        var results = await SubmitAsync(partition, actions, ct).ConfigureAwait(false);
         await UpsertIndexStateAsync(updated, ct).ConfigureAwait(false);
         return WrittenOutbox(actions, results);
+    }
+
+    /// <summary>
+    /// Submits a transaction of one case partition. One that adds outbox rows marks the partition alongside (see
+    /// <see cref="OutboxMarks"/>), so the sweeper finds rows its relay may fail to deliver; the mark is written whatever
+    /// becomes of the transaction, and a mark that cannot be written is left to the sweeper's full scan.
+    /// </summary>
+    private async Task<IReadOnlyList<Response>> SubmitAsync(string partition, List<TableTransactionAction> actions, CancellationToken ct)
+    {
+        if (!actions.Exists(a => a.Entity.RowKey!.StartsWith(OutboxMessage.RowPrefix, StringComparison.Ordinal)))
+        {
+            return (await _cases.SubmitTransactionAsync(actions, ct).ConfigureAwait(false)).Value;
+        }
+
+        var mark = MarkQuietlyAsync(partition, ct);
+        try
+        {
+            return (await _cases.SubmitTransactionAsync(actions, ct).ConfigureAwait(false)).Value;
+        }
+        finally
+        {
+            await mark.ConfigureAwait(false);
+        }
+    }
+
+    private async Task MarkQuietlyAsync(string partition, CancellationToken ct)
+    {
+        try
+        {
+            await _marks.MarkAsync(partition, ct).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is RequestFailedException or HttpRequestException or OperationCanceledException)
+        {
+        }
     }
 
     /// <summary>The outbox rows of a committed transaction, each with the ETag its action's response carries.</summary>

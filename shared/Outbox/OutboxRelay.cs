@@ -24,7 +24,11 @@ public sealed record RelayReport(int Delivered, IReadOnlyList<string> Failures)
 /// twice but never zero times. Mails carry a stable Message-ID and every queue consumer is idempotent, so a
 /// second delivery changes nothing.
 /// </summary>
-public sealed class OutboxRelay(TableClient cases, QueueServiceClient base64Queues, TimerIndex timers, IMailSender mail, TimeProvider time)
+/// <remarks>
+/// With <paramref name="marks"/> (the partitions transitions marked as holding outbox rows), the periodic search for rows a
+/// stopped relay left behind reads the marked partitions only (<see cref="DeliverMarkedAsync"/>); without, it scans the table.
+/// </remarks>
+public sealed class OutboxRelay(TableClient cases, QueueServiceClient base64Queues, TimerIndex timers, IMailSender mail, TimeProvider time, OutboxMarks? marks = null)
 {
     /// <summary>
     /// How long a relay holds a row it is delivering before another may take it: longer than a delivery takes (the SMTP
@@ -35,8 +39,7 @@ public sealed class OutboxRelay(TableClient cases, QueueServiceClient base64Queu
     /// <summary>Delivers every row of one case partition (right after the transition that wrote them).</summary>
     public async Task<RelayReport> DeliverPartitionAsync(string partition, CancellationToken ct)
     {
-        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {partition} and RowKey ge {OutboxMessage.RowPrefix} and RowKey lt {Cases.CaseStore.PrefixEnd(OutboxMessage.RowPrefix)}");
-        return await DeliverAllAsync(filter, minAge: TimeSpan.Zero, ct).ConfigureAwait(false);
+        return await DeliverAllAsync(PartitionFilter(partition), minAge: TimeSpan.Zero, ct).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -67,7 +70,8 @@ public sealed class OutboxRelay(TableClient cases, QueueServiceClient base64Queu
 
     /// <summary>
     /// Delivers every row, in any case, written at least <paramref name="minAge"/> ago: what a relay that died (or an app
-    /// killed between commit and delivery) left behind. A scan over the table's outbox rows; they are few and short-lived.
+    /// killed between commit and delivery) left behind. A scan of the whole table: the sweeper runs it at start-up and once a
+    /// day, for rows whose partition's mark was never written; <see cref="DeliverMarkedAsync"/> does the periodic work.
     /// </summary>
     public async Task<RelayReport> DeliverStaleAsync(TimeSpan minAge, CancellationToken ct)
     {
@@ -75,7 +79,51 @@ public sealed class OutboxRelay(TableClient cases, QueueServiceClient base64Queu
         return await DeliverAllAsync(filter, minAge, ct).ConfigureAwait(false);
     }
 
-    private async Task<RelayReport> DeliverAllAsync(string filter, TimeSpan minAge, CancellationToken ct)
+    /// <summary>
+    /// Delivers the rows at least <paramref name="minAge"/> old of every partition marked at least that long ago, and
+    /// removes the mark of a partition this leaves without outbox rows. Its cost grows with the partitions transitions
+    /// marked since the last sweep, not with the size of the table. Without marks it is <see cref="DeliverStaleAsync"/>.
+    /// </summary>
+    public async Task<RelayReport> DeliverMarkedAsync(TimeSpan minAge, CancellationToken ct)
+    {
+        if (marks is null)
+        {
+            return await DeliverStaleAsync(minAge, ct).ConfigureAwait(false);
+        }
+
+        var report = RelayReport.Empty;
+        var now = time.GetUtcNow();
+        foreach (var mark in await marks.ListAsync(ct).ConfigureAwait(false))
+        {
+            if (now - mark.At < minAge)
+            {
+                // Marked just now: the writer's own relay is at work on it.
+                continue;
+            }
+
+            try
+            {
+                var rows = await RowsAsync(PartitionFilter(mark.Partition), ct).ConfigureAwait(false);
+                var delivered = await DeliverAsync(rows, minAge, ct).ConfigureAwait(false);
+                report = report.Add(delivered);
+                if (delivered.Delivered == rows.Count)
+                {
+                    await marks.ClearAsync(mark, ct).ConfigureAwait(false);
+                }
+            }
+            catch (RequestFailedException e)
+            {
+                report = report.Add(new RelayReport(0, [$"{mark.Partition}: {e.Message}"]));
+            }
+        }
+
+        return report;
+    }
+
+    private static string PartitionFilter(string partition) =>
+        TableClient.CreateQueryFilter($"PartitionKey eq {partition} and RowKey ge {OutboxMessage.RowPrefix} and RowKey lt {Cases.CaseStore.PrefixEnd(OutboxMessage.RowPrefix)}");
+
+    private async Task<List<TableEntity>> RowsAsync(string filter, CancellationToken ct)
     {
         var rows = new List<TableEntity>();
         await foreach (var row in cases.QueryAsync(filter, cancellationToken: ct).ConfigureAwait(false))
@@ -83,8 +131,11 @@ public sealed class OutboxRelay(TableClient cases, QueueServiceClient base64Queu
             rows.Add(row);
         }
 
-        return await DeliverAsync(rows, minAge, ct).ConfigureAwait(false);
+        return rows;
     }
+
+    private async Task<RelayReport> DeliverAllAsync(string filter, TimeSpan minAge, CancellationToken ct) =>
+        await DeliverAsync(await RowsAsync(filter, ct).ConfigureAwait(false), minAge, ct).ConfigureAwait(false);
 
     private async Task<RelayReport> DeliverAsync(List<TableEntity> rows, TimeSpan minAge, CancellationToken ct)
     {

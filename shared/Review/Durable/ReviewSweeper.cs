@@ -16,6 +16,9 @@ public sealed record SweepReport(int TimersFired, int TimersCleared, RelayReport
 
     /// <summary>Timers moved from the later index table into the one every sweep reads.</summary>
     public int TimersMovedIn { get; init; }
+
+    /// <summary>Whether the sweep looked for outbox rows in the whole cases table rather than in the marked partitions.</summary>
+    public bool FullOutboxScan { get; init; }
 }
 
 /// <summary>
@@ -36,6 +39,15 @@ public sealed class ReviewSweeper(TimerIndex index, ReviewService review, Outbox
     /// picked up within the queue's polling interval; a periodic sweep firing them too would only race those messages.
     /// </summary>
     public static readonly TimeSpan TimerGrace = TimeSpan.FromMinutes(1);
+
+    /// <summary>
+    /// How often a sweep scans the whole cases table for outbox rows (the first sweep of an instance always does): for
+    /// rows whose partition's mark was never written. Every other sweep reads the marked partitions only.
+    /// </summary>
+    public static readonly TimeSpan FullOutboxScanInterval = TimeSpan.FromDays(1);
+
+    // When this instance last scanned the whole table (UTC ticks of the service clock; 0 = never).
+    private long _fullScanTicks;
 
     /// <summary>One sweep of everything due now (as after the clock was moved); outbox rows at least <paramref name="outboxMinAge"/> old are relayed.</summary>
     public Task<SweepReport> SweepAsync(TimeSpan outboxMinAge, CancellationToken ct) => SweepAsync(outboxMinAge, TimeSpan.Zero, ct);
@@ -87,7 +99,20 @@ public sealed class ReviewSweeper(TimerIndex index, ReviewService review, Outbox
             }
         }
 
-        var relayed = await relay.DeliverStaleAsync(outboxMinAge, ct).ConfigureAwait(false);
-        return new SweepReport(fired, cleared, relayed, failures) { TimersQueued = found.Queued, TimersMovedIn = found.MovedIn };
+        var now = time.GetUtcNow();
+        var last = Interlocked.Read(ref _fullScanTicks);
+        var full = last == 0 || now.UtcTicks - last >= FullOutboxScanInterval.Ticks || now.UtcTicks < last;
+        RelayReport relayed;
+        if (full)
+        {
+            relayed = await relay.DeliverStaleAsync(outboxMinAge, ct).ConfigureAwait(false);
+            Interlocked.Exchange(ref _fullScanTicks, now.UtcTicks);
+        }
+        else
+        {
+            relayed = await relay.DeliverMarkedAsync(outboxMinAge, ct).ConfigureAwait(false);
+        }
+
+        return new SweepReport(fired, cleared, relayed, failures) { TimersQueued = found.Queued, TimersMovedIn = found.MovedIn, FullOutboxScan = full };
     }
 }

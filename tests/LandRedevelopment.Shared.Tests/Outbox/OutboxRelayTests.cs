@@ -18,9 +18,14 @@ public class OutboxRelayTests(AzuriteFixture azurite, MailDevFixture mailDev) : 
     private readonly DurableStorage _storage = new(azurite);
 
     /// <summary>A relay over a fresh outbox table and timer index, mail recorded unless told otherwise; rows go in partition <see cref="Partition"/>.</summary>
-    private sealed class Rig(DurableStorage storage, TableClient table, TimerIndex index, TestClock clock)
+    private sealed class Rig(DurableStorage storage, TableClient table, TimerIndex index, TestClock clock, OutboxMarks marks)
     {
         public string Partition { get; } = "karamay|" + AzuriteFixture.UniqueName("c");
+
+        public OutboxMarks Marks => marks;
+
+        /// <summary>A relay that sweeps the marked partitions.</summary>
+        public OutboxRelay MarkedRelay() => new(table, storage.Base64Queues, index, Sender, clock, marks);
 
         public TableClient Table => table;
 
@@ -33,10 +38,10 @@ public class OutboxRelayTests(AzuriteFixture azurite, MailDevFixture mailDev) : 
         public OutboxRelay Relay(IMailSender? other = null) => new(table, storage.Base64Queues, index, other ?? Sender, clock);
 
         /// <summary>Writes an outbox row as a committed transition would, <paramref name="age"/> ago.</summary>
-        public async Task<string> AddAsync(OutboxMessage message, TimeSpan age = default, int index = 0)
+        public async Task<string> AddAsync(OutboxMessage message, TimeSpan age = default, int index = 0, string? partition = null)
         {
             var rowKey = OutboxMessage.RowKey(1, index);
-            await table.AddEntityAsync(message.ToEntity(Partition, rowKey, clock.GetUtcNow() - age));
+            await table.AddEntityAsync(message.ToEntity(partition ?? Partition, rowKey, clock.GetUtcNow() - age));
             return rowKey;
         }
 
@@ -58,7 +63,8 @@ public class OutboxRelayTests(AzuriteFixture azurite, MailDevFixture mailDev) : 
     private async Task<Rig> RigAsync()
     {
         var clock = new TestClock(Start);
-        return new(_storage, await _storage.NewTableAsync("outbox"), await _storage.NewTimerIndexAsync(clock), clock);
+        return new(_storage, await _storage.NewTableAsync("outbox"), await _storage.NewTimerIndexAsync(clock), clock,
+            new OutboxMarks(await _storage.NewTableAsync("marks"), clock));
     }
 
     private static MailMessageSpec Mail(string subject) => new(
@@ -229,5 +235,68 @@ public class OutboxRelayTests(AzuriteFixture azurite, MailDevFixture mailDev) : 
         Assert.Equal(1, after.Delivered);
         Assert.Equal([spec.MessageId], rig.SentIds());
         Assert.Empty(await rig.RowKeysAsync());
+    }
+    [Fact]
+    public async Task The_marked_sweep_reads_marked_partitions_only_and_unmarks_them_once_delivered()
+    {
+        var rig = await RigAsync();
+        var unmarked = "karamay|" + AzuriteFixture.UniqueName("c");
+        var marked = await rig.AddMailAsync("marked", age: TimeSpan.FromMinutes(1));
+        await rig.Marks.MarkAsync(rig.Partition, CancellationToken.None);
+        var lost = Mail("mark never written");
+        await rig.AddAsync(OutboxMessage.Mail(lost), age: TimeSpan.FromMinutes(1), partition: unmarked);
+        var relay = rig.MarkedRelay();
+
+        // Marked just now: left to the writer's own relay.
+        var early = await relay.DeliverMarkedAsync(TimeSpan.FromSeconds(10), CancellationToken.None);
+        Assert.Equal(0, early.Delivered);
+        Assert.Single(await rig.Marks.ListAsync(CancellationToken.None));
+
+        rig.Clock.Advance(TimeSpan.FromSeconds(11));
+        var swept = await relay.DeliverMarkedAsync(TimeSpan.FromSeconds(10), CancellationToken.None);
+
+        Assert.Equal(1, swept.Delivered);
+        Assert.Equal([marked.Spec.MessageId], rig.SentIds());
+        Assert.Empty(await rig.RowKeysAsync());
+        Assert.Empty(await rig.Marks.ListAsync(CancellationToken.None));
+        Assert.Single(await DurableStorage.RowsAsync(rig.Table, unmarked, OutboxMessage.RowPrefix));
+
+        // The row whose mark was never written waits for the full scan.
+        var full = await relay.DeliverStaleAsync(TimeSpan.FromSeconds(10), CancellationToken.None);
+        Assert.Equal(1, full.Delivered);
+        Assert.Equal([marked.Spec.MessageId, lost.MessageId], rig.SentIds());
+        Assert.Empty(await DurableStorage.RowsAsync(rig.Table, unmarked, OutboxMessage.RowPrefix));
+    }
+
+    [Fact]
+    public async Task A_mark_stays_while_its_partition_holds_a_row_too_young_to_deliver_and_when_renewed_after_it_was_read()
+    {
+        var rig = await RigAsync();
+        await rig.Marks.MarkAsync(rig.Partition, CancellationToken.None);
+        rig.Clock.Advance(TimeSpan.FromSeconds(30));
+        var (spec, _) = await rig.AddMailAsync("young");
+        var relay = rig.MarkedRelay();
+
+        var first = await relay.DeliverMarkedAsync(TimeSpan.FromSeconds(10), CancellationToken.None);
+        Assert.Equal(0, first.Delivered);
+        var kept = Assert.Single(await rig.Marks.ListAsync(CancellationToken.None));
+        Assert.Equal(rig.Partition, kept.Partition);
+
+        rig.Clock.Advance(TimeSpan.FromSeconds(11));
+        var second = await relay.DeliverMarkedAsync(TimeSpan.FromSeconds(10), CancellationToken.None);
+        Assert.Equal(1, second.Delivered);
+        Assert.Equal([spec.MessageId], rig.SentIds());
+        Assert.Empty(await rig.Marks.ListAsync(CancellationToken.None));
+
+        // A transition marks the partition again after a sweep read the mark: the sweep's removal leaves the new mark.
+        await rig.Marks.MarkAsync(rig.Partition, CancellationToken.None);
+        var read = Assert.Single(await rig.Marks.ListAsync(CancellationToken.None));
+        rig.Clock.Advance(TimeSpan.FromSeconds(1));
+        await rig.Marks.MarkAsync(rig.Partition, CancellationToken.None);
+        Assert.False(await rig.Marks.ClearAsync(read, CancellationToken.None));
+        var renewed = Assert.Single(await rig.Marks.ListAsync(CancellationToken.None));
+        Assert.Equal(read.At + TimeSpan.FromSeconds(1), renewed.At);
+        Assert.True(await rig.Marks.ClearAsync(renewed, CancellationToken.None));
+        Assert.Empty(await rig.Marks.ListAsync(CancellationToken.None));
     }
 }

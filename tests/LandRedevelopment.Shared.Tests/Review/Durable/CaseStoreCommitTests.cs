@@ -141,6 +141,23 @@ public class CaseStoreCommitTests(AzuriteFixture azurite)
     }
 
     [Fact]
+    public async Task A_transition_that_adds_outbox_rows_marks_its_partition_and_one_without_does_not()
+    {
+        var (store, caseId) = await NewCaseAsync();
+        var marks = new OutboxMarks(_storage.Tables.GetTableClient(OutboxMarks.TableName), TimeProvider.System);
+        var partition = CaseStore.PartitionOf(ReviewWorld.TenantId, caseId);
+        Assert.DoesNotContain(await marks.ListAsync(CancellationToken.None), m => m.Partition == partition);
+
+        var (read, etag) = await ReadAsync(store, caseId);
+        await store.CommitAsync(new CaseTransition(read with { Version = 2 }, etag) { Events = [Event("Quiet")] }, CancellationToken.None);
+        Assert.DoesNotContain(await marks.ListAsync(CancellationToken.None), m => m.Partition == partition);
+
+        (read, etag) = await ReadAsync(store, caseId);
+        await store.CommitAsync(new CaseTransition(read with { Version = 3 }, etag) { Events = [Event("Signalled")], Outbox = [Signal(caseId, 3)] }, CancellationToken.None);
+        Assert.Contains(await marks.ListAsync(CancellationToken.None), m => m.Partition == partition);
+    }
+
+    [Fact]
     public async Task The_outbox_rows_a_commit_returns_carry_their_ETags_and_are_delivered_without_being_read_back_once()
     {
         var (store, caseId) = await NewCaseAsync();

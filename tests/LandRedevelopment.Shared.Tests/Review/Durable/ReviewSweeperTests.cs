@@ -99,11 +99,30 @@ public class ReviewSweeperTests(AzuriteFixture azurite)
         world.Clock.Advance(ReviewSweeper.OutboxGrace + TimeSpan.FromSeconds(1));
         var swept = await world.Sweeper.SweepAsync(ReviewSweeper.OutboxGrace, None);
 
+        // The first sweep scanned the whole table; the second found the case through the mark its commit left.
+        Assert.Equal((true, false), (young.FullOutboxScan, swept.FullOutboxScan));
+
         Assert.True(swept.Relayed.Delivered >= 3, $"relayed {swept.Relayed.Delivered}; failures: {string.Join("; ", swept.Relayed.Failures)}");
         Assert.Empty(await world.OutboxRowsAsync(caseId));
         Assert.Equal(["decision-request"], world.MailsFor(caseId).Select(m => m.Kind));
         Assert.Equal(ReviewWorld.DesiredKeys(started.State), await world.IndexedKeysAsync(caseId));
         Assert.Equal(0, young.TimersFired);
         Assert.DoesNotContain(young.Relayed.Failures, f => f.Contains(caseId, StringComparison.Ordinal));
+    }
+    [Fact]
+    public async Task The_first_sweep_of_an_instance_scans_the_whole_outbox_and_then_once_a_day()
+    {
+        var world = await ReviewWorld.CreateAsync(azurite);
+
+        var first = await world.Sweeper.SweepAsync(ReviewSweeper.OutboxGrace, None);
+        world.Clock.Advance(TimeSpan.FromMinutes(30));
+        var next = await world.Sweeper.SweepAsync(ReviewSweeper.OutboxGrace, None);
+        world.Clock.Advance(ReviewSweeper.FullOutboxScanInterval - TimeSpan.FromMinutes(31));
+        var beforeADay = await world.Sweeper.SweepAsync(ReviewSweeper.OutboxGrace, None);
+        world.Clock.Advance(TimeSpan.FromMinutes(1));
+        var aDayOn = await world.Sweeper.SweepAsync(ReviewSweeper.OutboxGrace, None);
+        var after = await world.Sweeper.SweepAsync(ReviewSweeper.OutboxGrace, None);
+
+        Assert.Equal([true, false, false, true, false], new[] { first, next, beforeADay, aDayOn, after }.Select(s => s.FullOutboxScan));
     }
 }

@@ -34,7 +34,8 @@ internal sealed class ReviewWorld
         Tenants = tenants;
         Timers = timers;
         Officers = officers;
-        Relay = new OutboxRelay(storage.Tables.GetTableClient("cases"), storage.Base64Queues, timers, Mail, clock);
+        Relay = new OutboxRelay(storage.Tables.GetTableClient("cases"), storage.Base64Queues, timers, Mail, clock,
+            new OutboxMarks(storage.Tables.GetTableClient(OutboxMarks.TableName), clock));
         Cases = new CaseStore(storage.Tables, storage.Blobs, clock, Relay);
         Review = new ReviewService(Cases, tenants, new ReviewOptions(), clock, Relay);
         Sweeper = new ReviewSweeper(timers, Review, Relay, clock);
