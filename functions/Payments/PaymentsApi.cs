@@ -17,7 +17,7 @@ public sealed record ReceiptView(string Reference, string Amount, DateOnly Recei
 
 public sealed record PaymentsView(
     string CaseId, string ContractId, int ContractVersion, string Status, string? AmountDue, string? Basis, bool? NoCharge, string? Explanation, string? Source,
-    string? Plan, string? ScheduleSource, DateOnly? CountedFrom, IReadOnlyList<InstalmentView> Instalments, IReadOnlyList<ReceiptView> Receipts, string Paid, string? Balance,
+    string? Plan, string? ScheduleSource, InstalmentConsent? InstalmentConsent, DateOnly? CountedFrom, IReadOnlyList<InstalmentView> Instalments, IReadOnlyList<ReceiptView> Receipts, string Paid, string? Balance,
     IReadOnlyList<PaymentViolation> Violations, string? Error);
 
 public sealed record ContractAccepted(string CaseId, string ContractId, int Version, string Status, string Payments);
@@ -184,7 +184,7 @@ public static partial class PaymentsApi
         }).ToList();
         return new PaymentsView(caseId, state.Contract.ContractId, state.Contract.Version, Camel(state.Status.ToString()),
             schedule?.Due.Amount.ToPlain(), schedule?.Due.Basis, schedule?.Due.NoCharge, schedule?.Due.Explanation, schedule?.Due.Source,
-            schedule is null ? null : Camel(schedule.Plan.ToString()), schedule?.Source, schedule?.CountedFrom, instalments,
+            schedule is null ? null : Camel(schedule.Plan.ToString()), schedule?.Source, state.Contract.InstalmentConsent, schedule?.CountedFrom, instalments,
             state.Receipts.Select(r => new ReceiptView(r.Reference, r.Amount.ToPlain(), r.ReceivedOn, r.RecordedAt)).ToList(),
             state.Paid.ToPlain(), schedule is null ? null : state.Balance.ToPlain(), state.Violations, state.Error);
     }
@@ -203,7 +203,7 @@ public static partial class PaymentsApi
             return null;
         }
 
-        fields.OnlyKnown("contractId", "version", "signedOn", "effectiveOn", "priceBasis", "appraisals", "changeOfUse", "noChargeCase", "requestedPlan");
+        fields.OnlyKnown("contractId", "version", "signedOn", "effectiveOn", "priceBasis", "appraisals", "changeOfUse", "noChargeCase", "requestedPlan", "instalmentConsent");
         var contractId = fields.String("contractId", required: true, maxLength: 64, s => ReferencePattern().IsMatch(s), "1–64 letters, digits, '.', '_', ':', '/' or '-'");
         var version = fields.Number("version", required: true, 1, 10_000);
         if (version is { } v && v != Math.Floor(v))
@@ -242,6 +242,18 @@ public static partial class PaymentsApi
         }
 
         var plan = ReadPlan(body, fields.Errors);
+        InstalmentConsent? consent = null;
+        if (fields.Object("instalmentConsent", required: false) is { } given)
+        {
+            var inner = new JsonFields(given, "$.instalmentConsent");
+            inner.OnlyKnown("by", "reference", "givenOn");
+            var by = inner.String("by", required: true, maxLength: 64);
+            var reference = inner.String("reference", required: true, maxLength: 100, s => !s.Any(char.IsControl), "1–100 characters without control characters");
+            var givenOn = inner.String("givenOn", required: true, maxLength: 10, IsDate, "a date yyyy-MM-dd");
+            fields.Errors.AddRange(inner.Errors);
+            consent = inner.Errors.Count == 0 ? new InstalmentConsent(by!, reference!, Date(givenOn!)) : null;
+        }
+
         if (signedOn is not null && effectiveOn is not null && Date(effectiveOn) < Date(signedOn))
         {
             fields.Errors.Add(new FieldError("$.effectiveOn", "must not be before signedOn"));
@@ -267,6 +279,7 @@ public static partial class PaymentsApi
             ChangeOfUseFrom = from,
             ChangeOfUseTo = to,
             RequestedPlan = plan,
+            InstalmentConsent = consent,
         };
     }
 

@@ -13,6 +13,15 @@ public sealed record Appraisal(Money Amount, DateOnly ValuationDate);
 public sealed record RequestedInstalment(Money Amount, DateOnly DueOn);
 
 /// <summary>
+/// The consent a policy asks before the land price may be paid in instalments (<see cref="Policies.InstalmentRules.ConsentOf"/>),
+/// e.g. 克拉玛依 art. 8(1): 无法一次性补缴的，报市人民政府同意后.
+/// </summary>
+/// <param name="By">Who consented: the policy's <see cref="Policies.InstalmentRules.ConsentOf"/>, e.g. <c>city-government</c>.</param>
+/// <param name="Reference">The consent's reference (document number), 1–100 characters, e.g. 克政函〔2026〕12号.</param>
+/// <param name="GivenOn">The day the consent was given: at the latest the day the contract was signed.</param>
+public sealed record InstalmentConsent(string By, string Reference, DateOnly GivenOn);
+
+/// <summary>
 /// The payment terms of a land transfer contract (出让合同) or supplementary agreement (补充协议): what the land
 /// price is computed from and, where the land user pays in instalments, the plan the contract fixes.
 /// </summary>
@@ -53,6 +62,9 @@ public sealed record ContractTerms
 
     /// <summary>The instalments the contract fixes, in order; null when it fixes none.</summary>
     public IReadOnlyList<RequestedInstalment>? RequestedPlan { get; init; }
+
+    /// <summary>The consent to pay in instalments, where the policy asks one (<see cref="Policies.InstalmentRules.ConsentOf"/>).</summary>
+    public InstalmentConsent? InstalmentConsent { get; init; }
 }
 
 /// <summary>A broken payment rule.</summary>

@@ -101,7 +101,7 @@ public sealed class PaymentService(CaseStore cases, ReviewService review, Tenant
 
             var next = new PaymentState { Contract = terms, ContractHash = hash, Receipts = current?.Receipts ?? [] };
             return Change(next,
-                [("ContractRecorded", new { terms.ContractId, terms.Version, terms.SignedOn, terms.EffectiveOn, terms.PriceBasis, terms.NoChargeCase, replaces = current?.Contract.Version })],
+                [("ContractRecorded", new { terms.ContractId, terms.Version, terms.SignedOn, terms.EffectiveOn, terms.PriceBasis, terms.NoChargeCase, terms.InstalmentConsent, replaces = current?.Contract.Version })],
                 [OutboxMessage.Queue(QueueName, new PaymentMessage(tenantId, caseId, terms.ContractId, terms.Version))]);
         });
     }
@@ -151,6 +151,7 @@ public sealed class PaymentService(CaseStore cases, ReviewService review, Tenant
                     source = schedule.Due.Source,
                     plan = schedule.Plan,
                     instalments = schedule.Instalments.Select(i => new { i.Number, amount = i.Amount.ToPlain(), i.DueOn }),
+                    current.Contract.InstalmentConsent,
                 })], []);
         });
     }

@@ -115,6 +115,21 @@ public static class PaymentsKit
         return contract;
     }
 
+    /// <summary>
+    /// The contract with the consent to pay in instalments Karamay asks (克拉玛依 art. 8(1) 报市人民政府同意后), by the city
+    /// government on the signing day unless <paramref name="givenOn"/> says otherwise.
+    /// </summary>
+    public static JsonObject WithConsent(this JsonObject contract, string by = "city-government", DateOnly? givenOn = null)
+    {
+        contract["instalmentConsent"] = new JsonObject
+        {
+            ["by"] = by,
+            ["reference"] = "克政函〔2026〕12号",
+            ["givenOn"] = givenOn is { } day ? Day(day) : contract["signedOn"]!.GetValue<string>(),
+        };
+        return contract;
+    }
+
     /// <summary>The calendar day in Shanghai at <paramref name="now"/>.</summary>
     public static DateOnly Today(DateTimeOffset now) => DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(now, Shanghai).DateTime);
 

@@ -24,7 +24,7 @@ public sealed class PaymentsTests(ReviewFixture fixture) : IClassFixture<ReviewF
     {
         var (town, caseId, today) = await RedevelopmentAsync("karamay");
         var contract = Contract("appraisal-difference", today, effective: today.AddDays(3), newAmount: "12000000.00", originalAmount: "4000000.01",
-            plan: [("4000000.00", today.AddDays(10)), ("3999999.99", today.AddYears(2))]);
+            plan: [("4000000.00", today.AddDays(10)), ("3999999.99", today.AddYears(2))]).WithConsent();
         var payments = await RecordAndWaitAsync(town, caseId, contract, "scheduled");
 
         Assert.Equal("7999999.99", payments.GetProperty("amountDue").GetString());
@@ -36,7 +36,15 @@ public sealed class PaymentsTests(ReviewFixture fixture) : IClassFixture<ReviewF
 
         var timeline = await town.TimelineAsync(caseId);
         Assert.Single(timeline, e => e.GetProperty("type").GetString() == "ContractRecorded");
-        Assert.Single(timeline, e => e.GetProperty("type").GetString() == "PaymentScheduleComputed");
+        var computed = Assert.Single(timeline, e => e.GetProperty("type").GetString() == "PaymentScheduleComputed");
+
+        // The city government's consent (克拉玛依 art. 8(1) 报市人民政府同意后) is kept with the schedule.
+        foreach (var consent in new[] { payments.GetProperty("instalmentConsent"), computed.GetProperty("data").GetProperty("instalmentConsent") })
+        {
+            Assert.Equal("city-government", consent.GetProperty("by").GetString());
+            Assert.Equal("克政函〔2026〕12号", consent.GetProperty("reference").GetString());
+            Assert.Equal(Day(today), consent.GetProperty("givenOn").GetString());
+        }
     }
 
     [Fact]
@@ -86,7 +94,7 @@ public sealed class PaymentsTests(ReviewFixture fixture) : IClassFixture<ReviewF
     {
         var (town, caseId, today) = await RedevelopmentAsync("karamay");
         var bad = Contract("appraisal-difference", today, newAmount: "1000000.00", originalAmount: "0.00",
-            plan: [("400000.00", today), ("600000.00", today.AddYears(3))]);
+            plan: [("400000.00", today), ("600000.00", today.AddYears(3))]).WithConsent();
         var payments = await RecordAndWaitAsync(town, caseId, bad, "rejected");
         var rules = payments.GetProperty("violations").EnumerateArray().Select(v => v.GetProperty("rule").GetString()).ToList();
         Assert.Contains("first-payment-at-least", rules);
@@ -95,7 +103,7 @@ public sealed class PaymentsTests(ReviewFixture fixture) : IClassFixture<ReviewF
 
         // The same version with other content is refused; version 2 replaces the schedule.
         var fixedPlan = Contract("appraisal-difference", today, newAmount: "1000000.00", originalAmount: "0.00",
-            plan: [("500000.00", today), ("500000.00", today.AddYears(1))]);
+            plan: [("500000.00", today), ("500000.00", today.AddYears(1))]).WithConsent();
         fixedPlan["contractId"] = bad["contractId"]!.GetValue<string>();
         using (var conflict = await town.SendAsync(HttpMethod.Post, $"cases/{caseId}/contract", fixedPlan))
         {
@@ -164,7 +172,7 @@ public sealed class PaymentsTests(ReviewFixture fixture) : IClassFixture<ReviewF
     {
         var (town, caseId, today) = await RedevelopmentAsync("karamay");
         var contract = Contract("appraisal-difference", today, newAmount: "2000000.00", originalAmount: "0.00",
-            plan: [("1000000.00", today.AddDays(20)), ("1000000.00", today.AddDays(200))]);
+            plan: [("1000000.00", today.AddDays(20)), ("1000000.00", today.AddDays(200))]).WithConsent();
         await RecordAndWaitAsync(town, caseId, contract, "scheduled");
 
         // Past the first instalment's reminder (7 days before), then past its due date.
@@ -220,6 +228,10 @@ public sealed class PaymentsTests(ReviewFixture fixture) : IClassFixture<ReviewF
             ("$.appraisals.rumour", c => c["appraisals"]!["rumour"] = 1),
             ("$.requestedPlan", c => c["requestedPlan"] = "half now"),
             ("$.requestedPlan[0].dueOn", c => c["requestedPlan"] = new JsonArray(new JsonObject { ["amount"] = "1.00", ["dueOn"] = "soon" })),
+            ("$.instalmentConsent", c => c["instalmentConsent"] = "yes"),
+            ("$.instalmentConsent.reference", c => c.WithConsent()["instalmentConsent"]!.AsObject().Remove("reference")),
+            ("$.instalmentConsent.reference", c => c.WithConsent()["instalmentConsent"]!["reference"] = new string('号', 101)),
+            ("$.instalmentConsent.givenOn", c => c.WithConsent()["instalmentConsent"]!["givenOn"] = "2026-13-01"),
             ("$.surprise", c => c["surprise"] = true),
         };
         foreach (var (path, breakIt) in contractCases)
