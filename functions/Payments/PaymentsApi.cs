@@ -32,7 +32,11 @@ public static partial class PaymentsApi
     {
         tenant.MapPost("/cases/{caseId}/contract", RecordContract).WithName("RecordContract")
             .WithSummary("Records the land-price contract of a case on the redevelopment track (a new version replaces the schedule; the same version again changes nothing). 202: the schedule is computed on the payments queue.")
-            .Produces<ContractAccepted>(202).ProducesProblem(400).ProducesProblem(404).ProducesProblem(409);
+            .WithDescription("Where the tenant's policy asks someone's consent for paying in instalments (`instalments.consentOf`), a contract whose schedule has more "
+                + "than one instalment carries it as `instalmentConsent: { by, reference, givenOn }`: `by` the policy's `consentOf` (e.g. `city-government`), "
+                + "`reference` the consent's document number (1–100 characters), `givenOn` a date yyyy-MM-dd not after `signedOn`. Without it, or with a wrong one, "
+                + "the contract is refused with 422 naming the rule and the article, and nothing is recorded; a policy that asks no consent refuses one too.")
+            .Produces<ContractAccepted>(202).ProducesProblem(400).ProducesProblem(404).ProducesProblem(409).ProducesProblem(422);
         tenant.MapGet("/cases/{caseId}/payments", GetPayments).WithName("GetPayments")
             .WithSummary("The contract's payment schedule, each instalment's status, the money received and the balance; or the violations / error of a contract that could not be scheduled.")
             .ProducesProblem(404);
@@ -189,10 +193,21 @@ public static partial class PaymentsApi
             state.Paid.ToPlain(), schedule is null ? null : state.Balance.ToPlain(), state.Violations, state.Error);
     }
 
-    private static ProblemHttpResult Problem(PaymentOutcome outcome) => outcome.Kind == PaymentOutcomeKind.Invalid
-        ? RequestProblems.Validation("$." + (outcome.Field ?? ""), outcome.Reason ?? "is not valid")
-        : TypedResults.Problem(statusCode: 409, type: RequestProblems.TypeBase + "payments-state", title: "The case cannot take this now.", detail: outcome.Reason,
-            extensions: outcome.Field is null ? null : new Dictionary<string, object?> { ["errors"] = new[] { new FieldError("$." + outcome.Field, outcome.Reason ?? "") } });
+    private static ProblemHttpResult Problem(PaymentOutcome outcome) => outcome switch
+    {
+        { Kind: PaymentOutcomeKind.Invalid, Violations: { Count: > 0 } violations } => RulesBroken(violations),
+        { Kind: PaymentOutcomeKind.Invalid } => RequestProblems.Validation("$." + (outcome.Field ?? ""), outcome.Reason ?? "is not valid"),
+        _ => TypedResults.Problem(statusCode: 409, type: RequestProblems.TypeBase + "payments-state", title: "The case cannot take this now.", detail: outcome.Reason,
+            extensions: outcome.Field is null ? null : new Dictionary<string, object?> { ["errors"] = new[] { new FieldError("$." + outcome.Field, outcome.Reason ?? "") } }),
+    };
+
+    // A well-formed contract that breaks a rule of the policy it must meet before it is recorded: each error names the
+    // field, and the violations (as the payments view shows them) the rule and its article.
+    private static ProblemHttpResult RulesBroken(IReadOnlyList<PaymentViolation> violations) =>
+        TypedResults.Problem(statusCode: StatusCodes.Status422UnprocessableEntity, type: RequestProblems.TypeBase + "payment-rules",
+            title: "The contract breaks the policy's payment rules; nothing was recorded.",
+            detail: string.Join("; ", violations.Select(v => $"{v.Path}: {v.Message} ({v.Source})")),
+            extensions: new Dictionary<string, object?> { ["errors"] = violations.Select(v => new FieldError(v.Path, v.Message)).ToList(), ["violations"] = violations });
 
     private static ContractTerms? ReadContract(JsonElement body, List<FieldError> errors)
     {

@@ -46,7 +46,8 @@ public static class PaymentCalculator
     /// <summary>
     /// The payment schedule of <paramref name="contract"/> under <paramref name="policy"/>: the amount due and the
     /// instalments — the contract's own plan checked against the instalment rules, else the policy's fixed or
-    /// default schedule, else a lump sum due on the day the periods are counted from.
+    /// default schedule, else a lump sum due on the day the periods are counted from — and the consent the
+    /// policy asks for paying in instalments (see <see cref="CheckInstalmentConsent"/>).
     /// </summary>
     /// <param name="policy">The policy version the case runs under.</param>
     /// <param name="contract">The contract's payment terms.</param>
@@ -54,6 +55,38 @@ public static class PaymentCalculator
     /// <param name="landUse">The case's land use (see <see cref="ComputeAmountDue"/>).</param>
     /// <exception cref="ArgumentNullException">An argument is null.</exception>
     public static PaymentComputation Compute(PolicyDocument policy, ContractTerms contract, HolidayCalendar calendar, string? landUse = null)
+    {
+        var planned = Plan(policy, contract, calendar, landUse);
+        var violations = planned.Violations;
+        ConsentRule.Check(policy.Instalments, contract, planned.Count, violations);
+        var schedule = violations.Count == 0 && planned.Due is { } due && planned.Plan is { } p
+            ? new PaymentSchedule(due, planned.Start, p.Kind, p.Instalments, due.NoCharge ? due.Source : policy.Instalments.Source)
+            : null;
+        return new PaymentComputation(schedule, violations);
+    }
+
+    /// <summary>
+    /// Whether <paramref name="contract"/> carries the consent <paramref name="policy"/> asks for paying in instalments
+    /// (<see cref="InstalmentRules.ConsentOf"/>, e.g. 克拉玛依 art. 8(1) 报市人民政府同意后): a schedule of more than one
+    /// instalment needs it, given by the one the policy names on or before the day the contract was signed. These are
+    /// the violations <see cref="Compute"/> reports on <c>$.instalmentConsent</c>, and only those.
+    /// </summary>
+    /// <returns>The broken consent rules; empty when the contract may be scheduled as far as consent goes.</returns>
+    /// <param name="policy">The policy version the case runs under.</param>
+    /// <param name="contract">The contract's payment terms.</param>
+    /// <param name="calendar">The tenant's holiday calendar (the schedule is planned to count its instalments).</param>
+    /// <param name="landUse">The case's land use (see <see cref="ComputeAmountDue"/>).</param>
+    /// <exception cref="ArgumentNullException">An argument is null.</exception>
+    public static IReadOnlyList<PaymentViolation> CheckInstalmentConsent(PolicyDocument policy, ContractTerms contract, HolidayCalendar calendar, string? landUse = null)
+    {
+        var violations = new List<PaymentViolation>();
+        ConsentRule.Check(policy.Instalments, contract, Plan(policy, contract, calendar, landUse).Count, violations);
+        return violations;
+    }
+
+    // The amount due and the plan with every rule they break; Count is the number of instalments the contract would pay in.
+    private static (AmountDue? Due, DateOnly Start, (PlanKind Kind, IReadOnlyList<Instalment> Instalments)? Plan, int Count, List<PaymentViolation> Violations) Plan(
+        PolicyDocument policy, ContractTerms contract, HolidayCalendar calendar, string? landUse)
     {
         ArgumentNullException.ThrowIfNull(calendar);
         var (due, dueViolations) = ComputeAmountDue(policy, contract, landUse);
@@ -74,10 +107,7 @@ public static class PaymentCalculator
                 rules.Source, effective is null ? "$.signedOn" : "$.effectiveOn"));
         }
 
-        var schedule = violations.Count == 0 && due is not null && plan is { } p
-            ? new PaymentSchedule(due, start, p.Kind, p.Instalments, due.NoCharge ? due.Source : rules.Source)
-            : null;
-        return new PaymentComputation(schedule, violations);
+        return (due, start, plan, plan?.Instalments.Count ?? contract.RequestedPlan?.Count ?? 0, violations);
     }
 
     private static AmountDue? NoCharge(LandPriceRules rules, string caseId, LandUses uses, List<PaymentViolation> violations)

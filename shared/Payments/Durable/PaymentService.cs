@@ -34,7 +34,12 @@ public enum PaymentOutcomeKind
 }
 
 /// <summary>The outcome of a payments command, with the state after it.</summary>
-public sealed record PaymentOutcome(PaymentOutcomeKind Kind, PaymentState? State, string? Reason = null, string? Field = null);
+/// <param name="Kind">How it went.</param>
+/// <param name="State">The payments after it (before it, when refused).</param>
+/// <param name="Reason">Why it was refused.</param>
+/// <param name="Field">The request member it was refused for, without the leading <c>$.</c>.</param>
+/// <param name="Violations">The policy's payment rules an <see cref="PaymentOutcomeKind.Invalid"/> contract breaks, each with its article (422).</param>
+public sealed record PaymentOutcome(PaymentOutcomeKind Kind, PaymentState? State, string? Reason = null, string? Field = null, IReadOnlyList<PaymentViolation>? Violations = null);
 
 /// <summary>
 /// Staged land-price payments of a case: the contract, the schedule the <c>ComputePayments</c> queue function
@@ -67,6 +72,8 @@ public sealed class PaymentService(CaseStore cases, ReviewService review, Tenant
     /// <summary>
     /// Records a contract (version) of a case on the redevelopment track and queues its computation through the outbox.
     /// The same version again changes nothing; a newer version replaces the schedule (money received stays on record).
+    /// A contract without the consent the policy asks for paying in instalments is refused (<see cref="PaymentOutcomeKind.Invalid"/>
+    /// with the violations) and nothing is recorded.
     /// </summary>
     public Task<PaymentOutcome> RecordContractAsync(string tenantId, string caseId, ContractTerms terms, string hash, string actor, CancellationToken ct)
     {
@@ -97,6 +104,14 @@ public sealed class PaymentService(CaseStore cases, ReviewService review, Tenant
                 {
                     return Unchanged;
                 }
+            }
+
+            // The other rules are judged when the schedule is computed, and a contract breaking them is kept as rejected;
+            // one paying in instalments without the consent they need is not recorded at all (报…同意后: the consent comes first).
+            var consent = PaymentCalculator.CheckInstalmentConsent(loaded.Context.Policy, terms, loaded.Context.Calendar, loaded.Case.LandUse);
+            if (consent.Count > 0)
+            {
+                return Refuse(consent);
             }
 
             var next = new PaymentState { Contract = terms, ContractHash = hash, Receipts = current?.Receipts ?? [] };
@@ -321,6 +336,9 @@ public sealed class PaymentService(CaseStore cases, ReviewService review, Tenant
     private static readonly Decision Unchanged = new(null, [], [], null);
 
     private static Decision Refuse(PaymentOutcomeKind kind, string reason, string? field = null) => new(null, [], [], new PaymentOutcome(kind, null, reason, field));
+
+    private static Decision Refuse(IReadOnlyList<PaymentViolation> violations) =>
+        new(null, [], [], new PaymentOutcome(PaymentOutcomeKind.Invalid, null, violations[0].Message, violations[0].Path["$.".Length..], violations));
 
     private static Decision Change(PaymentState? next, IReadOnlyList<(string Type, object Data)> events, IReadOnlyList<OutboxMessage> outbox) => new(next, events, outbox, null);
 

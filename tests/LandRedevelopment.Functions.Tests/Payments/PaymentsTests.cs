@@ -48,6 +48,61 @@ public sealed class PaymentsTests(ReviewFixture fixture) : IClassFixture<ReviewF
     }
 
     [Fact]
+    public async Task Karamay_instalments_without_the_city_governments_consent_are_refused_and_nothing_is_recorded()
+    {
+        var (town, caseId, today) = await RedevelopmentAsync("karamay");
+        var contract = Contract("appraisal-difference", today, newAmount: "2000000.00", originalAmount: "0.00",
+            plan: [("1000000.00", today.AddDays(30)), ("1000000.00", today.AddYears(1))]);
+        var before = await town.SnapshotAsync(caseId);
+
+        // No consent, a consent by someone else, a consent given after signing (克拉玛依 art. 8(1): 报市人民政府同意后).
+        var refusals = new (string Path, string Rule, JsonObject Contract)[]
+        {
+            ("$.instalmentConsent", "instalment-consent-required", contract),
+            ("$.instalmentConsent.by", "instalment-consent-by", contract.DeepClone().AsObject().WithConsent(by: "district-government")),
+            ("$.instalmentConsent.givenOn", "instalment-consent-before-contract", contract.DeepClone().AsObject().WithConsent(givenOn: today.AddDays(1))),
+        };
+        foreach (var (path, rule, refused) in refusals)
+        {
+            using var response = await town.SendAsync(HttpMethod.Post, $"cases/{caseId}/contract", refused);
+            var problem = await AssertProblemAsync(response, HttpStatusCode.UnprocessableEntity, path);
+            var violation = Assert.Single(problem.GetProperty("violations").EnumerateArray());
+            Assert.Equal((rule, path), (violation.GetProperty("rule").GetString(), violation.GetProperty("path").GetString()));
+            Assert.StartsWith("克拉玛依 art. 8(1)", violation.GetProperty("source").GetString(), StringComparison.Ordinal);
+        }
+
+        Assert.Equal(before, await town.SnapshotAsync(caseId));
+        using (var none = await town.SendAsync(HttpMethod.Get, $"cases/{caseId}/payments"))
+        {
+            Assert.Equal(HttpStatusCode.NotFound, none.StatusCode);
+        }
+
+        // With a consent given before signing the plan is scheduled, and the consent is kept with it.
+        var payments = await RecordAndWaitAsync(town, caseId, contract.WithConsent(givenOn: today.AddDays(-3)), "scheduled");
+        Assert.Equal("requested", payments.GetProperty("plan").GetString());
+        Assert.Equal(Day(today.AddDays(-3)), payments.GetProperty("instalmentConsent").GetProperty("givenOn").GetString());
+    }
+
+    [Fact]
+    public async Task Urumqi_asks_no_consent_for_instalments_and_refuses_one_it_cannot_check()
+    {
+        var (town, caseId, today) = await RedevelopmentAsync("urumqi");
+        var contract = Contract("new-conditions-70", today, newAmount: "2000000.00", plan: [("700000.00", today), ("700000.00", today.AddYears(1))]);
+        var before = await town.SnapshotAsync(caseId);
+
+        using (var response = await town.SendAsync(HttpMethod.Post, $"cases/{caseId}/contract", contract.DeepClone().AsObject().WithConsent()))
+        {
+            var problem = await AssertProblemAsync(response, HttpStatusCode.UnprocessableEntity, "$.instalmentConsent");
+            Assert.Equal("instalment-consent-not-asked", Assert.Single(problem.GetProperty("violations").EnumerateArray()).GetProperty("rule").GetString());
+        }
+
+        Assert.Equal(before, await town.SnapshotAsync(caseId));
+        var payments = await RecordAndWaitAsync(town, caseId, contract, "scheduled");
+        Assert.Equal(2, payments.GetProperty("instalments").GetArrayLength());
+        Assert.Equal(JsonValueKind.Null, payments.GetProperty("instalmentConsent").ValueKind);
+    }
+
+    [Fact]
     public async Task Urumqi_seventy_percent_of_the_new_appraisal_is_due_at_once_without_a_plan()
     {
         var (town, caseId, today) = await RedevelopmentAsync("urumqi");
@@ -292,12 +347,14 @@ public sealed class PaymentsTests(ReviewFixture fixture) : IClassFixture<ReviewF
         Assert.Equal(events, (await town.TimelineAsync(caseId)).Count);
     }
 
-    private static async Task AssertProblemAsync(HttpResponseMessage response, HttpStatusCode status, string path)
+    private static async Task<JsonElement> AssertProblemAsync(HttpResponseMessage response, HttpStatusCode status, string path)
     {
         var body = await response.Content.ReadAsStringAsync();
         Assert.True(response.StatusCode == status, $"{path}: {(int)response.StatusCode} {body}");
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType!.MediaType);
-        Assert.Contains(JsonDocument.Parse(body).RootElement.GetProperty("errors").EnumerateArray(), e => e.GetProperty("path").GetString() == path);
+        var problem = JsonDocument.Parse(body).RootElement;
+        Assert.Contains(problem.GetProperty("errors").EnumerateArray(), e => e.GetProperty("path").GetString() == path);
+        return problem;
     }
 
     private static async Task<bool> HasMessagesAsync(QueueClient queue)

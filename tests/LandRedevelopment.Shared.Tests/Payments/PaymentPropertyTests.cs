@@ -22,8 +22,10 @@ public class PaymentPropertyTests
 
     private static readonly Gen<DateOnly> StartDay = Gen.Choose(0, 365 * 60).Select(Epoch.AddDays);
 
+    // The plan is the subject here, not the consent it would need (see ConsentTests).
     private static readonly PolicyDocument KaramayWithDefaultPlan = Policy("karamay", rules => rules with
     {
+        ConsentOf = null,
         DefaultPlan =
         [
             new InstalmentTerm { Share = 0.3333m, DueWithin = Period.OfDays(0) },
@@ -101,11 +103,11 @@ public class PaymentPropertyTests
         var span = twoYears.DayNumber - effective.DayNumber;
         var dates = offsets.Take(amounts.Count).Select(o => effective.AddDays(o % (span + 1))).Order().ToList();
 
-        var contract = Due(fen, effective.AddDays(-signedBefore)) with
+        var contract = (Due(fen, effective.AddDays(-signedBefore)) with
         {
             EffectiveOn = effective,
             RequestedPlan = amounts.Zip(dates, (a, d) => new RequestedInstalment(a, d)).ToList(),
-        };
+        }).WithConsent();
         return (contract, LegalPeriods.LastDay(effective, Period.OfYears(2), HolidayCalendar.WeekendsOnly));
     }
 

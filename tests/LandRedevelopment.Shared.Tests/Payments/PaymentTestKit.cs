@@ -46,6 +46,10 @@ internal static class PaymentTestKit
     public static ContractTerms WithPlan(this ContractTerms contract, params (decimal Yuan, string DueOn)[] plan) =>
         contract with { RequestedPlan = plan.Select(p => new RequestedInstalment(Y(p.Yuan), D(p.DueOn))).ToList() };
 
+    /// <summary>The contract with the consent to pay in instalments Karamay asks (克拉玛依 art. 8(1)), given on the signing day unless <paramref name="givenOn"/> says otherwise.</summary>
+    public static ContractTerms WithConsent(this ContractTerms contract, string by = "city-government", string? givenOn = null) =>
+        contract with { InstalmentConsent = new InstalmentConsent(by, "克政函〔2026〕12号", givenOn is null ? contract.SignedOn : D(givenOn)) };
+
     /// <summary>The computation for a case on industrial land (the land use where the contract states no change of use).</summary>
     public static PaymentComputation Compute(string tenant, ContractTerms contract) =>
         PaymentCalculator.Compute(Policy(tenant), contract, HolidayCalendar.WeekendsOnly, landUse: "industrial");

@@ -229,7 +229,7 @@ public class PaymentViolationTests
     public void The_limit_moves_over_a_weekend()
     {
         // Karamay: two years from taking effect on Wednesday 2026-05-20 end on Saturday 2028-05-20 → Monday 2028-05-22.
-        var contract = KaramayDue(1_000m, D("2026-05-15")) with { EffectiveOn = D("2026-05-20") };
+        var contract = (KaramayDue(1_000m, D("2026-05-15")) with { EffectiveOn = D("2026-05-20") }).WithConsent();
 
         Valid(Compute("karamay", contract.WithPlan((500m, "2026-05-20"), (500m, "2028-05-22"))));
         var violation = Broken(Compute("karamay", contract.WithPlan((500m, "2026-05-20"), (500m, "2028-05-23"))), "all-within", "$.requestedPlan[1].dueOn");
