@@ -517,7 +517,7 @@ public sealed record InstalmentRules
     [SchemaMinItems(1)]
     public IReadOnlyList<InstalmentTerm>? DefaultPlan { get; init; }
 
-    [Description("Whose consent instalments need, e.g. the city government.")]
+    [Description("Whose consent instalments need, e.g. city-government (克拉玛依 art. 8(1) 报市人民政府同意后): a contract whose schedule has more than one instalment must carry that consent (its instalmentConsent.by is this value, given on or before the signing day), and is refused without it. Absent: no consent is asked, and a contract carrying one is refused.")]
     public string? ConsentOf { get; init; }
 
     [Description("True where the policy leaves the terms to the contract (e.g. 佳木斯 item 21).")]
