@@ -587,18 +587,19 @@ public sealed class CaseStore(TableServiceClient tables, BlobServiceClient blobs
     }
 
     /// <summary>
-    /// Submits a transaction of one case partition. One that adds outbox rows marks the partition alongside (see
+    /// Submits a transaction of one case partition. One that adds outbox rows marks them alongside (see
     /// <see cref="OutboxMarks"/>), so the sweeper finds rows its relay may fail to deliver; the mark is written whatever
-    /// becomes of the transaction, and a mark that cannot be written is left to the sweeper's full scan.
+    /// becomes of the transaction, and rows whose mark cannot be written are left to the sweeper's full scan.
     /// </summary>
     private async Task<IReadOnlyList<Response>> SubmitAsync(string partition, List<TableTransactionAction> actions, CancellationToken ct)
     {
-        if (!actions.Exists(a => a.Entity.RowKey!.StartsWith(OutboxMessage.RowPrefix, StringComparison.Ordinal)))
+        var outbox = actions.Select(a => a.Entity.RowKey!).Where(k => k.StartsWith(OutboxMessage.RowPrefix, StringComparison.Ordinal)).ToList();
+        if (outbox.Count == 0)
         {
             return (await _cases.SubmitTransactionAsync(actions, ct).ConfigureAwait(false)).Value;
         }
 
-        var mark = MarkQuietlyAsync(partition, ct);
+        var mark = MarkQuietlyAsync(partition, outbox, ct);
         try
         {
             return (await _cases.SubmitTransactionAsync(actions, ct).ConfigureAwait(false)).Value;
@@ -609,11 +610,11 @@ public sealed class CaseStore(TableServiceClient tables, BlobServiceClient blobs
         }
     }
 
-    private async Task MarkQuietlyAsync(string partition, CancellationToken ct)
+    private async Task MarkQuietlyAsync(string partition, IReadOnlyList<string> rowKeys, CancellationToken ct)
     {
         try
         {
-            await _marks.MarkAsync(partition, ct).ConfigureAwait(false);
+            await _marks.MarkAsync(partition, rowKeys, ct).ConfigureAwait(false);
         }
         catch (Exception e) when (e is RequestFailedException or HttpRequestException or OperationCanceledException)
         {

@@ -25,8 +25,8 @@ public sealed record RelayReport(int Delivered, IReadOnlyList<string> Failures)
 /// second delivery changes nothing.
 /// </summary>
 /// <remarks>
-/// With <paramref name="marks"/> (the partitions transitions marked as holding outbox rows), the periodic search for rows a
-/// stopped relay left behind reads the marked partitions only (<see cref="DeliverMarkedAsync"/>); without, it scans the table.
+/// With <paramref name="marks"/> (the outbox rows transactions marked as written), the periodic search for rows a stopped
+/// relay left behind reads the marked rows by key (<see cref="DeliverMarkedAsync"/>); without, it scans the table.
 /// </remarks>
 public sealed class OutboxRelay(TableClient cases, QueueServiceClient base64Queues, TimerIndex timers, IMailSender mail, TimeProvider time, OutboxMarks? marks = null)
 {
@@ -71,7 +71,7 @@ public sealed class OutboxRelay(TableClient cases, QueueServiceClient base64Queu
     /// <summary>
     /// Delivers every row, in any case, written at least <paramref name="minAge"/> ago: what a relay that died (or an app
     /// killed between commit and delivery) left behind. A scan of the whole table: the sweeper runs it at start-up and once a
-    /// day, for rows whose partition's mark was never written; <see cref="DeliverMarkedAsync"/> does the periodic work.
+    /// day, for rows whose mark was never written; <see cref="DeliverMarkedAsync"/> does the periodic work.
     /// </summary>
     public async Task<RelayReport> DeliverStaleAsync(TimeSpan minAge, CancellationToken ct)
     {
@@ -80,9 +80,9 @@ public sealed class OutboxRelay(TableClient cases, QueueServiceClient base64Queu
     }
 
     /// <summary>
-    /// Delivers the rows at least <paramref name="minAge"/> old of every partition marked at least that long ago, and
-    /// removes the mark of a partition this leaves without outbox rows. Its cost grows with the partitions transitions
-    /// marked since the last sweep, not with the size of the table. Without marks it is <see cref="DeliverStaleAsync"/>.
+    /// Delivers the rows at least <paramref name="minAge"/> old that marks at least that old name (read by key), and removes
+    /// each mark none of whose rows remains. Its cost grows with the transitions marked since the last sweeps, not with
+    /// the size of the table. Without marks it is <see cref="DeliverStaleAsync"/>.
     /// </summary>
     public async Task<RelayReport> DeliverMarkedAsync(TimeSpan minAge, CancellationToken ct)
     {
@@ -97,13 +97,14 @@ public sealed class OutboxRelay(TableClient cases, QueueServiceClient base64Queu
         {
             if (now - mark.At < minAge)
             {
-                // Marked just now: the writer's own relay is at work on it.
+                // Marked just now: the writer's own relay is at work on its rows.
                 continue;
             }
 
             try
             {
-                var rows = await RowsAsync(PartitionFilter(mark.Partition), ct).ConfigureAwait(false);
+                var reads = await Task.WhenAll(mark.Rows.Select(key => cases.GetEntityIfExistsAsync(mark.Partition, key, cancellationToken: ct))).ConfigureAwait(false);
+                var rows = reads.Where(r => r.HasValue).Select(r => r.Value!).ToList();
                 var delivered = await DeliverAsync(rows, minAge, ct).ConfigureAwait(false);
                 report = report.Add(delivered);
                 if (delivered.Delivered == rows.Count)

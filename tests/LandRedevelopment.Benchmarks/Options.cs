@@ -20,6 +20,7 @@ public sealed class BenchOptions
     public int[] SweepPending { get; set; } = [1_000, 10_000, 100_000];
     public int[] SweepDue { get; set; } = [10, 100, 1_000];
     public int SweepRepeats { get; set; } = 3;
+    public int[] OutboxRows { get; set; } = [1_000, 10_000, 100_000];
     public int ReviewCases { get; set; } = 40;
     public int ReviewConcurrency { get; set; } = 8;
     public int ColdRuns { get; set; } = 11;
@@ -50,16 +51,17 @@ public sealed class BenchOptions
                 case "--sweep-pending": o.SweepPending = Ints(); break;
                 case "--sweep-due": o.SweepDue = Ints(); break;
                 case "--sweep-repeats": o.SweepRepeats = Int(); break;
+                case "--outbox-rows": o.OutboxRows = Ints(); break;
                 case "--review-cases": o.ReviewCases = Int(); break;
                 case "--review-concurrency": o.ReviewConcurrency = Int(); break;
                 case "--cold-runs": o.ColdRuns = Int(); break;
                 case "--scale": scale = double.Parse(Next(), CultureInfo.InvariantCulture); break;
                 case "-h" or "--help":
                     Console.WriteLine("""
-                        bench [--only surveys,evidence,timers,sweep,review,cold] [--scale F] [--surveys N] [--concurrency 1,8,32]
+                        bench [--only surveys,evidence,timers,sweep,outbox,review,cold] [--scale F] [--surveys N] [--concurrency 1,8,32]
                               [--evidence-mb 1,64,256] [--pending N] [--latency-groups G] [--latency-per-group K]
                               [--sweep-pending 1000,10000,100000] [--sweep-due 10,100,1000] [--sweep-repeats R]
-                              [--review-cases N] [--review-concurrency C] [--cold-runs R] --app DIR --bare DIR [--out BENCHMARKS.md]
+                              [--outbox-rows 1000,10000,100000] [--review-cases N] [--review-concurrency C] [--cold-runs R] --app DIR --bare DIR [--out BENCHMARKS.md]
                         --scale multiplies every count (not the evidence sizes), e.g. --scale 0.1 for a smoke run.
                         """);
                     Environment.Exit(0);
@@ -76,6 +78,7 @@ public sealed class BenchOptions
             o.LatencyPerGroup = S(o.LatencyPerGroup);
             o.SweepPending = o.SweepPending.Select(S).ToArray();
             o.SweepDue = o.SweepDue.Select(S).ToArray();
+            o.OutboxRows = o.OutboxRows.Select(S).ToArray();
             o.ReviewCases = S(o.ReviewCases);
         }
 

@@ -48,6 +48,7 @@ if (new[] { "surveys", "evidence", "review", "timers", "cold" }.Any(o.Runs))
 }
 
 await Phase("sweep", () => TimerBench.SweepAsync(o.AppDir, o));
+await Phase("outbox", () => OutboxBench.RunAsync(o));
 
 var date = started.ToString("yyyy-MM-dd HH:mm 'UTC'", CultureInfo.InvariantCulture);
 var machine = Bench.Machine();

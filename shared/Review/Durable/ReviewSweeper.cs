@@ -17,7 +17,7 @@ public sealed record SweepReport(int TimersFired, int TimersCleared, RelayReport
     /// <summary>Timers moved from the later index table into the one every sweep reads.</summary>
     public int TimersMovedIn { get; init; }
 
-    /// <summary>Whether the sweep looked for outbox rows in the whole cases table rather than in the marked partitions.</summary>
+    /// <summary>Whether the sweep looked for outbox rows in the whole cases table rather than reading the rows transactions marked.</summary>
     public bool FullOutboxScan { get; init; }
 }
 
@@ -42,7 +42,7 @@ public sealed class ReviewSweeper(TimerIndex index, ReviewService review, Outbox
 
     /// <summary>
     /// How often a sweep scans the whole cases table for outbox rows (the first sweep of an instance always does): for
-    /// rows whose partition's mark was never written. Every other sweep reads the marked partitions only.
+    /// rows whose mark was never written. Every other sweep reads the marked rows only.
     /// </summary>
     public static readonly TimeSpan FullOutboxScanInterval = TimeSpan.FromDays(1);
 

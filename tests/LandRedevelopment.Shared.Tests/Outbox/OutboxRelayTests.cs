@@ -24,7 +24,7 @@ public class OutboxRelayTests(AzuriteFixture azurite, MailDevFixture mailDev) : 
 
         public OutboxMarks Marks => marks;
 
-        /// <summary>A relay that sweeps the marked partitions.</summary>
+        /// <summary>A relay whose periodic search reads the marked rows.</summary>
         public OutboxRelay MarkedRelay() => new(table, storage.Base64Queues, index, Sender, clock, marks);
 
         public TableClient Table => table;
@@ -237,20 +237,22 @@ public class OutboxRelayTests(AzuriteFixture azurite, MailDevFixture mailDev) : 
         Assert.Empty(await rig.RowKeysAsync());
     }
     [Fact]
-    public async Task The_marked_sweep_reads_marked_partitions_only_and_unmarks_them_once_delivered()
+    public async Task The_marked_sweep_reads_the_marked_rows_only_and_removes_marks_whose_rows_are_gone()
     {
         var rig = await RigAsync();
         var unmarked = "karamay|" + AzuriteFixture.UniqueName("c");
         var marked = await rig.AddMailAsync("marked", age: TimeSpan.FromMinutes(1));
-        await rig.Marks.MarkAsync(rig.Partition, CancellationToken.None);
+        await rig.Marks.MarkAsync(rig.Partition, [marked.RowKey], CancellationToken.None);
         var lost = Mail("mark never written");
         await rig.AddAsync(OutboxMessage.Mail(lost), age: TimeSpan.FromMinutes(1), partition: unmarked);
+        // The mark of a transaction that failed: its row does not exist.
+        await rig.Marks.MarkAsync(rig.Partition, [OutboxMessage.RowKey(7, 0)], CancellationToken.None);
         var relay = rig.MarkedRelay();
 
         // Marked just now: left to the writer's own relay.
         var early = await relay.DeliverMarkedAsync(TimeSpan.FromSeconds(10), CancellationToken.None);
         Assert.Equal(0, early.Delivered);
-        Assert.Single(await rig.Marks.ListAsync(CancellationToken.None));
+        Assert.Equal(2, (await rig.Marks.ListAsync(CancellationToken.None)).Count);
 
         rig.Clock.Advance(TimeSpan.FromSeconds(11));
         var swept = await relay.DeliverMarkedAsync(TimeSpan.FromSeconds(10), CancellationToken.None);
@@ -269,34 +271,40 @@ public class OutboxRelayTests(AzuriteFixture azurite, MailDevFixture mailDev) : 
     }
 
     [Fact]
-    public async Task A_mark_stays_while_its_partition_holds_a_row_too_young_to_deliver_and_when_renewed_after_it_was_read()
+    public async Task A_mark_stays_while_one_of_its_rows_is_too_young_to_deliver_or_fails()
     {
         var rig = await RigAsync();
-        await rig.Marks.MarkAsync(rig.Partition, CancellationToken.None);
-        rig.Clock.Advance(TimeSpan.FromSeconds(30));
-        var (spec, _) = await rig.AddMailAsync("young");
         var relay = rig.MarkedRelay();
-
-        var first = await relay.DeliverMarkedAsync(TimeSpan.FromSeconds(10), CancellationToken.None);
-        Assert.Equal(0, first.Delivered);
-        var kept = Assert.Single(await rig.Marks.ListAsync(CancellationToken.None));
-        Assert.Equal(rig.Partition, kept.Partition);
-
+        var old = await rig.AddMailAsync("old", age: TimeSpan.FromMinutes(1), index: 0);
+        await rig.Marks.MarkAsync(rig.Partition, [old.RowKey], CancellationToken.None);
+        rig.Clock.Advance(TimeSpan.FromSeconds(30));
+        var young = await rig.AddMailAsync("young", index: 1);
+        await rig.Table.UpdateEntityAsync(new TableEntity(rig.Partition, old.RowKey) { ["At"] = rig.Clock.GetUtcNow() }, Azure.ETag.All, TableUpdateMode.Merge);
+        await rig.Marks.MarkAsync(rig.Partition, [old.RowKey, young.RowKey], CancellationToken.None);
         rig.Clock.Advance(TimeSpan.FromSeconds(11));
+        await rig.Table.UpdateEntityAsync(new TableEntity(rig.Partition, young.RowKey) { ["At"] = rig.Clock.GetUtcNow() }, Azure.ETag.All, TableUpdateMode.Merge);
+
+        // Both marks are old enough; the second names a row written just now, which is left to its own relay.
+        var first = await relay.DeliverMarkedAsync(TimeSpan.FromSeconds(10), CancellationToken.None);
+        Assert.Equal(1, first.Delivered);
+        Assert.Equal([old.Spec.MessageId], rig.SentIds());
+        var kept = Assert.Single(await rig.Marks.ListAsync(CancellationToken.None));
+        Assert.Equal([old.RowKey, young.RowKey], kept.Rows);
+
+        // A row that fails to go out keeps its mark too.
+        rig.Sender.Failure = new MailDeliveryException("451 try again later", isRetryable: true);
+        rig.Clock.Advance(TimeSpan.FromSeconds(11));
+        var failed = await relay.DeliverMarkedAsync(TimeSpan.FromSeconds(10), CancellationToken.None);
+        Assert.Equal(0, failed.Delivered);
+        Assert.Single(failed.Failures);
+        Assert.Single(await rig.Marks.ListAsync(CancellationToken.None));
+
+        rig.Sender.Failure = null;
+        rig.Clock.Advance(OutboxRelay.Lease);
         var second = await relay.DeliverMarkedAsync(TimeSpan.FromSeconds(10), CancellationToken.None);
         Assert.Equal(1, second.Delivered);
-        Assert.Equal([spec.MessageId], rig.SentIds());
+        Assert.Equal([old.Spec.MessageId, young.Spec.MessageId], rig.SentIds());
         Assert.Empty(await rig.Marks.ListAsync(CancellationToken.None));
-
-        // A transition marks the partition again after a sweep read the mark: the sweep's removal leaves the new mark.
-        await rig.Marks.MarkAsync(rig.Partition, CancellationToken.None);
-        var read = Assert.Single(await rig.Marks.ListAsync(CancellationToken.None));
-        rig.Clock.Advance(TimeSpan.FromSeconds(1));
-        await rig.Marks.MarkAsync(rig.Partition, CancellationToken.None);
-        Assert.False(await rig.Marks.ClearAsync(read, CancellationToken.None));
-        var renewed = Assert.Single(await rig.Marks.ListAsync(CancellationToken.None));
-        Assert.Equal(read.At + TimeSpan.FromSeconds(1), renewed.At);
-        Assert.True(await rig.Marks.ClearAsync(renewed, CancellationToken.None));
-        Assert.Empty(await rig.Marks.ListAsync(CancellationToken.None));
+        Assert.Empty(await rig.RowKeysAsync());
     }
 }

@@ -141,7 +141,7 @@ public class CaseStoreCommitTests(AzuriteFixture azurite)
     }
 
     [Fact]
-    public async Task A_transition_that_adds_outbox_rows_marks_its_partition_and_one_without_does_not()
+    public async Task A_transition_that_adds_outbox_rows_marks_them_and_one_without_does_not()
     {
         var (store, caseId) = await NewCaseAsync();
         var marks = new OutboxMarks(_storage.Tables.GetTableClient(OutboxMarks.TableName), TimeProvider.System);
@@ -154,7 +154,9 @@ public class CaseStoreCommitTests(AzuriteFixture azurite)
 
         (read, etag) = await ReadAsync(store, caseId);
         await store.CommitAsync(new CaseTransition(read with { Version = 3 }, etag) { Events = [Event("Signalled")], Outbox = [Signal(caseId, 3)] }, CancellationToken.None);
-        Assert.Contains(await marks.ListAsync(CancellationToken.None), m => m.Partition == partition);
+        var mark = Assert.Single(await marks.ListAsync(CancellationToken.None), m => m.Partition == partition);
+        var written = await DurableStorage.RowsAsync(_storage.Tables.GetTableClient("cases"), partition, OutboxMessage.RowPrefix);
+        Assert.Equal(written.Select(r => r.RowKey), mark.Rows);
     }
 
     [Fact]

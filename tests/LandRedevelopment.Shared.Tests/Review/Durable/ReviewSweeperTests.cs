@@ -99,7 +99,7 @@ public class ReviewSweeperTests(AzuriteFixture azurite)
         world.Clock.Advance(ReviewSweeper.OutboxGrace + TimeSpan.FromSeconds(1));
         var swept = await world.Sweeper.SweepAsync(ReviewSweeper.OutboxGrace, None);
 
-        // The first sweep scanned the whole table; the second found the case through the mark its commit left.
+        // The first sweep scanned the whole table; the second found the rows through the mark their commit left.
         Assert.Equal((true, false), (young.FullOutboxScan, swept.FullOutboxScan));
 
         Assert.True(swept.Relayed.Delivered >= 3, $"relayed {swept.Relayed.Delivered}; failures: {string.Join("; ", swept.Relayed.Failures)}");
