@@ -158,21 +158,52 @@ public sealed class TenantDirectory(TableClient table, TimeProvider time)
         }
     }
 
+    /// <summary>
+    /// Creates or replaces an officer. When the e-mail address changes (compared case-insensitively) the officer's
+    /// <see cref="Officer.EmailSince"/> becomes now, to the whole second a link's issue time is kept in; otherwise the
+    /// stored one stays, whatever <paramref name="officer"/> carries.
+    /// </summary>
+    /// <returns>The officer as stored.</returns>
     public async Task<Officer> UpsertOfficerAsync(string tenantId, Officer officer, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(officer);
         await RequireAsync(tenantId, ct).ConfigureAwait(false);
-        await table.SubmitTransactionAsync(
-        [
-            new TableTransactionAction(TableTransactionActionType.UpsertReplace, new TableEntity(tenantId, OfficerRowPrefix + officer.Id)
+        for (var attempt = 0; ; attempt++)
+        {
+            var existing = await table.GetEntityIfExistsAsync(tenantId, OfficerRowPrefix + officer.Id, cancellationToken: ct).ConfigureAwait(false);
+            var before = existing.HasValue ? existing.Value! : null;
+            var since = before?.GetDateTimeOffset("EmailSince");
+            if (before is not null && !string.Equals(before.GetString("Email"), officer.Email, StringComparison.OrdinalIgnoreCase))
             {
-                ["Name"] = officer.Name,
-                ["Email"] = officer.Email,
-                ["Roles"] = JsonSerializer.Serialize(officer.Roles),
-            }),
-            Touch(tenantId),
-        ], ct).ConfigureAwait(false);
-        return officer;
+                var now = time.GetUtcNow();
+                since = DateTimeOffset.FromUnixTimeSeconds(now.ToUnixTimeSeconds());
+            }
+
+            var stored = officer with { EmailSince = since };
+            var row = new TableEntity(tenantId, OfficerRowPrefix + officer.Id)
+            {
+                ["Name"] = stored.Name,
+                ["Email"] = stored.Email,
+                ["Roles"] = JsonSerializer.Serialize(stored.Roles),
+                ["EmailSince"] = stored.EmailSince,
+            };
+            try
+            {
+                // Guarded by the row as read: of two concurrent changes of the address, the later one reads the
+                // earlier one's address and so records a change of its own.
+                await table.SubmitTransactionAsync(
+                [
+                    before is null
+                        ? new TableTransactionAction(TableTransactionActionType.Add, row)
+                        : new TableTransactionAction(TableTransactionActionType.UpdateReplace, row, before.ETag),
+                    Touch(tenantId),
+                ], ct).ConfigureAwait(false);
+                return stored;
+            }
+            catch (TableTransactionFailedException e) when (e.Status is 409 or 412 && attempt < 5)
+            {
+            }
+        }
     }
 
     public Task<IReadOnlyList<Officer>> ListOfficersAsync(string tenantId, CancellationToken ct = default) =>
@@ -189,7 +220,10 @@ public sealed class TenantDirectory(TableClient table, TimeProvider time)
             await foreach (var row in RowsAsync(tenantId, OfficerRowPrefix, ct).ConfigureAwait(false))
             {
                 officers.Add(new Officer(row.RowKey![OfficerRowPrefix.Length..], row.GetString("Name") ?? "", row.GetString("Email") ?? "",
-                    JsonSerializer.Deserialize<List<string>>(row.GetString("Roles") ?? "[]") ?? []));
+                    JsonSerializer.Deserialize<List<string>>(row.GetString("Roles") ?? "[]") ?? [])
+                {
+                    EmailSince = row.GetDateTimeOffset("EmailSince"),
+                });
             }
 
             return officers.AsReadOnly();

@@ -14,7 +14,15 @@ public sealed record Tenant(string Id, string DisplayName, string TimeZone, int 
 }
 
 /// <summary>An officer who decides review steps; roles like <c>district-bureau:克拉玛依区</c> or <c>city-bureau</c>.</summary>
-public sealed record Officer(string Id, string Name, string Email, IReadOnlyList<string> Roles);
+public sealed record Officer(string Id, string Name, string Email, IReadOnlyList<string> Roles)
+{
+    /// <summary>
+    /// Since when (whole seconds, the service's clock) <see cref="Email"/> is the officer's mailbox: set when the address
+    /// changes, so that links mailed to an earlier address (issued before it) no longer decide anything. Null for an
+    /// officer whose address never changed (or stored before this was recorded).
+    /// </summary>
+    public DateTimeOffset? EmailSince { get; init; }
+}
 
 /// <summary>A stored policy version (the document as submitted, byte for byte).</summary>
 public sealed record PolicyVersion(int Version, string Json, string Sha256, DateTimeOffset CreatedAt);

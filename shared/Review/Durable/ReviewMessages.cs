@@ -46,6 +46,10 @@ internal sealed class ReviewMessages(LoadedCase loaded, ParcelCase updated, Revi
                     // Each weekly reminder is a mail of its own kind (its number in it), not a repeat of the one before.
                     RequestDecision(CurrentStep(overdue: true), $"overdue-reminder-{again.Number}", reminder: true);
                     break;
+                case LinksReissued reissued:
+                    // To the one officer whose address changed, at the address the directory lists now.
+                    RequestDecision(CurrentStep(state.Overdue), "links-reissued", reminder: false, only: reissued.OfficerId);
+                    break;
                 case ReturnedForRework returned:
                     Notify(returned.NotifyRoles, "returned", $"已退回补充材料：{StepName(returned.Track, returned.StepId)}",
                         $"经办人：{returned.OfficerId}", $"意见：{returned.Comment}", "补充材料提交后，案件将回到退回它的步骤继续审查。");
@@ -91,9 +95,19 @@ internal sealed class ReviewMessages(LoadedCase loaded, ParcelCase updated, Revi
 
     private DateTimeOffset Now => loaded.Context.Now;
 
-    private void RequestDecision(StepBrief step, string kind, bool reminder)
+    private void RequestDecision(StepBrief step, string kind, bool reminder, string? only = null)
     {
         var deciders = Holding(step.Role);
+        if (only is not null)
+        {
+            // An officer who no longer holds the role by now is mailed nothing: their links would be refused.
+            deciders = deciders.Where(o => o.Id == only).ToList();
+            if (deciders.Count == 0)
+            {
+                return;
+            }
+        }
+
         if (deciders.Count == 0)
         {
             Notify([loaded.Context.Policy.Review.Escalation.NotifyRole], "no-officer", $"无人承担审批角色：{step.Role}",
@@ -109,7 +123,7 @@ internal sealed class ReviewMessages(LoadedCase loaded, ParcelCase updated, Revi
                 var claims = DecisionClaims.Issue(updated.TenantId, updated.CaseId, step.StepId, step.Attempt, officer.Id, action, Now, expires - Now);
                 return new ActionLink(action, options.LinkUrl(DecisionLinkSigner.Create(claims, ring!, Now)));
             }).ToList();
-            Add(officer, kind, step, ReviewMails.DecisionRequest(_brief, step, officer.Name, links, reminder, Zone));
+            Add(officer, kind, step, ReviewMails.DecisionRequest(_brief, step, officer.Name, links, reminder, Zone, reissued: only is not null));
         }
     }
 

@@ -281,6 +281,53 @@ public sealed class ReviewService(CaseStore cases, TenantDirectory tenants, Revi
         }
     }
 
+    /// <summary>The actor of what the tenant's administrator changes (an officer's address).</summary>
+    public const string AdminActor = "admin";
+
+    /// <summary>
+    /// After <paramref name="officer"/>'s e-mail address changed, mails them fresh links at it for every step waiting on
+    /// them whose links went to an earlier address (a <see cref="ReissueLinks"/> transition per case, in its timeline):
+    /// the cases of the tenant in review, determination or plan, paged through the case index.
+    /// </summary>
+    /// <remarks>
+    /// Each transition is idempotent (the case records which change its links followed), so running this again — a
+    /// repeated PUT, or one that completes a pass cut short — mails nothing already mailed.
+    /// </remarks>
+    /// <returns>How many cases mailed the officer fresh links.</returns>
+    public async Task<int> ReissueLinksAsync(string tenantId, Officer officer, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(officer);
+        if (officer.EmailSince is not { } since)
+        {
+            return 0;
+        }
+
+        var reissued = 0;
+        foreach (var waiting in new[] { CaseState.InReview, CaseState.PlanInReview })
+        {
+            string? page = null;
+            do
+            {
+                var (listed, next) = await cases.ListAsync(tenantId, waiting, null, page, 100, ct).ConfigureAwait(false);
+                foreach (var summary in listed)
+                {
+                    var outcome = await ExecuteAsync(tenantId, summary.CaseId,
+                        c => c.State.IsInStep ? new ReissueLinks(c.State.StepId!, c.State.Attempt, officer.Id, officer.Roles, since) : null,
+                        AdminActor, null, ct).ConfigureAwait(false);
+                    if (outcome.Kind == ReviewOutcomeKind.Applied && outcome.Events.Any(e => e is LinksReissued))
+                    {
+                        reissued++;
+                    }
+                }
+
+                page = next;
+            }
+            while (page is not null);
+        }
+
+        return reissued;
+    }
+
     /// <summary>The tenant's officers.</summary>
     public Task<IReadOnlyList<Officer>> OfficersAsync(string tenantId, CancellationToken ct) => tenants.ListOfficersAsync(tenantId, ct);
 
@@ -484,7 +531,7 @@ public sealed class ReviewService(CaseStore cases, TenantDirectory tenants, Revi
     {
         // As of the tenant read with the case: no further read of its profile.
         var officers = await tenants.ListOfficersAsync(loaded.Tenant, ct).ConfigureAwait(false);
-        var needsLinks = events.Any(e => e is StepEntered or ReminderRaised or StepOverdue or OverdueReminderRaised);
+        var needsLinks = events.Any(e => e is StepEntered or ReminderRaised or StepOverdue or OverdueReminderRaised or LinksReissued);
         var ring = needsLinks ? await tenants.GetSigningKeysAsync(loaded.Tenant, ct).ConfigureAwait(false) : null;
         var composer = new ReviewMessages(loaded, updated, state, officers, ring, options);
         return composer.For(events);

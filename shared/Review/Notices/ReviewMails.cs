@@ -27,9 +27,10 @@ public static class ReviewMails
     /// <param name="links">The officer's decision links, in the order to show them.</param>
     /// <param name="reminder">True for the reminder sent before the deadline.</param>
     /// <param name="zone">The tenant's time zone, for the due instant.</param>
+    /// <param name="reissued">True for fresh links after the officer's address changed: the mail says the earlier ones no longer work.</param>
     /// <exception cref="ArgumentException">A link URL is not an absolute http(s) URL.</exception>
     public static MailContent DecisionRequest(
-        CaseBrief c, StepBrief step, string officerName, IReadOnlyList<ActionLink> links, bool reminder, TimeZoneInfo zone)
+        CaseBrief c, StepBrief step, string officerName, IReadOnlyList<ActionLink> links, bool reminder, TimeZoneInfo zone, bool reissued = false)
     {
         ArgumentNullException.ThrowIfNull(c);
         ArgumentNullException.ThrowIfNull(step);
@@ -50,6 +51,11 @@ public static class ReviewMails
         else if (reminder)
         {
             w.Para("本环节即将到期，请在截止时间前处理。 Reminder: this step is due soon.", "warn");
+        }
+
+        if (reissued)
+        {
+            w.Para("您的邮箱地址已变更：此前发往原邮箱的决定链接已失效，请使用本邮件中的链接。 Your e-mail address changed: links sent to the earlier address no longer work; use the links in this mail.", "warn");
         }
 
         w.WriteCase(c, criteria: true)

@@ -34,6 +34,17 @@ public sealed record ReminderDue(string StepId, int Attempt) : ReviewCommand;
 /// <summary>The durable timer of an overdue step's <paramref name="Number"/>th repeated reminder fired.</summary>
 public sealed record OverdueReminderDue(string StepId, int Attempt, int Number) : ReviewCommand;
 
+/// <summary>
+/// An officer's e-mail address changed at <paramref name="MailboxSince"/>: links mailed to the earlier address no longer
+/// work, so the officer is mailed fresh links for the step visit at their present one (when they decide it).
+/// </summary>
+/// <param name="StepId">The step the case is at.</param>
+/// <param name="Attempt">Its visit; a command for an earlier visit changes nothing.</param>
+/// <param name="OfficerId">The officer whose address changed.</param>
+/// <param name="OfficerRoles">The officer's roles; fresh links go out only when one is the step's role.</param>
+/// <param name="MailboxSince">When the present address became the officer's (<see cref="Tenants.Officer.EmailSince"/>).</param>
+public sealed record ReissueLinks(string StepId, int Attempt, string OfficerId, IReadOnlyList<string> OfficerRoles, DateTimeOffset MailboxSince) : ReviewCommand;
+
 /// <summary>The written determination was served on the land user on <paramref name="ServedOn"/> (a legal date in the tenant's zone).</summary>
 public sealed record DeterminationServed(DateOnly ServedOn) : ReviewCommand;
 

@@ -115,6 +115,7 @@ public static class ReviewDecider
             ReminderDue c => Remind(state, c, context),
             StepDeadlinePassed c => Overdue(state, c, context),
             OverdueReminderDue c => RemindOverdue(state, c, context),
+            ReissueLinks c => Reissue(state, c, context),
             DeterminationServed c => Serve(state, c, context),
             PlanSubmitted c => SubmitPlan(state, c, context),
             RecordPlanDocument c => RecordDocument(state, c, context),
@@ -363,6 +364,20 @@ public static class ReviewDecider
         return context.Now < state.NextOverdueReminderAt
             ? DecisionResult.Refuse(RejectionKind.NotDue, $"The reminder is due at {state.NextOverdueReminderAt:O}.")
             : DecisionResult.Accept(new OverdueReminderRaised(context.Now, state.StepId!, state.Attempt, state.StepRole!, state.StepDueAt!.Value, command.Number));
+    }
+
+    private static DecisionResult Reissue(ReviewState state, ReissueLinks command, ReviewContext context)
+    {
+        // Nothing when the visit has moved on, the officer does not decide it, its links were last mailed after the
+        // change (so to the present address), or this change's links went out already: a repeat mails nothing.
+        if (!IsCurrentVisit(state, command.StepId, command.Attempt) || !command.OfficerRoles.Contains(state.StepRole!, StringComparer.Ordinal)
+            || state.LinksMailedAt >= command.MailboxSince
+            || (state.LinksReissued.TryGetValue(command.OfficerId, out var followed) && followed >= command.MailboxSince))
+        {
+            return DecisionResult.Nothing;
+        }
+
+        return DecisionResult.Accept(new LinksReissued(context.Now, state.StepId!, state.Attempt, state.StepRole!, command.OfficerId, command.MailboxSince));
     }
 
     private static DecisionResult Serve(ReviewState state, DeterminationServed command, ReviewContext context)

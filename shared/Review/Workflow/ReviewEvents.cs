@@ -30,6 +30,7 @@ public enum ReviewTrack
 [JsonDerivedType(typeof(ReminderRaised), "reminderRaised")]
 [JsonDerivedType(typeof(StepOverdue), "stepOverdue")]
 [JsonDerivedType(typeof(OverdueReminderRaised), "overdueReminderRaised")]
+[JsonDerivedType(typeof(LinksReissued), "linksReissued")]
 [JsonDerivedType(typeof(DeterminationServedEvent), "determinationServed")]
 [JsonDerivedType(typeof(PlanSubmittedEvent), "planSubmitted")]
 [JsonDerivedType(typeof(PlanDocumentRecorded), "planDocumentRecorded")]
@@ -100,6 +101,19 @@ public sealed record StepOverdue(DateTimeOffset At, string StepId, int Attempt, 
 /// reminded again, with fresh links, so an overdue step never runs out of links that can decide it.
 /// </summary>
 public sealed record OverdueReminderRaised(DateTimeOffset At, string StepId, int Attempt, string Role, DateTimeOffset DueAt, int Number) : ReviewEvent(At);
+
+/// <summary>
+/// The officer <paramref name="OfficerId"/> changed e-mail address at <paramref name="MailboxSince"/>, after the step's
+/// links were mailed: the links sent to the earlier address no longer work, and the officer is mailed fresh ones at
+/// the present address.
+/// </summary>
+/// <param name="At">When.</param>
+/// <param name="StepId">The step.</param>
+/// <param name="Attempt">Its visit.</param>
+/// <param name="Role">The role that decides the step, which the officer holds.</param>
+/// <param name="OfficerId">The one officer mailed.</param>
+/// <param name="MailboxSince">When the officer's present address became theirs.</param>
+public sealed record LinksReissued(DateTimeOffset At, string StepId, int Attempt, string Role, string OfficerId, DateTimeOffset MailboxSince) : ReviewEvent(At);
 
 /// <summary>
 /// The determination was served; where the policy has a plan deadline from service it runs to 24:00 of

@@ -85,6 +85,18 @@ public sealed record ReviewState
     /// <summary>How many repeated reminders the current overdue step has had.</summary>
     public int OverdueReminders { get; init; }
 
+    /// <summary>
+    /// When the current step's officers were last mailed links (entering it, its reminders); null for a state stored
+    /// before this was kept.
+    /// </summary>
+    public DateTimeOffset? LinksMailedAt { get; init; }
+
+    /// <summary>
+    /// Officers of the current step mailed fresh links after their address changed, with the time of the change the
+    /// links followed (<see cref="LinksReissued.MailboxSince"/>).
+    /// </summary>
+    public ImmutableDictionary<string, DateTimeOffset> LinksReissued { get; init; } = ImmutableDictionary<string, DateTimeOffset>.Empty.WithComparers(StringComparer.Ordinal);
+
     /// <summary>When the current overdue step's next repeated reminder is due; null when it is not overdue.</summary>
     public DateTimeOffset? NextOverdueReminderAt =>
         IsInStep && Overdue && StepDueAt is { } due ? due + (ReviewDecider.OverdueReminderInterval * (OverdueReminders + 1)) : null;
@@ -158,6 +170,8 @@ public sealed record ReviewState
                 Reminded = false,
                 Overdue = false,
                 OverdueReminders = 0,
+                LinksMailedAt = e.At,
+                LinksReissued = LinksReissued.Clear(),
                 Visits = Visits.SetItem(e.StepId, e.Attempt),
             },
             StepApproved e => LeaveStep(Record(e.Track, e.StepId, e.Attempt, e.OfficerId, e.At, DecisionAction.Approve, e.Comment)),
@@ -167,9 +181,10 @@ public sealed record ReviewState
             Rejected e => LeaveStep(Record(e.Track, e.StepId, e.Attempt, e.OfficerId, e.At, DecisionAction.Reject, e.Comment))
                 with { Phase = e.Track == ReviewTrack.Plan ? ReviewPhase.DeterminationServed : ReviewPhase.Rejected },
             DeterminationIssued e => this with { Phase = ReviewPhase.DeterminationIssued, DeterminationIssuedAt = e.At },
-            ReminderRaised => this with { Reminded = true },
-            StepOverdue => this with { Overdue = true },
-            OverdueReminderRaised e => this with { OverdueReminders = e.Number },
+            ReminderRaised e => this with { Reminded = true, LinksMailedAt = e.At },
+            StepOverdue e => this with { Overdue = true, LinksMailedAt = e.At },
+            OverdueReminderRaised e => this with { OverdueReminders = e.Number, LinksMailedAt = e.At },
+            LinksReissued e => this with { LinksReissued = LinksReissued.SetItem(e.OfficerId, e.MailboxSince) },
             DeterminationServedEvent e => this with
             {
                 Phase = ReviewPhase.DeterminationServed,
@@ -193,5 +208,9 @@ public sealed record ReviewState
     // The step id and attempt stay: a returned case resumes at that step, and a late timer for it must
     // still be told apart from the current step by the phase, not by a blanked id.
     private ReviewState LeaveStep(ReviewState state) =>
-        state with { StepDueAt = null, StepRemindAt = null, Reminded = false, Overdue = false, OverdueReminders = 0 };
+        state with
+        {
+            StepDueAt = null, StepRemindAt = null, Reminded = false, Overdue = false, OverdueReminders = 0, LinksMailedAt = null,
+            LinksReissued = LinksReissued.Clear(),
+        };
 }

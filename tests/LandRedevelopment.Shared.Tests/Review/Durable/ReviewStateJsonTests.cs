@@ -25,10 +25,12 @@ public class ReviewStateJsonTests
     /// <summary>Every field the same: scalars by record equality (so a field added later is covered), collections by content, instants with their offsets.</summary>
     private static void AssertSame(ReviewState expected, ReviewState actual)
     {
-        static ReviewState Scalars(ReviewState s) => s with { Visits = ImmutableDictionary<string, int>.Empty, Decisions = [], Plan = null };
+        static ReviewState Scalars(ReviewState s) =>
+            s with { Visits = ImmutableDictionary<string, int>.Empty, LinksReissued = ImmutableDictionary<string, DateTimeOffset>.Empty, Decisions = [], Plan = null };
 
         Assert.Equal(Scalars(expected), Scalars(actual));
         Assert.Equal(expected.Visits.OrderBy(v => v.Key, StringComparer.Ordinal), actual.Visits.OrderBy(v => v.Key, StringComparer.Ordinal));
+        Assert.Equal(expected.LinksReissued.OrderBy(v => v.Key, StringComparer.Ordinal), actual.LinksReissued.OrderBy(v => v.Key, StringComparer.Ordinal));
         Assert.Equal(expected.Decisions, actual.Decisions);
         Assert.Equal(JsonSerializer.Serialize(expected.Plan), JsonSerializer.Serialize(actual.Plan));
         Assert.Equal(ReviewStateJson.Write(expected), ReviewStateJson.Write(actual));
@@ -67,6 +69,8 @@ public class ReviewStateJsonTests
         script.Run(new StartReview("standard"));
         script.Now = script.State.StepRemindAt!.Value.AddHours(1);
         script.Run(new ReminderDue(script.State.StepId!, script.State.Attempt));
+        script.Run(new ReissueLinks(script.State.StepId!, script.State.Attempt, "officer-1", [script.State.StepRole!], script.Now.AddMinutes(1)));
+        Assert.Single(script.State.LinksReissued);
         script.Decide(DecisionAction.Approve);
         script.Decide(DecisionAction.Return, "请补充权属证明材料");
         script.Run(new Resubmitted());
@@ -110,7 +114,7 @@ public class ReviewStateJsonTests
     {
         var gen =
             from length in Gen.Choose(0, 40)
-            from intents in Gen.ArrayOf(Gen.Choose(0, 12), length)
+            from intents in Gen.ArrayOf(Gen.Choose(0, 13), length)
             select intents;
 
         PropertyCheck.ForAll(gen, intents =>
@@ -154,6 +158,7 @@ public class ReviewStateJsonTests
             9 => (new RecordPlanDocument(new PlanDocument("soil-pollution-survey", ["city-bureau", "district-bureau:" + ReviewWorld.District])), now),
             10 => (new PlanDeadlinePassed(), AtLeast(now, s.PlanDeadlineAt)),
             11 => (new TransitionEnded(), AtLeast(now, s.TransitionEndsAt)),
+            12 => (new ReissueLinks(step, attempt, "officer-1", roles, now), now.AddMinutes(1)),
             _ => (new ReminderDue("none", 0), now.AddDays(3)),
         };
     }
