@@ -10,6 +10,9 @@ public sealed record CreatedApiKey(string ApiKey, ApiKeyInfo Key, string Note);
 
 public sealed record SigningKeysView(string Tenant, IReadOnlyList<SigningKeyInfo> Keys);
 
+/// <summary>What an officer's PUT takes (the id may be left out; it must match the path when sent).</summary>
+public sealed record OfficerInput(string? Id, string Name, string Email, IReadOnlyList<string> Roles);
+
 /// <summary>An officer as stored by a PUT, and how many cases waiting on them mailed fresh links to a changed address.</summary>
 /// <param name="Id">The officer id.</param>
 /// <param name="Name">The name.</param>
@@ -38,7 +41,7 @@ public static class TenantResourcesApi
         admin.MapPut("/officers/{officerId}", PutOfficer).WithName("PutOfficer")
             .WithSummary("Creates or replaces an officer: name, e-mail, and the roles they hold (e.g. district-bureau:克拉玛依区, city-bureau). "
                 + "A changed e-mail address ends the links mailed to the earlier one and mails fresh links for the steps waiting on the officer.")
-            .Accepts<Officer>("application/json").ProducesProblem(400);
+            .Accepts<OfficerInput>("application/json").ProducesProblem(400);
         admin.MapGet("/officers", ListOfficers).WithName("ListOfficers").WithSummary("Lists the tenant's officers.");
 
         admin.MapPost("/keys", CreateKey).WithName("CreateApiKey").WithSummary("Creates a field-app API key, shown once.").ProducesProblem(400);
