@@ -8,8 +8,9 @@ namespace LandRedevelopment.Outbox;
 /// <summary>
 /// Which outbox rows transactions wrote, so that the sweep looking for rows a stopped relay left behind reads those rows
 /// by key instead of scanning the whole cases table (every case's events, evidence and timers, of every tenant). A writer
-/// adds one mark alongside each transaction that adds outbox rows, naming its partition and row keys; the sweep reads
-/// those rows, delivers what is left, and removes the mark once none of its rows remains.
+/// adds one mark alongside each transaction that adds outbox rows, naming its partition and row keys, and its relay
+/// removes the mark once it has delivered them all; the sweep reads the rows of the marks left (a relay that failed or
+/// died), delivers what is left, and removes a mark once none of its rows remains.
 /// </summary>
 /// <remarks>
 /// A transaction and its mark are separate requests (an entity-group transaction stays in one partition). A mark that
@@ -65,12 +66,24 @@ public sealed class OutboxMarks(TableClient table, TimeProvider time)
     }
 
     /// <summary>Removes a mark; false when it is already gone.</summary>
-    public async Task<bool> ClearAsync(OutboxMark mark, CancellationToken ct)
+    public Task<bool> ClearAsync(OutboxMark mark, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(mark);
+        return DeleteAsync(mark.Shard, mark.Key, ct);
+    }
+
+    /// <summary>Removes the mark of the transaction whose first outbox row in <paramref name="partition"/> is <paramref name="firstRowKey"/>; false when it is already gone.</summary>
+    public Task<bool> ClearAsync(string partition, string firstRowKey, CancellationToken ct)
+    {
+        var (shard, key) = Key(partition, firstRowKey);
+        return DeleteAsync(shard, key, ct);
+    }
+
+    private async Task<bool> DeleteAsync(string shard, string key, CancellationToken ct)
+    {
         try
         {
-            await table.DeleteEntityAsync(mark.Shard, mark.Key, ETag.All, ct).ConfigureAwait(false);
+            await table.DeleteEntityAsync(shard, key, ETag.All, ct).ConfigureAwait(false);
             return true;
         }
         catch (RequestFailedException e) when (e.Status == 404)

@@ -65,7 +65,26 @@ public sealed class OutboxRelay(TableClient cases, QueueServiceClient base64Queu
             }
         }
 
-        return await DeliverAsync(rows, TimeSpan.Zero, ct).ConfigureAwait(false);
+        var report = await DeliverAsync(rows, TimeSpan.Zero, ct).ConfigureAwait(false);
+        if (marks is not null && written.Count > 0 && report.Delivered == written.Count)
+        {
+            // Every row went out: the transaction's mark has nothing left for the sweeper. Removed without holding up
+            // the writer; a mark left behind costs the sweeper one read per row and its removal.
+            _ = ClearQuietlyAsync(marks, written[0].PartitionKey!, written[0].RowKey!);
+        }
+
+        return report;
+    }
+
+    private static async Task ClearQuietlyAsync(OutboxMarks marks, string partition, string firstRowKey)
+    {
+        try
+        {
+            await marks.ClearAsync(partition, firstRowKey, CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is RequestFailedException or HttpRequestException or IOException)
+        {
+        }
     }
 
     /// <summary>

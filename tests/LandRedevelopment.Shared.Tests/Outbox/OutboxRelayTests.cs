@@ -307,4 +307,31 @@ public class OutboxRelayTests(AzuriteFixture azurite, MailDevFixture mailDev) : 
         Assert.Empty(await rig.Marks.ListAsync(CancellationToken.None));
         Assert.Empty(await rig.RowKeysAsync());
     }
+    [Fact]
+    public async Task A_relay_that_delivers_every_row_a_transaction_wrote_removes_its_mark_and_one_that_fails_leaves_it()
+    {
+        var rig = await RigAsync();
+        var relay = rig.MarkedRelay();
+        var first = await rig.AddMailAsync("first", index: 0);
+        var second = await rig.AddMailAsync("second", index: 1);
+        await rig.Marks.MarkAsync(rig.Partition, [first.RowKey, second.RowKey], CancellationToken.None);
+        var written = await DurableStorage.RowsAsync(rig.Table, rig.Partition, OutboxMessage.RowPrefix);
+
+        rig.Sender.Failure = new MailDeliveryException("451 try again later", isRetryable: true);
+        var failed = await relay.DeliverWrittenAsync(written, CancellationToken.None);
+        Assert.Equal(0, failed.Delivered);
+        await Task.Delay(500);
+        Assert.Single(await rig.Marks.ListAsync(CancellationToken.None));
+
+        rig.Sender.Failure = null;
+        rig.Clock.Advance(OutboxRelay.Lease + TimeSpan.FromSeconds(1));
+        var delivered = await relay.DeliverWrittenAsync(await DurableStorage.RowsAsync(rig.Table, rig.Partition, OutboxMessage.RowPrefix), CancellationToken.None);
+        Assert.Equal(2, delivered.Delivered);
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while ((await rig.Marks.ListAsync(CancellationToken.None)).Count > 0)
+        {
+            Assert.True(DateTime.UtcNow < deadline, "The relay did not remove the mark of the rows it delivered.");
+            await Task.Delay(50);
+        }
+    }
 }
