@@ -197,9 +197,9 @@ public static class ReviewLinksApi
             return (null, Page(http, 403, "审批人员不在名单中", $"Officer {claims.OfficerId} is no longer an officer of this city; nothing was decided.", "token", "names an officer who is no longer listed"));
         }
 
-        // A link issued before the officer's address changed was mailed to the earlier address, which may now be read
-        // by someone else (the post changed hands); fresh links went to the present address when it changed.
-        return officer.EmailSince is { } since && claims.IssuedAt < since
+        // A link mailed to an earlier address (it names another mailbox, or was issued before the address changed) may
+        // now be read by someone else (the post changed hands); fresh links went to the present address when it changed.
+        return !claims.WasMailedToPresentAddressOf(officer)
             ? (null, Page(http, 403, "链接已失效：审批人员邮箱已变更",
                 $"This link was sent to an earlier e-mail address of officer {claims.OfficerId}; nothing was decided. Links for the step were mailed to the officer's present address.",
                 "token", "was sent to an earlier e-mail address of the officer"))

@@ -1,5 +1,7 @@
 using System.Buffers.Text;
 using System.Security.Cryptography;
+using System.Text;
+using LandRedevelopment.Tenants;
 
 namespace LandRedevelopment.Review;
 
@@ -54,6 +56,8 @@ public static class DecisionActions
 /// <param name="IssuedAt">When the link was minted.</param>
 /// <param name="ExpiresAt">The first instant at which the link no longer works.</param>
 /// <param name="Nonce">Random 128 bits, base64url without padding (22 characters); storage records it to make the link single-use.</param>
+/// <param name="Mailbox">The <see cref="MailboxTag"/> of the address the link was mailed to, so that it stops working when
+/// the officer's address changes even within the second it was mailed; null only in links minted before links carried it.</param>
 public sealed record DecisionClaims(
     string TenantId,
     string CaseId,
@@ -63,25 +67,69 @@ public sealed record DecisionClaims(
     DecisionAction Action,
     DateTimeOffset IssuedAt,
     DateTimeOffset ExpiresAt,
-    string Nonce)
+    string Nonce,
+    string? Mailbox = null)
 {
     /// <summary>Length of a nonce: 16 bytes in unpadded base64url.</summary>
     public const int NonceLength = 22;
 
+    /// <summary>Length of a <see cref="MailboxTag"/>: 8 bytes in unpadded base64url.</summary>
+    public const int MailboxTagLength = 11;
+
+    /// <summary>
+    /// What a link keeps of the address it was mailed to: the first 8 bytes of the SHA-256 of the address as compared
+    /// elsewhere (trimmed, case-insensitive), in unpadded base64url. Enough to tell one officer's addresses apart; the
+    /// address itself is not in the link.
+    /// </summary>
+    public static string MailboxTag(string email)
+    {
+        ArgumentNullException.ThrowIfNull(email);
+        var hash = SHA256.HashData(Encoding.UTF8.GetBytes(email.Trim().ToUpperInvariant()));
+        return Base64Url.EncodeToString(hash.AsSpan(0, 8));
+    }
+
+    /// <summary>
+    /// Whether the link was mailed to <paramref name="officer"/>'s present address: it names that address (links minted
+    /// before links named one are judged by time alone), and it was issued no earlier than the address became the
+    /// officer's (<see cref="Officer.EmailSince"/>).
+    /// </summary>
+    public bool WasMailedToPresentAddressOf(Officer officer)
+    {
+        ArgumentNullException.ThrowIfNull(officer);
+        if (Mailbox is not null && !CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(Mailbox), Encoding.ASCII.GetBytes(MailboxTag(officer.Email))))
+        {
+            return false;
+        }
+
+        return officer.EmailSince is not { } since || IssuedAt >= since;
+    }
+
     /// <summary>A fresh random 128-bit nonce in unpadded base64url.</summary>
     public static string NewNonce() => Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(16));
 
-    /// <summary>Claims for a new link valid from <paramref name="now"/> (truncated to whole seconds) for <paramref name="lifetime"/>, with a fresh nonce.</summary>
+    /// <summary>
+    /// Claims for a new link valid from <paramref name="now"/> (truncated to whole seconds) for <paramref name="lifetime"/>,
+    /// with a fresh nonce, for the mailbox <paramref name="email"/> (null: a link not bound to a mailbox).
+    /// </summary>
     public static DecisionClaims Issue(
         string tenantId, string caseId, string stepId, int stepAttempt, string officerId, DecisionAction action,
-        DateTimeOffset now, TimeSpan lifetime)
+        DateTimeOffset now, TimeSpan lifetime, string? email = null)
     {
         if (lifetime <= TimeSpan.Zero) throw new ArgumentOutOfRangeException(nameof(lifetime), lifetime, "A link must live for some time.");
         // Round down to the second the wire carries, so what is signed is exactly what Verify hands back.
         var issued = DateTimeOffset.FromUnixTimeSeconds(now.ToUnixTimeSeconds());
         var expires = DateTimeOffset.FromUnixTimeSeconds((now + lifetime).ToUnixTimeSeconds());
         if (expires <= issued) expires = issued.AddSeconds(1);
-        return new DecisionClaims(tenantId, caseId, stepId, stepAttempt, officerId, action, issued, expires, NewNonce());
+        return new DecisionClaims(tenantId, caseId, stepId, stepAttempt, officerId, action, issued, expires, NewNonce(),
+            email is null ? null : MailboxTag(email));
+    }
+
+    /// <summary>Whether <paramref name="tag"/> is shaped like a <see cref="MailboxTag"/> (8 bytes in canonical unpadded base64url).</summary>
+    public static bool IsWellFormedMailboxTag(string? tag)
+    {
+        if (tag is null || tag.Length != MailboxTagLength || !tag.All(DecisionLinkSigner.IsBase64UrlChar)) return false;
+        // Eight bytes leave two unused low bits in the last character; only the spelling with them clear is canonical.
+        return "AEIMQUYcgkosw048".Contains(tag[^1], StringComparison.Ordinal);
     }
 
     /// <summary>Whether <paramref name="nonce"/> is 16 bytes in canonical unpadded base64url.</summary>

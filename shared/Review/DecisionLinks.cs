@@ -12,7 +12,8 @@ namespace LandRedevelopment.Review;
 /// <para>
 /// Format: <c>v1.{keyId}.{payload}.{mac}</c>, every part URL-safe (<c>[A-Za-z0-9_-]</c>, joined by dots), so the
 /// token drops into a path or query without escaping. <c>payload</c> is unpadded base64url of compact UTF-8 JSON
-/// (<c>{"t","c","s","n","o","a","iat","exp","nonce"}</c>, times as Unix seconds); <c>mac</c> is unpadded base64url of
+/// (<c>{"t","c","s","n","o","a","iat","exp","nonce","m"}</c>, times as Unix seconds, <c>m</c> the tag of the mailbox the
+/// link was mailed to and absent from links minted before links named one); <c>mac</c> is unpadded base64url of
 /// HMAC-SHA256, under the tenant's signing key, of the ASCII text <c>v1.{keyId}.{payload}</c> (prefixed by a fixed
 /// purpose label). With realistic ids (GUID officer ids, long step names) a token is 250–400 characters.
 /// </para>
@@ -183,6 +184,8 @@ public static class DecisionLinkSigner
         if (claims.ExpiresAt <= claims.IssuedAt) throw new ArgumentException("ExpiresAt must be after IssuedAt.", nameof(claims));
         if (!DecisionClaims.IsWellFormedNonce(claims.Nonce))
             throw new ArgumentException("Nonce must be 16 random bytes in unpadded base64url (use DecisionClaims.NewNonce).", nameof(claims));
+        if (claims.Mailbox is not null && !DecisionClaims.IsWellFormedMailboxTag(claims.Mailbox))
+            throw new ArgumentException("Mailbox must be a tag made by DecisionClaims.MailboxTag.", nameof(claims));
     }
 
     private static void RequireText(string value, string name)
@@ -215,19 +218,24 @@ public static class DecisionLinkSigner
             w.WriteNumber("iat", c.IssuedAt.ToUnixTimeSeconds());
             w.WriteNumber("exp", c.ExpiresAt.ToUnixTimeSeconds());
             w.WriteString("nonce", c.Nonce);
+            if (c.Mailbox is not null)
+            {
+                w.WriteString("m", c.Mailbox);
+            }
+
             w.WriteEndObject();
         }
         return buffer.ToArray();
     }
 
-    // Strict on purpose even though the MAC already vouches for the bytes: exactly our nine fields, each once, each
-    // of its type, so a future bug in Create shows up as Malformed instead of half-read claims.
+    // Strict on purpose even though the MAC already vouches for the bytes: exactly our nine fields (ten with the mailbox
+    // tag), each once, each of its type, so a future bug in Create shows up as Malformed instead of half-read claims.
     private static DecisionClaims? Deserialize(ReadOnlySpan<byte> json)
     {
         using var doc = JsonDocument.Parse(json.ToArray(), new JsonDocumentOptions { MaxDepth = 2 });
         if (doc.RootElement.ValueKind != JsonValueKind.Object) return null;
 
-        string? tenant = null, caseId = null, step = null, officer = null, action = null, nonce = null;
+        string? tenant = null, caseId = null, step = null, officer = null, action = null, nonce = null, mailbox = null;
         int? attempt = null;
         long? iat = null, exp = null;
         var seen = 0;
@@ -242,6 +250,7 @@ public static class DecisionLinkSigner
                 "o" => TakeString(p.Value, ref officer),
                 "a" => TakeString(p.Value, ref action),
                 "nonce" => TakeString(p.Value, ref nonce),
+                "m" => TakeString(p.Value, ref mailbox),
                 "n" => TakeInt32(p.Value, ref attempt),
                 "iat" => TakeInt64(p.Value, ref iat),
                 "exp" => TakeInt64(p.Value, ref exp),
@@ -249,15 +258,16 @@ public static class DecisionLinkSigner
             };
             if (!ok) return null;
         }
-        if (seen != 9 || tenant is null || caseId is null || step is null || officer is null || action is null || nonce is null
+        if (seen != (mailbox is null ? 9 : 10) || tenant is null || caseId is null || step is null || officer is null || action is null || nonce is null
             || attempt is not { } stepAttempt || iat is not { } issued || exp is not { } expires)
             return null;
         if (!DecisionActions.TryParseWire(action, out var decision) || stepAttempt < 1 || expires <= issued
-            || !InUnixRange(issued) || !InUnixRange(expires) || !DecisionClaims.IsWellFormedNonce(nonce))
+            || !InUnixRange(issued) || !InUnixRange(expires) || !DecisionClaims.IsWellFormedNonce(nonce)
+            || (mailbox is not null && !DecisionClaims.IsWellFormedMailboxTag(mailbox)))
             return null;
 
         return new DecisionClaims(tenant, caseId, step, stepAttempt, officer, decision,
-            DateTimeOffset.FromUnixTimeSeconds(issued), DateTimeOffset.FromUnixTimeSeconds(expires), nonce);
+            DateTimeOffset.FromUnixTimeSeconds(issued), DateTimeOffset.FromUnixTimeSeconds(expires), nonce, mailbox);
     }
 
     private static bool TakeString(JsonElement value, ref string? slot)

@@ -120,7 +120,7 @@ internal sealed class ReviewMessages(LoadedCase loaded, ParcelCase updated, Revi
         {
             var links = Actions.Select(action =>
             {
-                var claims = DecisionClaims.Issue(updated.TenantId, updated.CaseId, step.StepId, step.Attempt, officer.Id, action, Now, expires - Now);
+                var claims = DecisionClaims.Issue(updated.TenantId, updated.CaseId, step.StepId, step.Attempt, officer.Id, action, Now, expires - Now, officer.Email);
                 return new ActionLink(action, options.LinkUrl(DecisionLinkSigner.Create(claims, ring!, Now)));
             }).ToList();
             Add(officer, kind, step, ReviewMails.DecisionRequest(_brief, step, officer.Name, links, reminder, Zone, reissued: only is not null));

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text.Json;
 using LandRedevelopment.Functions.Tests.Cases;
+using LandRedevelopment.Review;
 using LandRedevelopment.Testing;
 
 namespace LandRedevelopment.Functions.Tests.Review;
@@ -36,6 +37,10 @@ public sealed class OfficerMailboxChangeTests(ReviewFixture fixture) : IClassFix
         var fresh = await fixture.MailAsync(caseId, "links-reissued", step, officer.GetProperty("id").GetString());
         Assert.Equal(newAddress, Assert.Single(fresh.To).Address);
         Assert.NotEqual(oldLink, ReviewFixture.Link(fresh, "approve"));
+
+        // Each link names the mailbox it went to, so the change retires the old ones even within the second they were minted.
+        Assert.Equal(DecisionClaims.MailboxTag(officer.GetProperty("email").GetString()!), MailboxOf(oldLink));
+        Assert.Equal(DecisionClaims.MailboxTag(newAddress), MailboxOf(ReviewFixture.Link(fresh, "approve")));
         var reissued = Assert.Single(await karamay.TimelineAsync(caseId), e => e.GetProperty("type").GetString() == "LinksReissued");
         Assert.Equal("admin", reissued.GetProperty("actor").GetString());
 
@@ -122,6 +127,14 @@ public sealed class OfficerMailboxChangeTests(ReviewFixture fixture) : IClassFix
         var body = await SurveyKit.Json(response);
         Assert.True(response.StatusCode == HttpStatusCode.OK, body.ToString());
         return body;
+    }
+
+    /// <summary>The mailbox tag a link's token carries (the payload is readable; only the MAC needs the key).</summary>
+    private static string? MailboxOf(string link)
+    {
+        var payload = ReviewFixture.Token(link).Split('.')[2];
+        using var claims = JsonDocument.Parse(System.Buffers.Text.Base64Url.DecodeFromChars(payload));
+        return claims.RootElement.GetProperty("m").GetString();
     }
 
     /// <summary>GET and POST of the link, as a browser and as a JSON client, are refused as sent to an earlier address.</summary>

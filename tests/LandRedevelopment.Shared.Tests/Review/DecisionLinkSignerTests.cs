@@ -116,6 +116,7 @@ public class DecisionLinkSignerTests
                  {
                      ("c", "CASE-2025-0043"), ("s", "city-review"), ("n", 2), ("o", "officer-李雷"), ("a", "reject"),
                      ("exp", T0.AddYears(5).ToUnixTimeSeconds()), ("nonce", DecisionClaims.NewNonce()),
+                     ("m", DecisionClaims.MailboxTag("lilei@district.example.cn")),
                  })
         {
             var json = JsonNode.Parse(Base64Url.DecodeFromChars(parts[2]))!;
@@ -229,6 +230,9 @@ public class DecisionLinkSignerTests
                      "{\"t\":\"shenzhen\",\"t\":\"shenzhen\",\"c\":\"C\",\"s\":\"S\",\"n\":1,\"o\":\"O\",\"a\":\"approve\",\"iat\":1,\"exp\":2,\"nonce\":\"AAAAAAAAAAAAAAAAAAAAAA\"}",
                      "{\"t\":\"shenzhen\",\"c\":\"C\",\"s\":\"S\",\"n\":\"1\",\"o\":\"O\",\"a\":\"approve\",\"iat\":1,\"exp\":2,\"nonce\":\"AAAAAAAAAAAAAAAAAAAAAA\"}",
                      "{\"t\":\"shenzhen\",\"c\":\"C\",\"s\":\"S\",\"n\":1,\"o\":\"O\",\"a\":\"approve\",\"iat\":1,\"exp\":2,\"nonce\":\"AAAAAAAAAAAAAAAAAAAAAA\",\"x\":1}",
+                     "{\"t\":\"shenzhen\",\"c\":\"C\",\"s\":\"S\",\"n\":1,\"o\":\"O\",\"a\":\"approve\",\"iat\":1,\"exp\":2,\"nonce\":\"AAAAAAAAAAAAAAAAAAAAAA\",\"m\":\"AAAA\"}",
+                     "{\"t\":\"shenzhen\",\"c\":\"C\",\"s\":\"S\",\"n\":1,\"o\":\"O\",\"a\":\"approve\",\"iat\":1,\"exp\":2,\"nonce\":\"AAAAAAAAAAAAAAAAAAAAAA\",\"m\":\"AAAAAAAAAAA\",\"m\":\"AAAAAAAAAAA\"}",
+                     "{\"t\":\"shenzhen\",\"c\":\"C\",\"s\":\"S\",\"n\":1,\"o\":\"O\",\"a\":\"approve\",\"iat\":1,\"exp\":2,\"nonce\":\"AAAAAAAAAAAAAAAAAAAAAA\",\"m\":1}",
                      "{\"t\":\"\\ud800\",\"c\":\"C\",\"s\":\"S\",\"n\":1,\"o\":\"O\",\"a\":\"approve\",\"iat\":1,\"exp\":2,\"nonce\":\"AAAAAAAAAAAAAAAAAAAAAA\"}",
                  })
         {

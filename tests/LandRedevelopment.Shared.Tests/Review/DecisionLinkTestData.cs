@@ -19,5 +19,8 @@ internal static class DecisionLinkTestData
 
     public static DecisionClaims Claims(
         string tenantId = "shenzhen", DecisionAction action = DecisionAction.Approve, TimeSpan? lifetime = null, DateTimeOffset? now = null) =>
-        DecisionClaims.Issue(tenantId, "CASE-2025-0042", "district-review", 1, "officer-王芳", action, now ?? T0, lifetime ?? TimeSpan.FromDays(3));
+        DecisionClaims.Issue(tenantId, "CASE-2025-0042", "district-review", 1, "officer-王芳", action, now ?? T0, lifetime ?? TimeSpan.FromDays(3), Mailbox);
+
+    /// <summary>The address the test links are mailed to.</summary>
+    public const string Mailbox = "wangfang@district.example.cn";
 }
