@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using LandRedevelopment.Cases;
 using LandRedevelopment.Functions.Problems;
+using LandRedevelopment.Functions.Tenants;
 using LandRedevelopment.Policies;
 using LandRedevelopment.Review.Durable;
 using LandRedevelopment.Review.Workflow;
@@ -31,7 +32,7 @@ public static partial class ReviewApi
             .WithSummary("Records the day the determination was served in writing; the plan deadline runs from it.")
             .ProducesProblem(400).ProducesProblem(404).ProducesProblem(409);
         tenant.MapPost("/cases/{caseId}/plan", SubmitPlan).WithName("SubmitPlan")
-            .WithSummary("Records the land user's redevelopment plan (idempotent on submissionId); its documents are declared as evidence and uploaded like survey evidence. The plan enters the policy's plan review chain.")
+            .WithSummary("Records the land user's redevelopment plan (idempotent on submissionId); its documents are declared as evidence and uploaded like survey evidence. The facts the policy asks every plan to state (review.planAttributes) go in its attributes object. The plan enters the policy's plan review chain.")
             .ProducesProblem(400).ProducesProblem(404).ProducesProblem(409);
         tenant.MapPost("/cases/{caseId}/plan/documents", RecordPlanDocument).WithName("RecordPlanDocument")
             .WithSummary("Records a plan document's review, e.g. which bureaus approved the soil-pollution survey or that it failed.")
@@ -108,13 +109,14 @@ public static partial class ReviewApi
             return RequestProblems.Validation(fields.Errors);
         }
 
-        fields.OnlyKnown("submissionId", "newLandUse", "greenChannel", "summary", "documents");
+        fields.OnlyKnown("submissionId", "newLandUse", "greenChannel", "summary", "documents", "attributes");
         var submissionId = fields.String("submissionId", required: true, maxLength: 100, SurveysApi.IsSubmissionId, SurveysApi.SubmissionIdRule);
         var newLandUse = fields.String("newLandUse", required: true, maxLength: 64, code => policy.LandUses.Any(u => u.Code == code),
             "one of the policy's land-use codes: " + string.Join(", ", policy.LandUses.Select(u => u.Code)));
         var greenChannel = Boolean(body, "greenChannel", fields);
         var summary = fields.String("summary", required: false, maxLength: 2000);
         var documents = SurveysApi.ReadEvidence(body, policy, fields.Errors, "documents", allowKind: true);
+        var attributes = PlanAttributes(body, policy, fields.Errors);
         var key = $"{caseId}|plan|{submissionId}";
         if (await ClaimAsync(tenant, caseId, key, "PlanReceived", submissionId, body, documents.Select(d => d.Name), "$.documents", fields, review, cases, ct) is { } answered)
         {
@@ -124,16 +126,45 @@ public static partial class ReviewApi
         var amendment = new CaseAmendment
         {
             AddEvidence = documents.Select(d => new EvidenceFile(d.Name, d.Sha256, d.Size, d.ContentType, EvidenceStatus.Pending, null, null, null)).ToList(),
-            Events = [new NewCaseEvent("PlanReceived", Actor(request), new { submissionId, newLandUse, greenChannel, summary, documents = documents.Select(d => new { d.Name, d.Kind }) })],
+            Events = [new NewCaseEvent("PlanReceived", Actor(request), new { submissionId, newLandUse, greenChannel, summary, documents = documents.Select(d => new { d.Name, d.Kind }), attributes })],
         };
         var outcome = await ClaimedAsync(tenant, caseId, key, "PlanReceived", submissionId!, cases, () => review.ExecuteAsync(tenant, caseId, c =>
         {
-            var facts = new PlanFacts(c.Case.LandUse, newLandUse!, documents.Where(d => d.Kind is not null).Select(d => new PlanDocument(d.Kind!, [])).ToList(), greenChannel ?? false);
+            var facts = new PlanFacts(c.Case.LandUse, newLandUse!, documents.Where(d => d.Kind is not null).Select(d => new PlanDocument(d.Kind!, [])).ToList(), greenChannel ?? false,
+                attributes.Count == 0 ? null : attributes);
             var chain = ReviewChainSelector.Select(c.Context.Policy.Review.PlanChains, facts.ToRuleInput(c.Case.District, c.Context.Today));
             return new PlanSubmitted(facts, chain.Id);
         }, Actor(request), amendment, ct), ct);
 
         return await RespondAsync(tenant, caseId, outcome, review, cases, "$", ct);
+    }
+
+    /// <summary>
+    /// The plan's <c>attributes</c>: every fact the policy's <c>review.planAttributes</c> names, each required (a plan
+    /// gate must not pass for want of a fact, e.g. 中卫 section 5(2)'s consent of the original land user), and no other.
+    /// </summary>
+    private static Dictionary<string, AttributeValue> PlanAttributes(JsonElement body, PolicyDocument policy, List<FieldError> errors)
+    {
+        var declared = policy.Review.PlanAttributes;
+        var read = new Dictionary<string, AttributeValue>(StringComparer.Ordinal);
+        if (body.TryGetProperty("attributes", out var values) && values.ValueKind != JsonValueKind.Null)
+        {
+            if (values.ValueKind != JsonValueKind.Object)
+            {
+                errors.Add(new FieldError("$.attributes", "must be an object of the plan facts the policy asks for"));
+                return read;
+            }
+
+            read = ScreeningApi.ReadAttributes(values, declared, "$.attributes", errors,
+                declared.Count == 0 ? "is not a plan fact of the tenant's policy (it asks for none)" : "is not a plan fact of the tenant's policy: " + string.Join(", ", declared.Select(a => a.Name)));
+        }
+
+        foreach (var missing in declared.Where(a => !read.ContainsKey(a.Name) && !errors.Any(e => e.Path == "$.attributes." + a.Name)))
+        {
+            errors.Add(new FieldError("$.attributes." + missing.Name, $"is required: the policy asks every plan to state it ({missing.Description})"));
+        }
+
+        return read;
     }
 
     internal static async Task<Results<Ok<CaseView>, ProblemHttpResult>> RecordPlanDocument(string tenant, string caseId, HttpRequest request, ReviewService review, CaseStore cases, CancellationToken ct)

@@ -88,15 +88,22 @@ public static class ScreeningApi
     public static Dictionary<string, AttributeValue> ReadAttributes(JsonElement values, PolicyDocument policy, string path, List<FieldError> errors)
     {
         ArgumentNullException.ThrowIfNull(policy);
+        return ReadAttributes(values, policy.Attributes, path, errors, "is not an attribute of the tenant's policy");
+    }
+
+    /// <summary>Reads an attributes object against <paramref name="definitions"/>; a name not among them is refused with <paramref name="unknownRule"/>.</summary>
+    public static Dictionary<string, AttributeValue> ReadAttributes(JsonElement values, IReadOnlyList<AttributeDefinition> definitions, string path, List<FieldError> errors, string unknownRule)
+    {
+        ArgumentNullException.ThrowIfNull(definitions);
         ArgumentNullException.ThrowIfNull(errors);
         var attributes = new Dictionary<string, AttributeValue>(StringComparer.Ordinal);
-        var declared = policy.Attributes.ToDictionary(a => a.Name, StringComparer.Ordinal);
+        var declared = definitions.ToDictionary(a => a.Name, StringComparer.Ordinal);
         foreach (var property in values.EnumerateObject())
         {
             var at = $"{path}.{property.Name}";
             if (!declared.TryGetValue(property.Name, out var definition))
             {
-                errors.Add(new FieldError(at, "is not an attribute of the tenant's policy"));
+                errors.Add(new FieldError(at, unknownRule));
                 continue;
             }
 

@@ -272,6 +272,9 @@ public sealed record ReviewRules
     [Description("Conditions a plan must satisfy before its approval (e.g. 中卫 soil-pollution survey).")]
     public IReadOnlyList<PlanGate> PlanGates { get; init; } = [];
 
+    [Description("Facts every redevelopment plan must state (in the plan's 'attributes'), for plan gates and plan chains to read, e.g. whether the original land user carries out the redevelopment (中卫 section 5(2)). Named apart from the survey's attributes.")]
+    public IReadOnlyList<AttributeDefinition> PlanAttributes { get; init; } = [];
+
     [Description("When officers are reminded before a step's time limit runs out.")]
     public Period ReminderBefore { get; init; } = new() { WorkingDays = 2 };
 

@@ -87,7 +87,30 @@ internal sealed partial class PolicySemantics(PolicyDocument policy)
         }
 
         Chains(review.DeterminationChains, "determinationChains");
+
+        // Plan chains read the plan's own facts as well as the survey's attributes (the names are kept apart, below).
+        var surveyOnly = new Dictionary<string, AttributeType>(attributes, StringComparer.Ordinal);
+        foreach (var attribute in review.PlanAttributes)
+        {
+            attributes.TryAdd(attribute.Name, attribute.Type);
+        }
+
         Chains(review.PlanChains, "planChains");
+        attributes.Clear();
+        foreach (var (name, type) in surveyOnly)
+        {
+            attributes[name] = type;
+        }
+
+        Unique(review.PlanAttributes, a => a.Name, "$.review", "planAttributes", "name");
+        for (var i = 0; i < review.PlanAttributes.Count; i++)
+        {
+            var name = review.PlanAttributes[i].Name;
+            if (ParcelFields.ContainsKey(name) || policy.Attributes.Any(a => a.Name == name) || name is LandRedevelopment.Review.Workflow.PlanFacts.NewLandUseName or LandRedevelopment.Review.Workflow.PlanFacts.GreenChannelName)
+            {
+                Error(Path("$.review.planAttributes", i, "name"), $"'{name}' is already a fact rules read (a parcel field, a survey attribute, newLandUse or greenChannel); a plan attribute needs a name of its own");
+            }
+        }
 
         Unique(review.PlanGates, g => g.Id, "$.review", "planGates", "id");
         for (var i = 0; i < review.PlanGates.Count; i++)

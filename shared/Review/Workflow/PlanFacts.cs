@@ -16,7 +16,10 @@ public sealed record PlanDocument(string Kind, IReadOnlyList<string> ApprovedBy,
 /// <param name="NewLandUse">The land use the plan changes to (the same code when it does not change use).</param>
 /// <param name="Documents">The documents on file with their approvals.</param>
 /// <param name="GreenChannel">Whether the plan goes through the green channel (佳木斯 item 19).</param>
-public sealed record PlanFacts(string CurrentLandUse, string NewLandUse, IReadOnlyList<PlanDocument> Documents, bool GreenChannel = false)
+/// <param name="Attributes">The facts the policy's <c>review.planAttributes</c> ask every plan to state (e.g. 中卫 section
+/// 5(2): whether the original land user carries out the redevelopment); null for plans stored before plans stated any.</param>
+public sealed record PlanFacts(string CurrentLandUse, string NewLandUse, IReadOnlyList<PlanDocument> Documents, bool GreenChannel = false,
+    IReadOnlyDictionary<string, AttributeValue>? Attributes = null)
 {
     /// <summary>The attribute name plan gates read the new land use under.</summary>
     public const string NewLandUseName = "newLandUse";
@@ -33,7 +36,7 @@ public sealed record PlanFacts(string CurrentLandUse, string NewLandUse, IReadOn
         LandUse = CurrentLandUse,
         District = district,
         SurveyedOn = asOf,
-        Attributes = new Dictionary<string, AttributeValue>
+        Attributes = new Dictionary<string, AttributeValue>(Attributes ?? new Dictionary<string, AttributeValue>(), StringComparer.Ordinal)
         {
             [NewLandUseName] = NewLandUse,
             [GreenChannelName] = GreenChannel,

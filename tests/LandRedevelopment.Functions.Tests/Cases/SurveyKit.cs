@@ -56,6 +56,14 @@ public static class SurveyKit
 
     public static string Sha256(byte[] bytes) => Convert.ToHexStringLower(SHA256.HashData(bytes));
 
+    /// <summary>
+    /// The facts a built-in city asks every redevelopment plan to state (中卫 section 5(2)), for a plan the original land
+    /// user carries out with no expropriation; null for a city that asks for none.
+    /// </summary>
+    public static JsonObject? PlanAttributes(string tenant) => tenant == "zhongwei"
+        ? new JsonObject { ["implementedByOriginalLandUser"] = true, ["involvesExpropriationOrReclamation"] = false }
+        : null;
+
     public static JsonObject Declare(string name, byte[] bytes, string contentType) => new()
     {
         ["name"] = name,

@@ -67,7 +67,7 @@ public static class PaymentsKit
             Assert.Equal(HttpStatusCode.OK, served.StatusCode);
         }
 
-        using (var submitted = await town.SendAsync(HttpMethod.Post, $"cases/{caseId}/plan", new { submissionId = "plan-" + Guid.NewGuid().ToString("N"), newLandUse = "industrial" }))
+        using (var submitted = await town.SendAsync(HttpMethod.Post, $"cases/{caseId}/plan", new { submissionId = "plan-" + Guid.NewGuid().ToString("N"), newLandUse = "industrial", attributes = SurveyKit.PlanAttributes(town.Tenant) }))
         {
             Assert.Equal(HttpStatusCode.OK, submitted.StatusCode);
         }

@@ -384,7 +384,7 @@ public sealed class ReviewCity(ReviewFixture fixture, string tenant, string key)
             Assert.Equal(HttpStatusCode.OK, served.StatusCode);
         }
 
-        using (var submitted = await SendAsync(HttpMethod.Post, $"cases/{caseId}/plan", new { submissionId = "plan-" + Guid.NewGuid().ToString("N"), newLandUse = "industrial" }))
+        using (var submitted = await SendAsync(HttpMethod.Post, $"cases/{caseId}/plan", new { submissionId = "plan-" + Guid.NewGuid().ToString("N"), newLandUse = "industrial", attributes = SurveyKit.PlanAttributes(Tenant) }))
         {
             Assert.Equal(HttpStatusCode.OK, submitted.StatusCode);
         }

@@ -43,7 +43,7 @@ public sealed class ReviewPlanTests(ReviewFixture fixture) : IClassFixture<Revie
         Assert.Equal("timer", started.GetProperty("actor").GetString());
 
         // Too late for a plan now.
-        using var late = await town.SendAsync(HttpMethod.Post, $"cases/{caseId}/plan", Plan("industrial"));
+        using var late = await town.SendAsync(HttpMethod.Post, $"cases/{caseId}/plan", Plan(town.Tenant, "industrial"));
         Assert.Equal(HttpStatusCode.Conflict, late.StatusCode);
     }
 
@@ -70,7 +70,7 @@ public sealed class ReviewPlanTests(ReviewFixture fixture) : IClassFixture<Revie
         Assert.Single(timeline, e => e.GetProperty("type").GetString() == "PlanDeadlineLapsed");
         Assert.DoesNotContain(timeline, e => e.GetProperty("type").GetString() == "ReclamationStarted");
         Assert.Equal("DeterminationServed", (await town.CaseAsync(caseId)).GetProperty("state").GetString());
-        using var late = await town.SendAsync(HttpMethod.Post, $"cases/{caseId}/plan", Plan("industrial"));
+        using var late = await town.SendAsync(HttpMethod.Post, $"cases/{caseId}/plan", Plan(town.Tenant, "industrial"));
         Assert.Equal(HttpStatusCode.Conflict, late.StatusCode);
     }
 
@@ -82,13 +82,13 @@ public sealed class ReviewPlanTests(ReviewFixture fixture) : IClassFixture<Revie
         await town.DetermineAsync(caseId, KaramayChain);
 
         // Before service no plan is accepted.
-        using (var early = await town.SendAsync(HttpMethod.Post, $"cases/{caseId}/plan", Plan("industrial")))
+        using (var early = await town.SendAsync(HttpMethod.Post, $"cases/{caseId}/plan", Plan(town.Tenant, "industrial")))
         {
             Assert.Equal(HttpStatusCode.Conflict, early.StatusCode);
         }
 
         await ServeAsync(town, caseId);
-        var plan = Plan("commercial-services", ("plan.pdf", "redevelopment-plan"));
+        var plan = Plan(town.Tenant, "commercial-services", ("plan.pdf", "redevelopment-plan"));
         using (var submitted = await town.SendAsync(HttpMethod.Post, $"cases/{caseId}/plan", plan))
         {
             var body = await SurveyKit.Json(submitted);
@@ -121,7 +121,7 @@ public sealed class ReviewPlanTests(ReviewFixture fixture) : IClassFixture<Revie
         var caseId = await town.StartCaseAsync();
         await town.DetermineAsync(caseId, "district-survey", "city-bureau-determination");
         await ServeAsync(town, caseId);
-        using (var submitted = await town.SendAsync(HttpMethod.Post, $"cases/{caseId}/plan", Plan("residential", ("soil-survey.pdf", "soil-pollution-survey"))))
+        using (var submitted = await town.SendAsync(HttpMethod.Post, $"cases/{caseId}/plan", Plan(town.Tenant, "residential", ("soil-survey.pdf", "soil-pollution-survey"))))
         {
             Assert.Equal(HttpStatusCode.OK, submitted.StatusCode);
         }
@@ -148,13 +148,76 @@ public sealed class ReviewPlanTests(ReviewFixture fixture) : IClassFixture<Revie
     }
 
     [Fact]
+    public async Task Zhongwei_plan_by_another_than_the_original_land_user_waits_for_the_land_users_consent()
+    {
+        var town = fixture.City("zhongwei");
+        var caseId = await town.StartCaseAsync();
+        await town.DetermineAsync(caseId, "district-survey", "city-bureau-determination");
+        await ServeAsync(town, caseId);
+
+        // 中卫 section 5(2): the plan must say who carries it out; a plan that does not is refused and changes nothing.
+        var silent = Plan(town.Tenant, "industrial");
+        silent.Remove("attributes");
+        var before = await town.SnapshotAsync(caseId);
+        using (var refused = await town.SendAsync(HttpMethod.Post, $"cases/{caseId}/plan", silent))
+        {
+            var problem = await SurveyKit.Json(refused);
+            Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+            Assert.Contains(problem.GetProperty("errors").EnumerateArray(), e =>
+                e.GetProperty("path").GetString() == "$.attributes.implementedByOriginalLandUser" && e.GetProperty("message").GetString()!.Contains("is required", StringComparison.Ordinal));
+        }
+
+        Assert.Equal(before, await town.SnapshotAsync(caseId));
+
+        var byAnother = Plan(town.Tenant, "industrial");
+        byAnother["attributes"]!["implementedByOriginalLandUser"] = false;
+        using (var submitted = await town.SendAsync(HttpMethod.Post, $"cases/{caseId}/plan", byAnother))
+        {
+            Assert.Equal(HttpStatusCode.OK, submitted.StatusCode);
+        }
+
+        await town.DecideAsync(caseId, "city-bureau-review#1");
+        var last = await fixture.MailAsync(caseId, "decision-request", "city-government-approval#1");
+        var approve = ReviewFixture.Link(last, "approve");
+        await AssertGateHoldsAsync(approve, "original-land-user-consent", "中卫 section 5(2)", "not on file");
+        Assert.Equal("PlanInReview", (await town.CaseAsync(caseId)).GetProperty("state").GetString());
+
+        await RecordDocumentAsync(town, caseId, "original-land-user-consent", [], failed: false);
+        using (var approved = await fixture.PostLinkAsync(approve))
+        {
+            Assert.Equal(HttpStatusCode.OK, approved.StatusCode);
+        }
+
+        await town.WaitStateAsync(caseId, "Redevelopment");
+    }
+
+    [Fact]
+    public async Task A_city_that_asks_no_plan_facts_refuses_them_by_name()
+    {
+        var town = fixture.City("karamay");
+        var caseId = await town.StartCaseAsync();
+        await town.DetermineAsync(caseId, "district-investigation", "district-government-confirmation", "city-bureau-review", "district-determination");
+        await ServeAsync(town, caseId);
+        var plan = Plan(town.Tenant, "industrial");
+        plan["attributes"] = new JsonObject { ["implementedByOriginalLandUser"] = true };
+
+        using var refused = await town.SendAsync(HttpMethod.Post, $"cases/{caseId}/plan", plan);
+        var problem = await SurveyKit.Json(refused);
+        Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+        var error = Assert.Single(problem.GetProperty("errors").EnumerateArray());
+        Assert.Equal("$.attributes.implementedByOriginalLandUser", error.GetProperty("path").GetString());
+        Assert.Contains("asks for none", error.GetProperty("message").GetString(), StringComparison.Ordinal);
+        Assert.Equal("DeterminationServed", (await town.CaseAsync(caseId)).GetProperty("state").GetString());
+    }
+
+    [Fact]
     public async Task A_plan_that_keeps_its_land_use_needs_no_soil_survey()
     {
         var town = fixture.City("zhongwei");
         var caseId = await town.StartCaseAsync();
         await town.DetermineAsync(caseId, "district-survey", "city-bureau-determination");
         await ServeAsync(town, caseId);
-        using (var submitted = await town.SendAsync(HttpMethod.Post, $"cases/{caseId}/plan", Plan("industrial")))
+        using (var submitted = await town.SendAsync(HttpMethod.Post, $"cases/{caseId}/plan", Plan(town.Tenant, "industrial")))
         {
             Assert.Equal(HttpStatusCode.OK, submitted.StatusCode);
         }
@@ -171,7 +234,7 @@ public sealed class ReviewPlanTests(ReviewFixture fixture) : IClassFixture<Revie
         var caseId = await town.StartCaseAsync();
         await town.DetermineAsync(caseId, "district-investigation", "city-bureau-determination");
         await ServeAsync(town, caseId);
-        var plan = Plan("commercial-services");
+        var plan = Plan(town.Tenant, "commercial-services");
         plan["greenChannel"] = true;
         using (var submitted = await town.SendAsync(HttpMethod.Post, $"cases/{caseId}/plan", plan))
         {
@@ -185,19 +248,24 @@ public sealed class ReviewPlanTests(ReviewFixture fixture) : IClassFixture<Revie
         await town.WaitStateAsync(caseId, "Redevelopment");
     }
 
-    private async Task AssertGateHoldsAsync(string approveLink, string expected)
+    private Task AssertGateHoldsAsync(string approveLink, string expected) => AssertGateHoldsAsync(approveLink, "soil-pollution-survey", "中卫 section 3", expected);
+
+    private async Task AssertGateHoldsAsync(string approveLink, string gate, string article, string expected)
     {
         using var refused = await fixture.PostLinkAsync(approveLink);
         var page = await refused.Content.ReadAsStringAsync();
         Assert.Equal(HttpStatusCode.Conflict, refused.StatusCode);
-        Assert.Contains("soil-pollution-survey", page);
+        Assert.Contains(gate, page);
         Assert.Contains(expected, page);
-        Assert.Contains("中卫 section 3", page);
+        Assert.Contains(article, page);
     }
 
-    private static async Task RecordSoilSurveyAsync(ReviewCity town, string caseId, string[] approvedBy, bool failed)
+    private static Task RecordSoilSurveyAsync(ReviewCity town, string caseId, string[] approvedBy, bool failed) =>
+        RecordDocumentAsync(town, caseId, "soil-pollution-survey", approvedBy, failed);
+
+    private static async Task RecordDocumentAsync(ReviewCity town, string caseId, string kind, string[] approvedBy, bool failed)
     {
-        using var response = await town.SendAsync(HttpMethod.Post, $"cases/{caseId}/plan/documents", new { kind = "soil-pollution-survey", approvedBy, failed });
+        using var response = await town.SendAsync(HttpMethod.Post, $"cases/{caseId}/plan/documents", new { kind, approvedBy, failed });
         var body = await SurveyKit.Json(response);
         Assert.True(response.StatusCode == HttpStatusCode.OK, body.ToString());
     }
@@ -212,7 +280,7 @@ public sealed class ReviewPlanTests(ReviewFixture fixture) : IClassFixture<Revie
         return body;
     }
 
-    private static JsonObject Plan(string newLandUse, params (string Name, string Kind)[] documents)
+    private static JsonObject Plan(string tenant, string newLandUse, params (string Name, string Kind)[] documents)
     {
         var files = new JsonArray();
         var seed = 10;
@@ -229,6 +297,7 @@ public sealed class ReviewPlanTests(ReviewFixture fixture) : IClassFixture<Revie
             ["newLandUse"] = newLandUse,
             ["summary"] = "拆除旧厂房，建设新业态",
             ["documents"] = files,
+            ["attributes"] = SurveyKit.PlanAttributes(tenant),
         };
     }
 }

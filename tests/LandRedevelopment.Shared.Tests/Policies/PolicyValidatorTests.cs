@@ -353,6 +353,49 @@ public class PolicyValidatorTests
     }
 
     [Fact]
+    public void Plan_attributes_are_read_by_plan_chains_and_gates_only_and_need_names_of_their_own()
+    {
+        static void AddPlanAttribute(JsonObject d, string name) =>
+            ((JsonObject)d.At("review"))["planAttributes"] = new JsonArray(
+                new JsonObject { ["name"] = name, ["type"] = "boolean", ["description"] = "原土地使用权人实施" },
+                new JsonObject { ["name"] = "involvesExpropriation", ["type"] = "boolean", ["description"] = "涉及征收" });
+
+        static void AddPlanChains(JsonObject d)
+        {
+            var steps = d.At("review.determinationChains[1].steps");
+            ((JsonObject)d.At("review"))["planChains"] = new JsonArray(
+                new JsonObject { ["id"] = "own", ["name"] = "自行改造", ["source"] = "示例市 art. 11", ["when"] = JsonNode.Parse("""{ "flag": "byOriginalLandUser" }"""), ["steps"] = steps.DeepClone() },
+                new JsonObject { ["id"] = "standard", ["name"] = "他人改造", ["source"] = "示例市 art. 11", ["steps"] = steps.DeepClone() });
+        }
+
+        var valid = SamplePolicy.ValidateEdited(d =>
+        {
+            AddPlanAttribute(d, "byOriginalLandUser");
+            AddPlanChains(d);
+            d.At("review.planGates[1]")["when"] = JsonNode.Parse("""{ "not": { "flag": "byOriginalLandUser" } }""");
+        });
+        Assert.True(valid.IsValid, string.Join("\n", valid.Errors));
+
+        // Without the plan attribute the chain reads an unknown fact; and a survey's rule never reads a plan's.
+        SamplePolicy.ValidateEdited(AddPlanChains)
+            .SingleError("$.review.planChains[0].when.flag", "'byOriginalLandUser' is not defined in attributes");
+        SamplePolicy.ValidateEdited(d =>
+        {
+            AddPlanAttribute(d, "byOriginalLandUser");
+            d.At("screening.criteria[0]")["rule"] = JsonNode.Parse("""{ "flag": "byOriginalLandUser" }""");
+        }).SingleError("$.screening.criteria[0].rule.flag", "'byOriginalLandUser' is not defined in attributes");
+
+        foreach (var taken in new[] { "newLandUse", "greenChannel", "district", "industryCategory" })
+        {
+            var result = SamplePolicy.ValidateEdited(d => AddPlanAttribute(d, taken));
+            Assert.Contains(result.Errors, e => e.Path == "$.review.planAttributes[0].name" && e.Message.Contains("a name of its own", StringComparison.Ordinal));
+        }
+
+        SamplePolicy.ValidateEdited(d => AddPlanAttribute(d, "involvesExpropriation"))
+            .SingleError("$.review.planAttributes[1].name", "must be unique within");
+    }
+
+    [Fact]
     public void A_plan_gate_reads_the_plans_facts_which_are_not_survey_attributes()
     {
         // newLandUse is a fact of the plan: the sample's gate uses it, and is valid; its land-use codes are checked.

@@ -135,7 +135,7 @@ public class SeedPolicyTests
             .. policy.Review.DeterminationChains.Concat(policy.Review.PlanChains).Select(c => c.Steps.Select(s => s.Id)),
             policy.LandPrice.Bases.Select(b => b.Id),
             policy.LandPrice.NoCharge.Select(n => n.Id),
-            policy.Attributes.Select(a => a.Name),
+            policy.Attributes.Concat(policy.Review.PlanAttributes).Select(a => a.Name),
             policy.LandUses.Select(l => l.Code),
         ];
 
@@ -147,7 +147,8 @@ public class SeedPolicyTests
     public void Every_attribute_a_rule_reads_is_declared_with_that_type_and_a_chinese_description(string tenant)
     {
         var policy = SeedPolicies.Get(tenant).Policy;
-        var declared = policy.Attributes.ToDictionary(a => a.Name, a => a.Type);
+        // Plan gates and chains also read the plan's own facts.
+        var declared = policy.Attributes.Concat(policy.Review.PlanAttributes).ToDictionary(a => a.Name, a => a.Type);
         declared["landUse"] = AttributeType.String;
         declared["district"] = AttributeType.String;
         declared["zone"] = AttributeType.String;
@@ -165,9 +166,9 @@ public class SeedPolicyTests
             Assert.All(LandUseCodes(rule), code => Assert.True(codes.Contains(code), $"{id} names undeclared land use '{code}'"));
         }
 
-        Assert.All(policy.Attributes, a => Assert.Matches(@"\p{IsCJKUnifiedIdeographs}", a.Description));
-        Assert.All(policy.Attributes, a => Assert.Matches("^[a-z][a-zA-Z0-9]*$", a.Name));
-        Assert.DoesNotContain(policy.Attributes, a => ScreeningInput.ReservedNames.Contains(a.Name));
+        Assert.All(policy.Attributes.Concat(policy.Review.PlanAttributes), a => Assert.Matches(@"\p{IsCJKUnifiedIdeographs}", a.Description));
+        Assert.All(policy.Attributes.Concat(policy.Review.PlanAttributes), a => Assert.Matches("^[a-z][a-zA-Z0-9]*$", a.Name));
+        Assert.DoesNotContain(policy.Attributes.Concat(policy.Review.PlanAttributes), a => ScreeningInput.ReservedNames.Contains(a.Name));
     }
 
     [Theory]

@@ -6,6 +6,7 @@ using LandRedevelopment.Policies;
 using LandRedevelopment.Review;
 using LandRedevelopment.Review.Durable;
 using LandRedevelopment.Review.Workflow;
+using LandRedevelopment.Screening;
 
 namespace LandRedevelopment.Shared.Tests.Review.Durable;
 
@@ -81,7 +82,8 @@ public class ReviewStateJsonTests
         script.Decide(DecisionAction.Approve);
         script.Now = script.Now.AddDays(1);
         script.Run(new DeterminationServed(LegalPeriods.LocalDate(script.Now, China)));
-        script.Run(new PlanSubmitted(new PlanFacts("industrial", "commercial-services", [new PlanDocument("soil-pollution-survey", ["city-bureau"])]), "standard"));
+        script.Run(new PlanSubmitted(new PlanFacts("industrial", "commercial-services", [new PlanDocument("soil-pollution-survey", ["city-bureau"])],
+            Attributes: new Dictionary<string, AttributeValue> { ["implementedByOriginalLandUser"] = AttributeValue.Of(false) }), "standard"));
         script.Run(new RecordPlanDocument(new PlanDocument("feasibility-study", ["district-bureau:" + ReviewWorld.District], Failed: false)));
         script.Decide(DecisionAction.Approve);
 
@@ -95,6 +97,7 @@ public class ReviewStateJsonTests
             [DecisionAction.Approve, DecisionAction.Return, DecisionAction.Approve, DecisionAction.Approve, DecisionAction.Approve, DecisionAction.Approve],
             read.Decisions.Select(d => d.Action));
         Assert.Equal(["soil-pollution-survey", "feasibility-study"], read.Plan!.Documents.Select(d => d.Kind));
+        Assert.Equal(AttributeValue.Of(false), Assert.Single(read.Plan.Attributes!, a => a.Key == "implementedByOriginalLandUser").Value);
         Assert.NotNull(read.TransitionEndsAt);
         Assert.Equal(TimeSpan.FromHours(8), read.TransitionEndsAt!.Value.Offset);
         Assert.NotNull(read.PlanDeadlineAt);

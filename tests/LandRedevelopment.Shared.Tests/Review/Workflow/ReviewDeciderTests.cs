@@ -374,6 +374,55 @@ public class ReviewDeciderTests
     }
 
     [Fact]
+    public void Zhongwei_redevelopment_by_another_needs_the_original_land_users_consent_and_expropriation_its_assessments()
+    {
+        var h = new ReviewHarness("zhongwei", "沙坡头区");
+        h.Run(new StartReview("standard"), Local(2026, 11, 2));
+        h.Run(Approve(h.State, "ma", ["district-government:沙坡头区"]), Local(2026, 11, 3));
+        h.Run(Approve(h.State, "niu", CityBureau), Local(2026, 11, 4));
+        h.Run(new DeterminationServed(new DateOnly(2026, 11, 5)), Local(2026, 11, 5));
+        var byAnother = new Dictionary<string, AttributeValue>
+        {
+            ["implementedByOriginalLandUser"] = AttributeValue.Of(false),
+            ["involvesExpropriationOrReclamation"] = AttributeValue.Of(true),
+        };
+        h.Run(new PlanSubmitted(new PlanFacts("industrial", "industrial", [], Attributes: byAnother), "standard"), Local(2026, 12, 1));
+        h.Run(Approve(h.State, "niu", CityBureau), Local(2026, 12, 2));
+        string[] government = ["city-government"];
+
+        // 中卫 section 5(2): each document in turn holds the approval, naming its gate and article.
+        foreach (var gate in new[] { "original-land-user-consent", "social-stability-assessment", "resettlement-compensation-plan" })
+        {
+            var blocked = h.Try(Approve(h.State, "yang", government), Local(2026, 12, 3));
+            Assert.Equal(RejectionKind.GateNotSatisfied, blocked.Rejection?.Kind);
+            Assert.Equal((gate, "中卫 section 5(2)"), (blocked.Rejection?.GateId, blocked.Rejection?.Article));
+            h.Run(new RecordPlanDocument(new PlanDocument(gate, [])), Local(2026, 12, 3));
+        }
+
+        h.Run(Approve(h.State, "yang", government), Local(2026, 12, 4));
+        Assert.Equal(ReviewPhase.Redevelopment, h.State.Phase);
+    }
+
+    [Fact]
+    public void Zhongwei_redevelopment_by_the_original_land_user_without_expropriation_needs_neither()
+    {
+        var h = new ReviewHarness("zhongwei", "沙坡头区");
+        h.Run(new StartReview("standard"), Local(2026, 11, 2));
+        h.Run(Approve(h.State, "ma", ["district-government:沙坡头区"]), Local(2026, 11, 3));
+        h.Run(Approve(h.State, "niu", CityBureau), Local(2026, 11, 4));
+        h.Run(new DeterminationServed(new DateOnly(2026, 11, 5)), Local(2026, 11, 5));
+        var own = new Dictionary<string, AttributeValue>
+        {
+            ["implementedByOriginalLandUser"] = AttributeValue.Of(true),
+            ["involvesExpropriationOrReclamation"] = AttributeValue.Of(false),
+        };
+        h.Run(new PlanSubmitted(new PlanFacts("industrial", "industrial", [], Attributes: own), "standard"), Local(2026, 12, 1));
+        h.Run(Approve(h.State, "niu", CityBureau), Local(2026, 12, 2));
+        h.Run(Approve(h.State, "yang", ["city-government"]), Local(2026, 12, 3));
+        Assert.Equal(ReviewPhase.Redevelopment, h.State.Phase);
+    }
+
+    [Fact]
     public void Jiamusi_green_channel_plan_takes_the_one_step_chain_and_opens_five_years_of_transition()
     {
         var h = new ReviewHarness("jiamusi", "前进区");
