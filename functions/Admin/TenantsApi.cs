@@ -22,13 +22,18 @@ public static class TenantsApi
             .ProducesProblem(401);
 
         admin.MapPost("/", CreateTenant).WithName("CreateTenant").WithSummary("Onboards a city with its policy; answers its first field-app API key, shown once.")
-            .Accepts<JsonElement>("application/json").ProducesProblem(400).ProducesProblem(409).ProducesProblem(415);
+            .WithDescription("A request or policy document of the wrong shape is 400; a policy document of the right shape that breaks a rule the schema cannot say "
+                + "(see the policy reference's checks, e.g. instalments.consentOf with allowed: false) is 422 problem+json whose errors name each JSON path under $.policy.")
+            .Accepts<JsonElement>("application/json").ProducesProblem(400).ProducesProblem(409).ProducesProblem(415).ProducesProblem(422);
         admin.MapGet("/", ListTenants).WithName("ListTenants").WithSummary("Lists the tenants.");
         admin.MapGet("/{tenant}", GetTenant).WithName("GetTenant").WithSummary("One tenant.").ProducesProblem(404);
         admin.MapGet("/{tenant}/policy", GetPolicy).WithName("GetPolicy").WithSummary("The tenant's current policy document.").ProducesProblem(404);
         admin.MapPut("/{tenant}/policy", PutPolicy).WithName("PutPolicy")
             .WithSummary("Adds a policy version and makes it current. Cases keep the version they started under.")
-            .Accepts<JsonElement>("application/json").ProducesProblem(400).ProducesProblem(404);
+            .WithDescription("A document of the wrong shape is 400; one of the right shape that breaks a rule the schema cannot say (see the policy reference's "
+                + "checks, e.g. instalments.consentOf or onlyFor where no contract can pay in instalments) is 422 problem+json whose errors name each JSON path. "
+                + "Either way nothing is stored.")
+            .Accepts<JsonElement>("application/json").ProducesProblem(400).ProducesProblem(404).ProducesProblem(422);
         admin.MapGet("/{tenant}/policy/versions/{version:int}", GetPolicyVersion).WithName("GetPolicyVersion").WithSummary("One policy version.").ProducesProblem(404);
         return admin;
     }
@@ -48,16 +53,20 @@ public static class TenantsApi
         var policy = fields.Object("policy", required: true);
         var errors = fields.Errors;
         string? policyJson = null;
+        var rulesOnly = false;
         if (policy is { } p)
         {
             var validation = PolicyValidator.Validate(p);
+            rulesOnly = errors.Count == 0 && validation.IsWellFormed;
             errors.AddRange(validation.Errors.Select(e => new FieldError("$.policy" + e.Path.TrimStart('$'), e.Message)));
             policyJson = p.GetRawText();
         }
 
         if (errors.Count > 0)
         {
-            return RequestProblems.Validation(errors);
+            // Only a policy of the right shape whose members break a rule the schema cannot say, and nothing else wrong, is 422.
+            return rulesOnly ? PolicyRulesBroken(errors)
+                : RequestProblems.Validation(errors);
         }
 
         try
@@ -110,7 +119,8 @@ public static class TenantsApi
         var validation = PolicyValidator.Validate(body);
         if (!validation.IsValid)
         {
-            return RequestProblems.Validation(validation.Errors.Select(e => new FieldError(e.Path, e.Message)), "The policy document is not valid.");
+            var errors = validation.Errors.Select(e => new FieldError(e.Path, e.Message));
+            return validation.IsWellFormed ? PolicyRulesBroken(errors) : RequestProblems.Validation(errors, "The policy document is not valid.");
         }
 
         try
@@ -127,6 +137,10 @@ public static class TenantsApi
             return TenantNotFound(tenant);
         }
     }
+
+    // A policy document of the right shape whose members break the rules PolicyValidator checks beyond the schema.
+    private static ProblemHttpResult PolicyRulesBroken(IEnumerable<FieldError> errors) =>
+        RequestProblems.Unprocessable("policy-rules", errors, "The policy document breaks the rules a policy must meet; nothing was changed.");
 
     internal static ProblemHttpResult TenantNotFound(string tenant) =>
         RequestProblems.NotFound("No such tenant.", $"Tenant '{tenant}' does not exist.");

@@ -17,8 +17,8 @@ public sealed record ReceiptView(string Reference, string Amount, DateOnly Recei
 
 public sealed record PaymentsView(
     string CaseId, string ContractId, int ContractVersion, string Status, string? AmountDue, string? Basis, bool? NoCharge, string? Explanation, string? Source,
-    string? Plan, string? ScheduleSource, InstalmentConsent? InstalmentConsent, DateOnly? CountedFrom, IReadOnlyList<InstalmentView> Instalments, IReadOnlyList<ReceiptView> Receipts, string Paid, string? Balance,
-    IReadOnlyList<PaymentViolation> Violations, string? Error);
+    string? Plan, string? ScheduleSource, InstalmentConsent? InstalmentConsent, string? Transfer, DateOnly? CountedFrom, IReadOnlyList<InstalmentView> Instalments, IReadOnlyList<ReceiptView> Receipts, string Paid, string? Balance,
+    IReadOnlyList<PaymentViolation> Violations, IReadOnlyList<PaymentViolation> RecordedBeforeRules, string? Error);
 
 public sealed record ContractAccepted(string CaseId, string ContractId, int Version, string Status, string Payments);
 
@@ -35,10 +35,18 @@ public static partial class PaymentsApi
             .WithDescription("Where the tenant's policy asks someone's consent for paying in instalments (`instalments.consentOf`), a contract whose schedule has more "
                 + "than one instalment carries it as `instalmentConsent: { by, reference, givenOn }`: `by` the policy's `consentOf` (e.g. `city-government`), "
                 + "`reference` the consent's document number (1–100 characters), `givenOn` a date yyyy-MM-dd not after `signedOn`. Without it, or with a wrong one, "
-                + "the contract is refused with 422 naming the rule and the article, and nothing is recorded; a policy that asks no consent refuses one too.")
+                + "the contract is refused with 422 naming the rule and the article, and nothing is recorded; a policy that asks no consent refuses one too. "
+                + "Where the policy lets only some kinds of transfer pay in instalments (`instalments.onlyFor`, e.g. 克拉玛依 art. 8(1) 过渡期满办理土地使用权协议出让), "
+                + "a contract whose schedule has more than one instalment states its kind as `transfer` (an `onlyFor` id, e.g. `agreement-transfer-after-transition`); "
+                + "without it, or with a kind the policy does not name, the answer is 422 the same way (`$.transfer`); a policy that names no kinds refuses a `transfer`. "
+                + "These rules hold for contracts posted now: a contract recorded before one of them came in is still computed, and the payments view lists what it "
+                + "does not meet of them under `recordedBeforeRules`.")
             .Produces<ContractAccepted>(202).ProducesProblem(400).ProducesProblem(404).ProducesProblem(409).ProducesProblem(422);
         tenant.MapGet("/cases/{caseId}/payments", GetPayments).WithName("GetPayments")
             .WithSummary("The contract's payment schedule, each instalment's status, the money received and the balance; or the violations / error of a contract that could not be scheduled.")
+            .WithDescription("`instalmentConsent` and `transfer` are as the contract states them. `recordedBeforeRules` lists, as violations with rule, article "
+                + "and path, what a contract recorded before a rule for paying in instalments came in (the consent, the kinds of transfer) does not meet of it: "
+                + "such a contract is computed as it was when recorded, not held to the later rule; empty for a contract posted under every rule.")
             .ProducesProblem(404);
         tenant.MapPost("/cases/{caseId}/payments/receipts", RecordReceipt).WithName("RecordPaymentReceipt")
             .WithSummary("Records money received against the schedule (idempotent on the reference); an instalment paid in full cancels its reminder and overdue timers.")
@@ -188,9 +196,9 @@ public static partial class PaymentsApi
         }).ToList();
         return new PaymentsView(caseId, state.Contract.ContractId, state.Contract.Version, Camel(state.Status.ToString()),
             schedule?.Due.Amount.ToPlain(), schedule?.Due.Basis, schedule?.Due.NoCharge, schedule?.Due.Explanation, schedule?.Due.Source,
-            schedule is null ? null : Camel(schedule.Plan.ToString()), schedule?.Source, state.Contract.InstalmentConsent, schedule?.CountedFrom, instalments,
+            schedule is null ? null : Camel(schedule.Plan.ToString()), schedule?.Source, state.Contract.InstalmentConsent, state.Contract.Transfer, schedule?.CountedFrom, instalments,
             state.Receipts.Select(r => new ReceiptView(r.Reference, r.Amount.ToPlain(), r.ReceivedOn, r.RecordedAt)).ToList(),
-            state.Paid.ToPlain(), schedule is null ? null : state.Balance.ToPlain(), state.Violations, state.Error);
+            state.Paid.ToPlain(), schedule is null ? null : state.Balance.ToPlain(), state.Violations, state.RecordedBeforeRules, state.Error);
     }
 
     private static ProblemHttpResult Problem(PaymentOutcome outcome) => outcome switch
@@ -218,7 +226,7 @@ public static partial class PaymentsApi
             return null;
         }
 
-        fields.OnlyKnown("contractId", "version", "signedOn", "effectiveOn", "priceBasis", "appraisals", "changeOfUse", "noChargeCase", "requestedPlan", "instalmentConsent");
+        fields.OnlyKnown("contractId", "version", "signedOn", "effectiveOn", "priceBasis", "appraisals", "changeOfUse", "noChargeCase", "requestedPlan", "instalmentConsent", "transfer");
         var contractId = fields.String("contractId", required: true, maxLength: 64, s => ReferencePattern().IsMatch(s), "1–64 letters, digits, '.', '_', ':', '/' or '-'");
         var version = fields.Number("version", required: true, 1, 10_000);
         if (version is { } v && v != Math.Floor(v))
@@ -230,6 +238,7 @@ public static partial class PaymentsApi
         var effectiveOn = fields.String("effectiveOn", required: false, maxLength: 10, IsDate, "a date yyyy-MM-dd");
         var priceBasis = fields.String("priceBasis", required: false, maxLength: 64);
         var noCharge = fields.String("noChargeCase", required: false, maxLength: 64);
+        var transfer = fields.String("transfer", required: false, maxLength: 64);
         if (priceBasis is null && noCharge is null && !fields.Errors.Any(e => e.Path is "$.priceBasis" or "$.noChargeCase"))
         {
             fields.Errors.Add(new FieldError("$.priceBasis", "is required unless the contract claims a no-charge case (noChargeCase)"));
@@ -295,6 +304,7 @@ public static partial class PaymentsApi
             ChangeOfUseTo = to,
             RequestedPlan = plan,
             InstalmentConsent = consent,
+            Transfer = transfer,
         };
     }
 

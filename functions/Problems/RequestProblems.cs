@@ -11,12 +11,22 @@ public static class RequestProblems
 {
     public const string TypeBase = "https://land-redevelopment.example/problems/";
 
-    public static ProblemHttpResult Validation(IEnumerable<FieldError> errors, string title = "The request is not valid.")
+    public static ProblemHttpResult Validation(IEnumerable<FieldError> errors, string title = "The request is not valid.") =>
+        Errors(StatusCodes.Status400BadRequest, "validation", errors, title);
+
+    /// <summary>
+    /// 422: the request is well formed, but what it says breaks a rule of the domain (e.g. a policy document of the right
+    /// shape whose members make no sense together); <paramref name="kind"/> names the problem type.
+    /// </summary>
+    public static ProblemHttpResult Unprocessable(string kind, IEnumerable<FieldError> errors, string title) =>
+        Errors(StatusCodes.Status422UnprocessableEntity, kind, errors, title);
+
+    private static ProblemHttpResult Errors(int status, string kind, IEnumerable<FieldError> errors, string title)
     {
         var list = errors.ToList();
         return TypedResults.Problem(
-            statusCode: StatusCodes.Status400BadRequest,
-            type: TypeBase + "validation",
+            statusCode: status,
+            type: TypeBase + kind,
             title: title,
             detail: string.Join("; ", list.Take(5).Select(e => $"{e.Path}: {e.Message}")) + (list.Count > 5 ? $"; and {list.Count - 5} more" : ""),
             extensions: new Dictionary<string, object?> { ["errors"] = list });

@@ -46,42 +46,54 @@ public static class PaymentCalculator
     /// <summary>
     /// The payment schedule of <paramref name="contract"/> under <paramref name="policy"/>: the amount due and the
     /// instalments — the contract's own plan checked against the instalment rules, else the policy's fixed or
-    /// default schedule, else a lump sum due on the day the periods are counted from — and the consent the
-    /// policy asks for paying in instalments (see <see cref="CheckInstalmentConsent"/>).
+    /// default schedule, else a lump sum due on the day the periods are counted from — and the conditions the
+    /// policy sets for paying in instalments (see <see cref="CheckRecordingRules"/>).
     /// </summary>
     /// <param name="policy">The policy version the case runs under.</param>
     /// <param name="contract">The contract's payment terms.</param>
     /// <param name="calendar">The tenant's holiday calendar, for moving computed due dates over rest days.</param>
     /// <param name="landUse">The case's land use (see <see cref="ComputeAmountDue"/>).</param>
+    /// <param name="recordedBefore">
+    /// The <see cref="RecordingRules"/> that came in after the contract was recorded: what it does not meet of them is
+    /// reported in <see cref="PaymentComputation.RecordedBeforeRules"/>, not as violations. None by default.
+    /// </param>
     /// <exception cref="ArgumentNullException">An argument is null.</exception>
-    public static PaymentComputation Compute(PolicyDocument policy, ContractTerms contract, HolidayCalendar calendar, string? landUse = null)
+    public static PaymentComputation Compute(PolicyDocument policy, ContractTerms contract, HolidayCalendar calendar, string? landUse = null,
+        IReadOnlyCollection<string>? recordedBefore = null)
     {
         var planned = Plan(policy, contract, calendar, landUse);
         var violations = planned.Violations;
-        ConsentRule.Check(policy.Instalments, contract, planned.Count, violations);
+        var waived = new List<PaymentViolation>();
+        foreach (var rule in RecordingRules.All)
+        {
+            var broken = RecordingRules.Check(rule, policy.Instalments, contract, planned.Count);
+            (recordedBefore?.Contains(rule) == true ? waived : violations).AddRange(broken);
+        }
+
         var schedule = violations.Count == 0 && planned.Due is { } due && planned.Plan is { } p
             ? new PaymentSchedule(due, planned.Start, p.Kind, p.Instalments, due.NoCharge ? due.Source : policy.Instalments.Source)
             : null;
-        return new PaymentComputation(schedule, violations);
+        return new PaymentComputation(schedule, violations) { RecordedBeforeRules = waived };
     }
 
     /// <summary>
-    /// Whether <paramref name="contract"/> carries the consent <paramref name="policy"/> asks for paying in instalments
-    /// (<see cref="InstalmentRules.ConsentOf"/>, e.g. 克拉玛依 art. 8(1) 报市人民政府同意后): a schedule of more than one
-    /// instalment needs it, given by the one the policy names on or before the day the contract was signed. These are
-    /// the violations <see cref="Compute"/> reports on <c>$.instalmentConsent</c>, and only those.
+    /// Whether <paramref name="contract"/> meets the conditions <paramref name="policy"/> sets for paying in instalments,
+    /// which a contract must meet before it is recorded (<see cref="RecordingRules"/>): a schedule of more than one
+    /// instalment needs the consent the policy asks (<see cref="InstalmentRules.ConsentOf"/>, e.g. 克拉玛依 art. 8(1)
+    /// 报市人民政府同意后), given by the one it names on or before the signing day, and a kind of transfer the policy lets pay
+    /// in instalments (<see cref="InstalmentRules.OnlyFor"/>, e.g. 过渡期满办理土地使用权协议出让). These are the violations
+    /// <see cref="Compute"/> reports on <c>$.instalmentConsent</c> and <c>$.transfer</c>, and only those.
     /// </summary>
-    /// <returns>The broken consent rules; empty when the contract may be scheduled as far as consent goes.</returns>
+    /// <returns>The broken rules; empty when the contract may be recorded as far as these go.</returns>
     /// <param name="policy">The policy version the case runs under.</param>
     /// <param name="contract">The contract's payment terms.</param>
     /// <param name="calendar">The tenant's holiday calendar (the schedule is planned to count its instalments).</param>
     /// <param name="landUse">The case's land use (see <see cref="ComputeAmountDue"/>).</param>
     /// <exception cref="ArgumentNullException">An argument is null.</exception>
-    public static IReadOnlyList<PaymentViolation> CheckInstalmentConsent(PolicyDocument policy, ContractTerms contract, HolidayCalendar calendar, string? landUse = null)
+    public static IReadOnlyList<PaymentViolation> CheckRecordingRules(PolicyDocument policy, ContractTerms contract, HolidayCalendar calendar, string? landUse = null)
     {
-        var violations = new List<PaymentViolation>();
-        ConsentRule.Check(policy.Instalments, contract, Plan(policy, contract, calendar, landUse).Count, violations);
-        return violations;
+        var count = Plan(policy, contract, calendar, landUse).Count;
+        return RecordingRules.All.SelectMany(rule => RecordingRules.Check(rule, policy.Instalments, contract, count)).ToList();
     }
 
     // The amount due and the plan with every rule they break; Count is the number of instalments the contract would pay in.

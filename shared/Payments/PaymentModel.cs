@@ -65,6 +65,12 @@ public sealed record ContractTerms
 
     /// <summary>The consent to pay in instalments, where the policy asks one (<see cref="Policies.InstalmentRules.ConsentOf"/>).</summary>
     public InstalmentConsent? InstalmentConsent { get; init; }
+
+    /// <summary>
+    /// The kind of transfer the contract is (a <see cref="Policies.TransferKind"/> id), where the policy lets only some pay in
+    /// instalments (<see cref="Policies.InstalmentRules.OnlyFor"/>), e.g. agreement-transfer-after-transition.
+    /// </summary>
+    public string? Transfer { get; init; }
 }
 
 /// <summary>A broken payment rule.</summary>
@@ -122,4 +128,10 @@ public sealed record PaymentComputation(PaymentSchedule? Schedule, IReadOnlyList
 {
     /// <summary>Whether the contract breaks no rule and a schedule was built.</summary>
     public bool IsValid => Violations.Count == 0 && Schedule is not null;
+
+    /// <summary>
+    /// What the contract does not meet of the <see cref="RecordingRules"/> that came in after it was recorded: shown, not
+    /// held against it (it is computed as it was when recorded). Empty for a contract recorded under every rule.
+    /// </summary>
+    public IReadOnlyList<PaymentViolation> RecordedBeforeRules { get; init; } = [];
 }

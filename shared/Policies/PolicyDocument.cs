@@ -523,10 +523,29 @@ public sealed record InstalmentRules
     [Description("Whose consent instalments need, e.g. city-government (克拉玛依 art. 8(1) 报市人民政府同意后): a contract whose schedule has more than one instalment must carry that consent (its instalmentConsent.by is this value, given on or before the signing day), and is refused without it. Absent: no consent is asked, and a contract carrying one is refused.")]
     public string? ConsentOf { get; init; }
 
+    [Description("The kinds of transfer whose price may be paid in instalments, e.g. agreement-transfer-after-transition (克拉玛依 art. 8(1) 过渡期满办理土地使用权协议出让时): a contract whose schedule has more than one instalment states its kind (transfer), one of these, and is refused without it. A contract paying at once may state one too. Absent: any contract may pay in instalments, and a contract stating a kind is refused.")]
+    [SchemaMinItems(1)]
+    public IReadOnlyList<TransferKind>? OnlyFor { get; init; }
+
     [Description("True where the policy leaves the terms to the contract (e.g. 佳木斯 item 21).")]
     public bool ContractTermsApply { get; init; }
 
     [Description("The article that sets these rules.")]
+    public required string Source { get; init; }
+}
+
+/// <summary>A kind of land transfer whose price may be paid in instalments (<see cref="InstalmentRules.OnlyFor"/>).</summary>
+[Description("A kind of land transfer whose price may be paid in instalments.")]
+public sealed record TransferKind
+{
+    [Description("Stable id a contract states (transfer), e.g. agreement-transfer-after-transition.")]
+    [SchemaPattern(SchemaPatternAttribute.LowerCaseId)]
+    public required string Id { get; init; }
+
+    [Description("The kind, in the policy's words, e.g. 过渡期满办理土地使用权协议出让.")]
+    public required string Description { get; init; }
+
+    [Description("The article that allows it instalments.")]
     public required string Source { get; init; }
 }
 

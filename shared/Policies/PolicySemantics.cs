@@ -230,6 +230,8 @@ internal sealed partial class PolicySemantics(PolicyDocument policy)
             }
         }
 
+        InstalmentConditions(rules);
+
         if (rules.FirstPaymentAtLeast is { } first)
         {
             Share(first, "$.instalments.firstPaymentAtLeast");
@@ -248,6 +250,35 @@ internal sealed partial class PolicySemantics(PolicyDocument policy)
         if (rules.DefaultPlan is { } defaultPlan)
         {
             Schedule(defaultPlan, "$.instalments.defaultPlan");
+        }
+    }
+
+    // A consent to instalments, or a list of the transfers that may pay in them, says something only where a contract
+    // can pay in instalments: not where they are not allowed, nor under a fixed schedule that falls due all at once.
+    private void InstalmentConditions(InstalmentRules rules)
+    {
+        if (rules.OnlyFor is { } kinds)
+        {
+            Unique(kinds, k => k.Id, "$.instalments", "onlyFor", "id");
+        }
+
+        var never = !rules.Allowed ? "instalments are not allowed (allowed: false)"
+            : rules.FixedSchedule is { Count: > 0 } terms && IsZero(terms[^1].DueWithin)
+                ? "the fixed schedule falls due whole on the day its periods start (its last term's dueWithin is 0), so the price is always paid at once"
+            : null;
+        if (never is null)
+        {
+            return;
+        }
+
+        if (rules.ConsentOf is not null)
+        {
+            Error("$.instalments.consentOf", $"must be absent: {never}, so there are no instalments to consent to");
+        }
+
+        if (rules.OnlyFor is not null)
+        {
+            Error("$.instalments.onlyFor", $"must be absent: {never}, so no transfer may pay in instalments");
         }
     }
 

@@ -6,12 +6,22 @@ namespace LandRedevelopment.Policies;
 public sealed class PolicyValidationResult
 {
     /// <summary>Creates a result.</summary>
-    public PolicyValidationResult(IReadOnlyList<PolicyError> errors, PolicyDocument? policy)
+    /// <param name="errors">Every error found.</param>
+    /// <param name="policy">The policy read from the document, when it could be read.</param>
+    /// <param name="wellFormed">Whether the document had the right shape, so that <paramref name="errors"/> are all semantic.</param>
+    public PolicyValidationResult(IReadOnlyList<PolicyError> errors, PolicyDocument? policy, bool wellFormed = true)
     {
         ArgumentNullException.ThrowIfNull(errors);
         Errors = errors;
         Policy = errors.Count == 0 ? policy : null;
+        IsWellFormed = wellFormed;
     }
+
+    /// <summary>
+    /// True when the document matched the schema and could be read, so that any error is one the schema cannot say
+    /// (members that make no sense together, ids that are not unique, …): a well-formed document the service cannot take.
+    /// </summary>
+    public bool IsWellFormed { get; }
 
     /// <summary>True when the document has no errors.</summary>
     public bool IsValid => Errors.Count == 0;
@@ -37,7 +47,7 @@ public static class PolicyValidator
         var structural = PolicySchema.Validator.Validate(document);
         if (structural.Count > 0)
         {
-            return new PolicyValidationResult(structural, null);
+            return new PolicyValidationResult(structural, null, wellFormed: false);
         }
 
         PolicyDocument? policy;
@@ -49,12 +59,12 @@ public static class PolicyValidator
         {
             // The schema should refuse whatever the reader does; this is the backstop for the odd value it
             // cannot say, such as an integer beyond the range of an int.
-            return new PolicyValidationResult([new PolicyError(e.Path ?? "$", "cannot be read: " + FirstSentence(e.Message))], null);
+            return new PolicyValidationResult([new PolicyError(e.Path ?? "$", "cannot be read: " + FirstSentence(e.Message))], null, wellFormed: false);
         }
 
         if (policy is null)
         {
-            return new PolicyValidationResult([new PolicyError("$", "must be an object")], null);
+            return new PolicyValidationResult([new PolicyError("$", "must be an object")], null, wellFormed: false);
         }
 
         return new PolicyValidationResult(Check(policy), policy);
@@ -71,7 +81,7 @@ public static class PolicyValidator
         }
         catch (JsonException e)
         {
-            return new PolicyValidationResult([new PolicyError("$", "is not valid JSON: " + e.Message)], null);
+            return new PolicyValidationResult([new PolicyError("$", "is not valid JSON: " + e.Message)], null, wellFormed: false);
         }
 
         using (parsed)

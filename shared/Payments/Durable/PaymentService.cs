@@ -72,8 +72,9 @@ public sealed class PaymentService(CaseStore cases, ReviewService review, Tenant
     /// <summary>
     /// Records a contract (version) of a case on the redevelopment track and queues its computation through the outbox.
     /// The same version again changes nothing; a newer version replaces the schedule (money received stays on record).
-    /// A contract without the consent the policy asks for paying in instalments is refused (<see cref="PaymentOutcomeKind.Invalid"/>
-    /// with the violations) and nothing is recorded.
+    /// A contract that breaks a <see cref="RecordingRules">rule for paying in instalments</see> (the consent the policy asks,
+    /// the kinds of transfer it lets pay in instalments) is refused (<see cref="PaymentOutcomeKind.Invalid"/> with the
+    /// violations) and nothing is recorded.
     /// </summary>
     public Task<PaymentOutcome> RecordContractAsync(string tenantId, string caseId, ContractTerms terms, string hash, string actor, CancellationToken ct)
     {
@@ -107,16 +108,17 @@ public sealed class PaymentService(CaseStore cases, ReviewService review, Tenant
             }
 
             // The other rules are judged when the schedule is computed, and a contract breaking them is kept as rejected;
-            // one paying in instalments without the consent they need is not recorded at all (报…同意后: the consent comes first).
-            var consent = PaymentCalculator.CheckInstalmentConsent(loaded.Context.Policy, terms, loaded.Context.Calendar, loaded.Case.LandUse);
-            if (consent.Count > 0)
+            // one paying in instalments without the consent they need (报…同意后: the consent comes first), or that is not a
+            // transfer allowed them (过渡期满办理土地使用权协议出让时), is not recorded at all.
+            var broken = PaymentCalculator.CheckRecordingRules(loaded.Context.Policy, terms, loaded.Context.Calendar, loaded.Case.LandUse);
+            if (broken.Count > 0)
             {
-                return Refuse(consent);
+                return Refuse(broken);
             }
 
-            var next = new PaymentState { Contract = terms, ContractHash = hash, Receipts = current?.Receipts ?? [] };
+            var next = new PaymentState { Contract = terms, ContractHash = hash, Receipts = current?.Receipts ?? [], CheckedWhenRecorded = RecordingRules.All };
             return Change(next,
-                [("ContractRecorded", new { terms.ContractId, terms.Version, terms.SignedOn, terms.EffectiveOn, terms.PriceBasis, terms.NoChargeCase, terms.InstalmentConsent, replaces = current?.Contract.Version })],
+                [("ContractRecorded", new { terms.ContractId, terms.Version, terms.SignedOn, terms.EffectiveOn, terms.PriceBasis, terms.NoChargeCase, terms.InstalmentConsent, terms.Transfer, replaces = current?.Contract.Version })],
                 [OutboxMessage.Queue(QueueName, new PaymentMessage(tenantId, caseId, terms.ContractId, terms.Version))]);
         });
     }
@@ -124,7 +126,9 @@ public sealed class PaymentService(CaseStore cases, ReviewService review, Tenant
     /// <summary>
     /// Computes the schedule of the contract version <paramref name="message"/> names, from the policy version of the
     /// case. Idempotent: a redelivered message, or one for a superseded version, changes nothing. A contract that
-    /// breaks the policy's rules is recorded as rejected with every violation. Throws when the message cannot be
+    /// breaks the policy's rules is recorded as rejected with every violation; a contract recorded before some of the
+    /// <see cref="RecordingRules"/> came in is not held to them, and what it does not meet of them is recorded beside
+    /// its outcome (<see cref="PaymentState.RecordedBeforeRules"/>). Throws when the message cannot be
     /// processed at all (the host retries it, then moves it to the poison queue; see <see cref="RecordFailureAsync"/>).
     /// </summary>
     public Task<PaymentOutcome> ComputeAsync(PaymentMessage message, CancellationToken ct)
@@ -147,15 +151,18 @@ public sealed class PaymentService(CaseStore cases, ReviewService review, Tenant
                 return Unchanged;
             }
 
-            var computed = PaymentCalculator.Compute(loaded.Context.Policy, current.Contract, loaded.Context.Calendar, loaded.Case.LandUse);
+            // A contract recorded (and queued) before a rule of recording came in is computed as it was then.
+            var recordedBefore = RecordingRules.All.Except(current.CheckedWhenRecorded ?? []).ToList();
+            var computed = PaymentCalculator.Compute(loaded.Context.Policy, current.Contract, loaded.Context.Calendar, loaded.Case.LandUse, recordedBefore);
+            var recordedBeforeRules = computed.RecordedBeforeRules;
             if (!computed.IsValid)
             {
-                return Change(current with { Status = PaymentStatus.Rejected, Violations = computed.Violations, Schedule = null },
-                    [("PaymentScheduleRejected", new { current.Contract.ContractId, current.Contract.Version, violations = computed.Violations })], []);
+                return Change(current with { Status = PaymentStatus.Rejected, Violations = computed.Violations, RecordedBeforeRules = recordedBeforeRules, Schedule = null },
+                    [("PaymentScheduleRejected", new { current.Contract.ContractId, current.Contract.Version, violations = computed.Violations, recordedBeforeRules })], []);
             }
 
             var schedule = computed.Schedule!;
-            return Change(current with { Status = PaymentStatus.Scheduled, Schedule = schedule, Violations = [], Reminded = [], Overdue = [] },
+            return Change(current with { Status = PaymentStatus.Scheduled, Schedule = schedule, Violations = [], RecordedBeforeRules = recordedBeforeRules, Reminded = [], Overdue = [] },
                 [("PaymentScheduleComputed", new
                 {
                     current.Contract.ContractId,
@@ -167,6 +174,8 @@ public sealed class PaymentService(CaseStore cases, ReviewService review, Tenant
                     plan = schedule.Plan,
                     instalments = schedule.Instalments.Select(i => new { i.Number, amount = i.Amount.ToPlain(), i.DueOn }),
                     current.Contract.InstalmentConsent,
+                    current.Contract.Transfer,
+                    recordedBeforeRules,
                 })], []);
         });
     }
@@ -267,25 +276,44 @@ public sealed class PaymentService(CaseStore cases, ReviewService review, Tenant
             }
 
             var brief = ReviewBriefs.Brief(loaded);
-            var due = $"第 {number} 期应于 {instalment.DueOn:yyyy-MM-dd} 前缴纳 {instalment.Amount} 元，尚欠 {outstanding} 元。";
-            var source = $"依据：{schedule.Source}";
+            var lines = DueLines(current.Contract, schedule, instalment, outstanding);
             if (kind == "remind" && !current.Reminded.Contains(number))
             {
                 return Change(current with { Reminded = current.Reminded.Add(number) },
                     [("PaymentReminderSent", new { number, instalment.DueOn, outstanding = outstanding.ToPlain() })],
-                    Mails(loaded, officers, "payment-reminder", number, ReviewMails.Notice(brief, $"土地价款缴纳提醒：第 {number} 期将于 {instalment.DueOn:yyyy-MM-dd} 到期", [due, source])));
+                    Mails(loaded, officers, "payment-reminder", number, ReviewMails.Notice(brief, $"土地价款缴纳提醒：第 {number} 期将于 {instalment.DueOn:yyyy-MM-dd} 到期", lines)));
             }
 
             if (kind == "due" && !current.Overdue.Contains(number))
             {
                 return Change(current with { Overdue = current.Overdue.Add(number) },
                     [("PaymentOverdue", new { number, instalment.DueOn, outstanding = outstanding.ToPlain() })],
-                    Mails(loaded, officers, "payment-overdue", number, ReviewMails.Notice(brief, $"土地价款逾期：第 {number} 期已于 {instalment.DueOn:yyyy-MM-dd} 到期未缴清", [due, source])));
+                    Mails(loaded, officers, "payment-overdue", number, ReviewMails.Notice(brief, $"土地价款逾期：第 {number} 期已于 {instalment.DueOn:yyyy-MM-dd} 到期未缴清", lines)));
             }
 
             return Change(current, [], []);
         }).ConfigureAwait(false);
         return outcome.Kind == PaymentOutcomeKind.Applied ? TimerFiring.Applied : TimerFiring.Unchanged;
+    }
+
+    /// <summary>
+    /// What a reminder or overdue mail says of an instalment: what is due and still owed, the article, and the consent the
+    /// instalments rest on where the contract carries one (克拉玛依 art. 8(1) 报市人民政府同意后), so the officer collecting
+    /// the price sees on whose consent it is paid late.
+    /// </summary>
+    internal static IReadOnlyList<string> DueLines(ContractTerms contract, PaymentSchedule schedule, Instalment instalment, Money outstanding)
+    {
+        var lines = new List<string>
+        {
+            $"第 {instalment.Number} 期应于 {instalment.DueOn:yyyy-MM-dd} 前缴纳 {instalment.Amount} 元，尚欠 {outstanding} 元。",
+            $"依据：{schedule.Source}",
+        };
+        if (contract.InstalmentConsent is { } consent)
+        {
+            lines.Add($"分期缴纳经 {consent.By} 同意：文号 {consent.Reference}，{consent.GivenOn:yyyy-MM-dd} 同意。");
+        }
+
+        return lines;
     }
 
     /// <summary>The timers a payment state wants: for every instalment not paid in full, its reminder and its overdue instant.</summary>

@@ -49,6 +49,15 @@ public sealed record PaymentState
     /// <summary>Why the contract was rejected.</summary>
     public IReadOnlyList<PaymentViolation> Violations { get; init; } = [];
 
+    /// <summary>
+    /// The <see cref="RecordingRules"/> the contract was checked against when it was recorded; null on a contract recorded
+    /// before they were written down, which is computed without holding against it the rules it was not checked against.
+    /// </summary>
+    public IReadOnlyList<string>? CheckedWhenRecorded { get; init; }
+
+    /// <summary>What the contract does not meet of the rules that came in after it was recorded (see <see cref="PaymentComputation.RecordedBeforeRules"/>).</summary>
+    public IReadOnlyList<PaymentViolation> RecordedBeforeRules { get; init; } = [];
+
     /// <summary>Why the computation failed.</summary>
     public string? Error { get; init; }
 

@@ -179,6 +179,48 @@ public class TenantsAdminTests(AppFixture fixture) : IClassFixture<AppFixture>
     }
 
     [Fact]
+    public async Task A_policy_whose_instalment_rules_make_no_sense_together_is_422_naming_each_path_and_keeps_the_current_version()
+    {
+        var (tenant, _) = await fixture.OnboardAsync();
+        var meaningless = TestPolicies.Minimal("无意义的");
+        var instalments = meaningless["instalments"]!.AsObject();
+        instalments["allowed"] = false;
+        instalments.Remove("firstPaymentAtLeast");
+        instalments.Remove("allWithin");
+        instalments["consentOf"] = "city-government";
+        instalments["onlyFor"] = new JsonArray(new JsonObject
+        {
+            ["id"] = "agreement-transfer-after-transition", ["description"] = "过渡期满办理土地使用权协议出让", ["source"] = "测试 art. 7",
+        });
+
+        using var put = await fixture.Http.SendAsync(fixture.Admin(HttpMethod.Put, $"api/admin/tenants/{tenant}/policy", meaningless));
+        using var current = await fixture.Http.SendAsync(fixture.Admin(HttpMethod.Get, $"api/admin/tenants/{tenant}/policy"));
+
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, put.StatusCode);
+        Assert.Equal("application/problem+json", put.Content.Headers.ContentType!.MediaType);
+        var errors = (await Json(put)).GetProperty("errors").EnumerateArray().ToDictionary(e => e.GetProperty("path").GetString()!, e => e.GetProperty("message").GetString()!);
+        Assert.Equal(["$.instalments.consentOf", "$.instalments.onlyFor"], errors.Keys.Order(StringComparer.Ordinal));
+        Assert.All(errors.Values, m => Assert.Contains("instalments are not allowed (allowed: false)", m, StringComparison.Ordinal));
+        Assert.Equal(1, (await Json(current)).GetProperty("version").GetInt32());
+
+        // Onboarding a city with it is refused the same way, the paths under $.policy.
+        var id = "meaningless-" + Guid.NewGuid().ToString("N")[..8];
+        using (var onboard = await fixture.Http.SendAsync(fixture.Admin(HttpMethod.Post, "api/admin/tenants",
+            new { id, displayName = "测试市", timeZone = "Asia/Shanghai", policy = meaningless })))
+        {
+            Assert.Equal(HttpStatusCode.UnprocessableEntity, onboard.StatusCode);
+            Assert.Contains((await Json(onboard)).GetProperty("errors").EnumerateArray(), e => e.GetProperty("path").GetString() == "$.policy.instalments.consentOf");
+        }
+
+        Assert.DoesNotContain(id, await TenantIds());
+
+        // The same document of the wrong shape stays a 400.
+        instalments["onlyFor"] = new JsonArray();
+        using var malformed = await fixture.Http.SendAsync(fixture.Admin(HttpMethod.Put, $"api/admin/tenants/{tenant}/policy", meaningless));
+        Assert.Equal(HttpStatusCode.BadRequest, malformed.StatusCode);
+    }
+
+    [Fact]
     public async Task Concurrent_policy_changes_each_get_their_own_version()
     {
         var (tenant, _) = await fixture.OnboardAsync();

@@ -110,7 +110,7 @@ public sealed class HostileWorld : IAsyncLifetime
         (_, PayCase, var today) = await PaymentsKit.RedevelopmentAsync(Review, Tenant);
         Today = today;
         // Instalments months away: no payment timer falls due (and fires in the background) while requests are sent.
-        var contract = PaymentsKit.Contract("new-conditions-70", today, newAmount: "2000000.00", plan: [("700000.00", today.AddDays(100)), ("700000.00", today.AddDays(400))]);
+        var contract = PaymentsKit.Contract("new-conditions-70", today, newAmount: "2000000.00", plan: [("700000.00", today.AddDays(100)), ("700000.00", today.AddDays(400))]).WithTransfer();
         using (var recorded = await town.SendAsync(HttpMethod.Post, $"cases/{PayCase}/contract", contract))
         {
             Assert.Equal(HttpStatusCode.Accepted, recorded.StatusCode);
@@ -132,7 +132,7 @@ public sealed class HostileWorld : IAsyncLifetime
             ["landUse"] = "industrial", ["district"] = district, ["surveyedOn"] = "2026-06-10", ["parcelAreaM2"] = 10000,
             ["attributes"] = new JsonObject { ["ownershipDisputed"] = false, [ReviewFixture.CandidateFlag[Tenant]] = true },
         };
-        var contract = PaymentsKit.Contract("new-conditions-70", Today, newAmount: "1000000.00", plan: [("500000.00", Today), ("500000.00", Today.AddYears(1))]);
+        var contract = PaymentsKit.Contract("new-conditions-70", Today, newAmount: "1000000.00", plan: [("500000.00", Today), ("500000.00", Today.AddYears(1))]).WithTransfer();
         var receipt = new JsonObject { ["reference"] = "BANK-HOSTILE-1", ["amount"] = "100.00", ["receivedOn"] = Day(Today) };
         JsonObject Plan() => new() { ["submissionId"] = "plan-hostile-" + Guid.NewGuid().ToString("N")[..8], ["newLandUse"] = "industrial", ["summary"] = "原址改造" };
         var document = new JsonObject { ["kind"] = "soil-pollution-survey", ["approvedBy"] = new JsonArray("city-bureau"), ["failed"] = false };

@@ -67,7 +67,7 @@ public sealed partial class RedeliveryFaultTests(HostlessReviewFixture fixture, 
         // The contract: ComputePayments takes its message from the payments queue.
         foreach (var caseId in cases)
         {
-            var contract = PaymentsKit.Contract("new-conditions-70", today, newAmount: "3000000.00", plan: [("1050000.00", today.AddDays(20)), ("1050000.00", today.AddDays(300))]);
+            var contract = PaymentsKit.Contract("new-conditions-70", today, newAmount: "3000000.00", plan: [("1050000.00", today.AddDays(20)), ("1050000.00", today.AddDays(300))]).WithTransfer();
             contract["contractId"] = "HT-" + caseId[^10..];
             using var recorded = await town.SendAsync(HttpMethod.Post, $"cases/{caseId}/contract", contract);
             Assert.True(recorded.StatusCode == HttpStatusCode.Accepted, await recorded.Content.ReadAsStringAsync());

@@ -130,6 +130,16 @@ public static class PaymentsKit
         return contract;
     }
 
+    /// <summary>
+    /// The contract stating its kind of transfer: by default the one Karamay and Urumqi let pay in instalments, the agreement
+    /// transfer at the end of the transition period (克拉玛依 art. 8(1), 乌鲁木齐 item 11: 过渡期满 … 协议出让).
+    /// </summary>
+    public static JsonObject WithTransfer(this JsonObject contract, string kind = "agreement-transfer-after-transition")
+    {
+        contract["transfer"] = kind;
+        return contract;
+    }
+
     /// <summary>The calendar day in Shanghai at <paramref name="now"/>.</summary>
     public static DateOnly Today(DateTimeOffset now) => DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(now, Shanghai).DateTime);
 

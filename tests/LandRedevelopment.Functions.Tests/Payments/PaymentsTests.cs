@@ -2,10 +2,15 @@ using System.Globalization;
 using System.Net;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using LandRedevelopment.Cases;
 using LandRedevelopment.Finance;
 using LandRedevelopment.Functions.Tests.Cases;
 using LandRedevelopment.Functions.Tests.Review;
+using LandRedevelopment.Payments;
+using LandRedevelopment.Payments.Durable;
+using LandRedevelopment.Storage.Blobs;
 using LandRedevelopment.Storage.Queues;
+using LandRedevelopment.Storage.Tables;
 
 using static LandRedevelopment.Functions.Tests.Payments.PaymentsKit;
 
@@ -24,7 +29,7 @@ public sealed class PaymentsTests(ReviewFixture fixture) : IClassFixture<ReviewF
     {
         var (town, caseId, today) = await RedevelopmentAsync("karamay");
         var contract = Contract("appraisal-difference", today, effective: today.AddDays(3), newAmount: "12000000.00", originalAmount: "4000000.01",
-            plan: [("4000000.00", today.AddDays(10)), ("3999999.99", today.AddYears(2))]).WithConsent();
+            plan: [("4000000.00", today.AddDays(10)), ("3999999.99", today.AddYears(2))]).WithConsent().WithTransfer();
         var payments = await RecordAndWaitAsync(town, caseId, contract, "scheduled");
 
         Assert.Equal("7999999.99", payments.GetProperty("amountDue").GetString());
@@ -52,7 +57,7 @@ public sealed class PaymentsTests(ReviewFixture fixture) : IClassFixture<ReviewF
     {
         var (town, caseId, today) = await RedevelopmentAsync("karamay");
         var contract = Contract("appraisal-difference", today, newAmount: "2000000.00", originalAmount: "0.00",
-            plan: [("1000000.00", today.AddDays(30)), ("1000000.00", today.AddYears(1))]);
+            plan: [("1000000.00", today.AddDays(30)), ("1000000.00", today.AddYears(1))]).WithTransfer();
         var before = await town.SnapshotAsync(caseId);
 
         // No consent, a consent by someone else, a consent given after signing (克拉玛依 art. 8(1): 报市人民政府同意后).
@@ -87,7 +92,7 @@ public sealed class PaymentsTests(ReviewFixture fixture) : IClassFixture<ReviewF
     public async Task Urumqi_asks_no_consent_for_instalments_and_refuses_one_it_cannot_check()
     {
         var (town, caseId, today) = await RedevelopmentAsync("urumqi");
-        var contract = Contract("new-conditions-70", today, newAmount: "2000000.00", plan: [("700000.00", today), ("700000.00", today.AddYears(1))]);
+        var contract = Contract("new-conditions-70", today, newAmount: "2000000.00", plan: [("700000.00", today), ("700000.00", today.AddYears(1))]).WithTransfer();
         var before = await town.SnapshotAsync(caseId);
 
         using (var response = await town.SendAsync(HttpMethod.Post, $"cases/{caseId}/contract", contract.DeepClone().AsObject().WithConsent()))
@@ -100,6 +105,96 @@ public sealed class PaymentsTests(ReviewFixture fixture) : IClassFixture<ReviewF
         var payments = await RecordAndWaitAsync(town, caseId, contract, "scheduled");
         Assert.Equal(2, payments.GetProperty("instalments").GetArrayLength());
         Assert.Equal(JsonValueKind.Null, payments.GetProperty("instalmentConsent").ValueKind);
+    }
+
+    [Fact]
+    public async Task Karamay_instalments_are_refused_to_a_contract_that_is_not_the_agreement_transfer_at_the_end_of_the_transition_period()
+    {
+        var (town, caseId, today) = await RedevelopmentAsync("karamay");
+        var contract = Contract("appraisal-difference", today, newAmount: "2000000.00", originalAmount: "0.00",
+            plan: [("1000000.00", today.AddDays(30)), ("1000000.00", today.AddYears(1))]).WithConsent();
+        var before = await town.SnapshotAsync(caseId);
+
+        // No kind (as a change of use's supplementary price would post), and a kind the policy does not name
+        // (克拉玛依 art. 8(1): 过渡期满办理土地使用权协议出让时 … 无法一次性补缴的).
+        var refusals = new (string Rule, JsonObject Contract)[]
+        {
+            ("instalments-only-for", contract),
+            ("transfer-unknown", contract.DeepClone().AsObject().WithTransfer("change-of-use")),
+        };
+        foreach (var (rule, refused) in refusals)
+        {
+            using var response = await town.SendAsync(HttpMethod.Post, $"cases/{caseId}/contract", refused);
+            var problem = await AssertProblemAsync(response, HttpStatusCode.UnprocessableEntity, "$.transfer");
+            var violation = Assert.Single(problem.GetProperty("violations").EnumerateArray());
+            Assert.Equal((rule, "$.transfer"), (violation.GetProperty("rule").GetString(), violation.GetProperty("path").GetString()));
+            Assert.StartsWith("克拉玛依 art. 8(1)", violation.GetProperty("source").GetString(), StringComparison.Ordinal);
+            Assert.Contains("agreement-transfer-after-transition", violation.GetProperty("message").GetString(), StringComparison.Ordinal);
+        }
+
+        Assert.Equal(before, await town.SnapshotAsync(caseId));
+
+        // Stating the transfer the article names, the plan is scheduled, and the kind is kept with the contract and its events.
+        var payments = await RecordAndWaitAsync(town, caseId, contract.WithTransfer(), "scheduled");
+        Assert.Equal("agreement-transfer-after-transition", payments.GetProperty("transfer").GetString());
+        Assert.Empty(payments.GetProperty("recordedBeforeRules").EnumerateArray());
+        var timeline = await town.TimelineAsync(caseId);
+        foreach (var type in new[] { "ContractRecorded", "PaymentScheduleComputed" })
+        {
+            var recorded = Assert.Single(timeline, e => e.GetProperty("type").GetString() == type);
+            Assert.Equal("agreement-transfer-after-transition", recorded.GetProperty("data").GetProperty("transfer").GetString());
+        }
+    }
+
+    [Fact]
+    public async Task A_Karamay_instalment_contract_queued_before_the_consent_and_transfer_rules_is_computed_as_it_was_and_says_so()
+    {
+        var (town, caseId, today) = await RedevelopmentAsync("karamay");
+        var terms = new ContractTerms
+        {
+            ContractId = "HT-" + Guid.NewGuid().ToString("N")[..12],
+            Version = 1,
+            SignedOn = today,
+            PriceBasis = "appraisal-difference",
+            NewConditions = new Appraisal(Money.Parse("2000000.00"), today.AddDays(-30)),
+            OriginalConditions = new Appraisal(Money.Zero, today.AddDays(-30)),
+            RequestedPlan = [new(Money.Parse("1000000.00"), today.AddDays(30)), new(Money.Parse("1000000.00"), today.AddYears(1))],
+        };
+
+        // Stored as the service stored a contract before either rule: no consent, no kind of transfer, no record of the
+        // rules it was checked against; its message still in the queue.
+        var stored = JsonNode.Parse(new PaymentState { Contract = terms, ContractHash = "recorded-before-the-rules" }.Write())!.AsObject();
+        stored.Remove("checkedWhenRecorded");
+        stored.Remove("recordedBeforeRules");
+        stored["contract"]!.AsObject().Remove("transfer");
+        var store = new CaseStore(new TableServiceClient(fixture.Azurite.ConnectionString), new BlobServiceClient(fixture.Azurite.ConnectionString), TimeProvider.System);
+        var (row, etag) = (await store.GetAsync("karamay", caseId, CancellationToken.None))!.Value;
+        await store.CommitAsync(new CaseTransition(row with { Payments = stored.ToJsonString() }, etag), CancellationToken.None);
+        await PaymentsQueue().SendMessageAsync(JsonSerializer.Serialize(new { tenantId = "karamay", caseId, contractId = terms.ContractId, version = 1 }));
+
+        var payments = await WaitPaymentsAsync(town, caseId, "scheduled");
+        Assert.Equal("requested", payments.GetProperty("plan").GetString());
+        AssertSumsTo(payments, "2000000.00");
+        Assert.Equal(2, payments.GetProperty("instalments").GetArrayLength());
+        (string, string) RuleAndPath(JsonElement v) => (v.GetProperty("rule").GetString()!, v.GetProperty("path").GetString()!);
+        var recordedBefore = new[] { ("instalment-consent-required", "$.instalmentConsent"), ("instalments-only-for", "$.transfer") };
+        Assert.Equal(recordedBefore, payments.GetProperty("recordedBeforeRules").EnumerateArray().Select(RuleAndPath).ToArray());
+        Assert.All(payments.GetProperty("recordedBeforeRules").EnumerateArray(), v => Assert.StartsWith("克拉玛依 art. 8(1)", v.GetProperty("source").GetString(), StringComparison.Ordinal));
+        var computed = Assert.Single(await town.TimelineAsync(caseId), e => e.GetProperty("type").GetString() == "PaymentScheduleComputed");
+        Assert.Equal(recordedBefore, computed.GetProperty("data").GetProperty("recordedBeforeRules").EnumerateArray().Select(RuleAndPath).ToArray());
+
+        // Only contracts posted now are held to the rules: the same terms posted as version 2 are refused, and version 1 runs on.
+        var version2 = Contract("appraisal-difference", today, newAmount: "2000000.00", originalAmount: "0.00",
+            plan: [("1000000.00", today.AddDays(30)), ("1000000.00", today.AddYears(1))]);
+        version2["contractId"] = terms.ContractId;
+        version2["version"] = 2;
+        using (var response = await town.SendAsync(HttpMethod.Post, $"cases/{caseId}/contract", version2))
+        {
+            var problem = await AssertProblemAsync(response, HttpStatusCode.UnprocessableEntity, "$.transfer");
+            Assert.Equal(recordedBefore, problem.GetProperty("violations").EnumerateArray().Select(RuleAndPath).ToArray());
+        }
+
+        Assert.Equal(1, (await WaitPaymentsAsync(town, caseId, "scheduled")).GetProperty("contractVersion").GetInt32());
     }
 
     [Fact]
@@ -118,8 +213,16 @@ public sealed class PaymentsTests(ReviewFixture fixture) : IClassFixture<ReviewF
     public async Task Zhongwei_pays_twenty_percent_on_signing_a_further_fifty_within_a_month_and_the_rest_within_a_year()
     {
         var (town, caseId, today) = await RedevelopmentAsync("zhongwei");
-        var payments = await RecordAndWaitAsync(town, caseId,
-            Contract("appraisal-difference-same-date", today, newAmount: "5000000.00", originalAmount: "1000000.03"), "scheduled");
+        var contract = Contract("appraisal-difference-same-date", today, newAmount: "5000000.00", originalAmount: "1000000.03");
+
+        // Section 4(3) is for every redevelopment contract: it names no kinds of transfer, so a contract stating one is refused.
+        using (var response = await town.SendAsync(HttpMethod.Post, $"cases/{caseId}/contract", contract.DeepClone().AsObject().WithTransfer()))
+        {
+            var problem = await AssertProblemAsync(response, HttpStatusCode.UnprocessableEntity, "$.transfer");
+            Assert.Equal("transfer-not-asked", Assert.Single(problem.GetProperty("violations").EnumerateArray()).GetProperty("rule").GetString());
+        }
+
+        var payments = await RecordAndWaitAsync(town, caseId, contract, "scheduled");
 
         Assert.Equal("3999999.97", payments.GetProperty("amountDue").GetString());
         Assert.Equal("fixed", payments.GetProperty("plan").GetString());
@@ -149,7 +252,7 @@ public sealed class PaymentsTests(ReviewFixture fixture) : IClassFixture<ReviewF
     {
         var (town, caseId, today) = await RedevelopmentAsync("karamay");
         var bad = Contract("appraisal-difference", today, newAmount: "1000000.00", originalAmount: "0.00",
-            plan: [("400000.00", today), ("600000.00", today.AddYears(3))]).WithConsent();
+            plan: [("400000.00", today), ("600000.00", today.AddYears(3))]).WithConsent().WithTransfer();
         var payments = await RecordAndWaitAsync(town, caseId, bad, "rejected");
         var rules = payments.GetProperty("violations").EnumerateArray().Select(v => v.GetProperty("rule").GetString()).ToList();
         Assert.Contains("first-payment-at-least", rules);
@@ -158,7 +261,7 @@ public sealed class PaymentsTests(ReviewFixture fixture) : IClassFixture<ReviewF
 
         // The same version with other content is refused; version 2 replaces the schedule.
         var fixedPlan = Contract("appraisal-difference", today, newAmount: "1000000.00", originalAmount: "0.00",
-            plan: [("500000.00", today), ("500000.00", today.AddYears(1))]).WithConsent();
+            plan: [("500000.00", today), ("500000.00", today.AddYears(1))]).WithConsent().WithTransfer();
         fixedPlan["contractId"] = bad["contractId"]!.GetValue<string>();
         using (var conflict = await town.SendAsync(HttpMethod.Post, $"cases/{caseId}/contract", fixedPlan))
         {
@@ -227,15 +330,16 @@ public sealed class PaymentsTests(ReviewFixture fixture) : IClassFixture<ReviewF
     {
         var (town, caseId, today) = await RedevelopmentAsync("karamay");
         var contract = Contract("appraisal-difference", today, newAmount: "2000000.00", originalAmount: "0.00",
-            plan: [("1000000.00", today.AddDays(20)), ("1000000.00", today.AddDays(200))]).WithConsent();
+            plan: [("1000000.00", today.AddDays(20)), ("1000000.00", today.AddDays(200))]).WithConsent().WithTransfer();
         await RecordAndWaitAsync(town, caseId, contract, "scheduled");
 
-        // Past the first instalment's reminder (7 days before), then past its due date.
+        // Past the first instalment's reminder (7 days before), then past its due date; both mails name the consent the instalments rest on.
         await fixture.AdvanceAsync(TimeSpan.FromDays(14));
         var reminder = await WaitPaymentMailAsync(caseId, "payment-reminder", 1);
         Assert.Contains("土地价款缴纳提醒", reminder.Subject);
+        AssertNamesConsent(reminder, today);
         await fixture.AdvanceAsync(TimeSpan.FromDays(10));
-        await WaitPaymentMailAsync(caseId, "payment-overdue", 1);
+        AssertNamesConsent(await WaitPaymentMailAsync(caseId, "payment-overdue", 1), today);
         var payments = await WaitPaymentsAsync(town, caseId, "scheduled");
         Assert.Equal("overdue", payments.GetProperty("instalments")[0].GetProperty("status").GetString());
 
@@ -287,6 +391,8 @@ public sealed class PaymentsTests(ReviewFixture fixture) : IClassFixture<ReviewF
             ("$.instalmentConsent.reference", c => c.WithConsent()["instalmentConsent"]!.AsObject().Remove("reference")),
             ("$.instalmentConsent.reference", c => c.WithConsent()["instalmentConsent"]!["reference"] = new string('号', 101)),
             ("$.instalmentConsent.givenOn", c => c.WithConsent()["instalmentConsent"]!["givenOn"] = "2026-13-01"),
+            ("$.transfer", c => c["transfer"] = 7),
+            ("$.transfer", c => c["transfer"] = new string('a', 65)),
             ("$.surprise", c => c["surprise"] = true),
         };
         foreach (var (path, breakIt) in contractCases)
@@ -345,6 +451,17 @@ public sealed class PaymentsTests(ReviewFixture fixture) : IClassFixture<ReviewF
         }
 
         Assert.Equal(events, (await town.TimelineAsync(caseId)).Count);
+    }
+
+    private static void AssertNamesConsent(LandRedevelopment.Testing.CapturedMail mail, DateOnly givenOn)
+    {
+        foreach (var body in new[] { mail.Text, mail.Html })
+        {
+            Assert.NotNull(body);
+            Assert.Contains("分期缴纳经 city-government 同意", body, StringComparison.Ordinal);
+            Assert.Contains("克政函〔2026〕12号", body, StringComparison.Ordinal);
+            Assert.Contains(Day(givenOn), body, StringComparison.Ordinal);
+        }
     }
 
     private static async Task<JsonElement> AssertProblemAsync(HttpResponseMessage response, HttpStatusCode status, string path)

@@ -8,9 +8,7 @@ namespace LandRedevelopment.Shared.Tests.Payments;
 /// <summary>克拉玛依 art. 8(1): 无法一次性补缴的，报市人民政府同意后 … — instalments need the consent the policy names (<c>consentOf</c>).</summary>
 public class ConsentTests
 {
-    // Due 8,000,000.00, signed Friday 2026-05-15, in effect Monday 2026-06-08; half now, half within the two years.
-    private static readonly ContractTerms TwoInstalments = (KaramayDue(8_000_000m, D("2026-05-15")) with { EffectiveOn = D("2026-06-08") })
-        .WithPlan((4_000_000m, "2026-06-08"), (4_000_000m, "2028-06-08"));
+    private static readonly ContractTerms TwoInstalments = KaramayTwoInstalments();
 
     [Fact]
     public void Karamay_instalments_need_the_city_governments_consent()
@@ -68,7 +66,8 @@ public class ConsentTests
     {
         // Due 700 (urumqi: 70 % of 1,000) or 1,000 (jiamusi): half now, the rest within the year.
         var due = tenant == "urumqi" ? 700m : 1_000m;
-        var contract = Difference(basis, D("2026-06-08"), 1_000m).WithPlan((due / 2, "2026-06-08"), (due / 2, "2027-06-08"));
+        var planned = Difference(basis, D("2026-06-08"), 1_000m).WithPlan((due / 2, "2026-06-08"), (due / 2, "2027-06-08"));
+        var contract = tenant == "urumqi" ? planned.WithTransfer() : planned; // Urumqi lets only item 11's transfers pay in instalments
         Assert.Null(Policy(tenant).Instalments.ConsentOf);
 
         Assert.Equal(PlanKind.Requested, Valid(Compute(tenant, contract)).Plan);
@@ -100,8 +99,8 @@ public class ConsentTests
         Assert.Equal(
             [("first-payment-at-least", "$.requestedPlan[0].amount"), ("instalment-consent-required", "$.instalmentConsent")],
             RulesAndPaths(Compute("karamay", contract)));
-        var consent = PaymentCalculator.CheckInstalmentConsent(Policy("karamay"), contract, HolidayCalendar.WeekendsOnly, landUse: "industrial");
+        var consent = PaymentCalculator.CheckRecordingRules(Policy("karamay"), contract, HolidayCalendar.WeekendsOnly, landUse: "industrial");
         Assert.Equal([("instalment-consent-required", "$.instalmentConsent")], consent.Select(v => (v.Rule, v.Path)));
-        Assert.Empty(PaymentCalculator.CheckInstalmentConsent(Policy("karamay"), contract.WithConsent(), HolidayCalendar.WeekendsOnly, landUse: "industrial"));
+        Assert.Empty(PaymentCalculator.CheckRecordingRules(Policy("karamay"), contract.WithConsent(), HolidayCalendar.WeekendsOnly, landUse: "industrial"));
     }
 }

@@ -22,10 +22,11 @@ public class PaymentPropertyTests
 
     private static readonly Gen<DateOnly> StartDay = Gen.Choose(0, 365 * 60).Select(Epoch.AddDays);
 
-    // The plan is the subject here, not the consent it would need (see ConsentTests).
+    // The plan is the subject here, not the consent or the kind of transfer it would need (see ConsentTests, TransferTests).
     private static readonly PolicyDocument KaramayWithDefaultPlan = Policy("karamay", rules => rules with
     {
         ConsentOf = null,
+        OnlyFor = null,
         DefaultPlan =
         [
             new InstalmentTerm { Share = 0.3333m, DueWithin = Period.OfDays(0) },
@@ -107,7 +108,7 @@ public class PaymentPropertyTests
         {
             EffectiveOn = effective,
             RequestedPlan = amounts.Zip(dates, (a, d) => new RequestedInstalment(a, d)).ToList(),
-        }).WithConsent();
+        }).WithConsent().WithTransfer();
         return (contract, LegalPeriods.LastDay(effective, Period.OfYears(2), HolidayCalendar.WeekendsOnly));
     }
 

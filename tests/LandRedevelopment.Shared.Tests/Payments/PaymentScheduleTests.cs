@@ -64,13 +64,13 @@ public class PaymentScheduleTests
         Assert.Equal("1 × (8,000,000.00 − 0.00) = 8,000,000.00", lump.Due.Explanation);
 
         // Two years from taking effect end on 2028-06-06; from signing they would end on 2028-05-15.
-        var planned = contract.WithPlan((4_000_000m, "2026-06-08"), (4_000_000m, "2028-06-06")).WithConsent();
+        var planned = contract.WithPlan((4_000_000m, "2026-06-08"), (4_000_000m, "2028-06-06")).WithConsent().WithTransfer();
         var schedule = Valid(Compute("karamay", planned));
         Assert.Equal(PlanKind.Requested, schedule.Plan);
         AssertInstalments(schedule, (4_000_000m, "2026-06-08"), (4_000_000m, "2028-06-06"));
 
         Broken(Compute("karamay", planned with { EffectiveOn = null }), "all-within", "$.requestedPlan[1].dueOn");
-        Broken(Compute("karamay", contract.WithPlan((4_000_000m, "2026-06-05"), (4_000_000m, "2028-06-06")).WithConsent()), "not-before-start", "$.requestedPlan[0].dueOn");
+        Broken(Compute("karamay", contract.WithPlan((4_000_000m, "2026-06-05"), (4_000_000m, "2028-06-06")).WithConsent().WithTransfer()), "not-before-start", "$.requestedPlan[0].dueOn");
     }
 
     [Fact]
@@ -194,7 +194,7 @@ public class PaymentScheduleTests
             DefaultPlan = [new InstalmentTerm { Share = 0.5m, DueWithin = Period.OfDays(0) }, new InstalmentTerm { Rest = true, DueWithin = Period.OfYears(2) }],
         });
 
-        var computation = PaymentCalculator.Compute(policy, Difference("appraisal-difference-70", D("2026-06-08"), 10_000_000.03m), HolidayCalendar.WeekendsOnly, landUse: "industrial");
+        var computation = PaymentCalculator.Compute(policy, Difference("appraisal-difference-70", D("2026-06-08"), 10_000_000.03m).WithTransfer(), HolidayCalendar.WeekendsOnly, landUse: "industrial");
 
         // 0.7 × 10,000,000.03 = 7,000,000.021 → 7,000,000.02, halved exactly.
         var schedule = Valid(computation);
@@ -224,7 +224,7 @@ public class PaymentScheduleTests
     [InlineData(1_000_000.01, 500_000.00, false)]     // half a fen short: compared exactly, not rounded
     public void The_first_payment_is_compared_exactly_with_half_the_amount_due(decimal dueYuan, decimal firstYuan, bool accepted)
     {
-        var contract = KaramayDue(dueYuan, D("2026-06-08")).WithPlan((firstYuan, "2026-06-08"), (dueYuan - firstYuan, "2027-06-08")).WithConsent();
+        var contract = KaramayDue(dueYuan, D("2026-06-08")).WithPlan((firstYuan, "2026-06-08"), (dueYuan - firstYuan, "2027-06-08")).WithConsent().WithTransfer();
 
         var computation = Compute("karamay", contract);
 
@@ -245,7 +245,7 @@ public class PaymentScheduleTests
     public void A_first_payment_share_is_never_rounded_down(decimal firstYuan, bool accepted)
     {
         var policy = Policy("karamay", rules => rules with { FirstPaymentAtLeast = 0.3m });
-        var contract = KaramayDue(1_000_000.01m, D("2026-06-08")).WithPlan((firstYuan, "2026-06-08"), (1_000_000.01m - firstYuan, "2027-06-08")).WithConsent();
+        var contract = KaramayDue(1_000_000.01m, D("2026-06-08")).WithPlan((firstYuan, "2026-06-08"), (1_000_000.01m - firstYuan, "2027-06-08")).WithConsent().WithTransfer();
 
         Assert.Equal(accepted, PaymentCalculator.Compute(policy, contract, HolidayCalendar.WeekendsOnly, landUse: "industrial").IsValid);
     }

@@ -50,6 +50,17 @@ internal static class PaymentTestKit
     public static ContractTerms WithConsent(this ContractTerms contract, string by = "city-government", string? givenOn = null) =>
         contract with { InstalmentConsent = new InstalmentConsent(by, "克政函〔2026〕12号", givenOn is null ? contract.SignedOn : D(givenOn)) };
 
+    /// <summary>The contract stating its kind of transfer: by default the one Karamay and Urumqi let pay in instalments (过渡期满协议出让).</summary>
+    public static ContractTerms WithTransfer(this ContractTerms contract, string kind = "agreement-transfer-after-transition") =>
+        contract with { Transfer = kind };
+
+    /// <summary>
+    /// A Karamay contract due 8,000,000.00, signed Friday 2026-05-15, in effect Monday 2026-06-08, paying half now and half
+    /// within the two years, as the agreement transfer at the end of the transition period; without the consent it needs.
+    /// </summary>
+    public static ContractTerms KaramayTwoInstalments() => (KaramayDue(8_000_000m, D("2026-05-15")) with { EffectiveOn = D("2026-06-08") })
+        .WithPlan((4_000_000m, "2026-06-08"), (4_000_000m, "2028-06-08")).WithTransfer();
+
     /// <summary>The computation for a case on industrial land (the land use where the contract states no change of use).</summary>
     public static PaymentComputation Compute(string tenant, ContractTerms contract) =>
         PaymentCalculator.Compute(Policy(tenant), contract, HolidayCalendar.WeekendsOnly, landUse: "industrial");

@@ -187,7 +187,7 @@ public class PaymentViolationTests
     public void Every_broken_plan_rule_is_reported_together()
     {
         // Due 7,000,000.00 from Monday 2026-06-08; two years end on Thursday 2028-06-08.
-        var contract = Difference("new-conditions-70", D("2026-06-08"), 10_000_000m).WithPlan(
+        var contract = Difference("new-conditions-70", D("2026-06-08"), 10_000_000m).WithTransfer().WithPlan(
             (1_000_000m, "2026-06-01"),
             (0m, "2026-07-01"),
             (2_000_000m, "2026-06-30"), // a day before the one before it
@@ -212,7 +212,7 @@ public class PaymentViolationTests
     [Fact]
     public void Price_and_plan_violations_are_reported_together()
     {
-        var contract = Difference("market-90", D("2026-06-08"), 1_000m).WithPlan((600m, "2026-06-08"), (-1m, "2026-06-01"), (400m, "2030-01-01"));
+        var contract = Difference("market-90", D("2026-06-08"), 1_000m).WithTransfer().WithPlan((600m, "2026-06-08"), (-1m, "2026-06-01"), (400m, "2030-01-01"));
 
         Assert.Equal(
             [
@@ -229,7 +229,7 @@ public class PaymentViolationTests
     public void The_limit_moves_over_a_weekend()
     {
         // Karamay: two years from taking effect on Wednesday 2026-05-20 end on Saturday 2028-05-20 → Monday 2028-05-22.
-        var contract = (KaramayDue(1_000m, D("2026-05-15")) with { EffectiveOn = D("2026-05-20") }).WithConsent();
+        var contract = (KaramayDue(1_000m, D("2026-05-15")) with { EffectiveOn = D("2026-05-20") }).WithConsent().WithTransfer();
 
         Valid(Compute("karamay", contract.WithPlan((500m, "2026-05-20"), (500m, "2028-05-22"))));
         var violation = Broken(Compute("karamay", contract.WithPlan((500m, "2026-05-20"), (500m, "2028-05-23"))), "all-within", "$.requestedPlan[1].dueOn");

@@ -579,9 +579,95 @@ public class PolicyValidatorTests
     [Fact]
     public void When_instalments_are_not_allowed_there_is_no_schedule()
     {
-        var result = SamplePolicy.ValidateEdited(d => d.At("instalments")["allowed"] = false);
+        var result = SamplePolicy.ValidateEdited(d =>
+        {
+            d.At("instalments")["allowed"] = false;
+            d.At("instalments").AsObject().Remove("consentOf");
+        });
 
         result.SingleError("$.instalments.fixedSchedule", "must be absent: instalments are not allowed (allowed: false)");
+    }
+
+    private static JsonArray OnlyFor(params string[] ids) => new(ids.Select(id => (JsonNode)new JsonObject
+    {
+        ["id"] = id, ["description"] = "过渡期满办理土地使用权协议出让", ["source"] = "示例市 art. 16",
+    }).ToArray());
+
+    [Fact]
+    public void When_instalments_are_not_allowed_no_one_consents_to_them_and_no_transfer_may_pay_in_them()
+    {
+        var result = SamplePolicy.ValidateEdited(d =>
+        {
+            var rules = d.At("instalments").AsObject();
+            rules["allowed"] = false;
+            rules.Remove("fixedSchedule");
+            rules["onlyFor"] = OnlyFor("agreement-transfer-after-transition");
+        });
+
+        Assert.Null(result.Policy);
+        Assert.True(result.IsWellFormed);
+        Assert.Equal(
+            [
+                ("$.instalments.consentOf", "must be absent: instalments are not allowed (allowed: false), so there are no instalments to consent to"),
+                ("$.instalments.onlyFor", "must be absent: instalments are not allowed (allowed: false), so no transfer may pay in instalments"),
+            ],
+            result.Errors.Select(e => (e.Path, e.Message)));
+    }
+
+    [Fact]
+    public void A_fixed_schedule_due_whole_on_the_first_day_asks_no_consent()
+    {
+        var result = SamplePolicy.ValidateEdited(d => d.At("instalments")["fixedSchedule"] = new JsonArray(
+            new JsonObject { ["share"] = 0.5, ["dueWithin"] = new JsonObject { ["days"] = 0 } },
+            new JsonObject { ["rest"] = true, ["dueWithin"] = new JsonObject { ["days"] = 0 } }));
+
+        result.SingleError("$.instalments.consentOf", "must be absent: the fixed schedule falls due whole on the day its periods start");
+    }
+
+    [Fact]
+    public void A_fixed_schedule_due_whole_on_the_first_day_lets_no_transfer_pay_in_instalments()
+    {
+        var result = SamplePolicy.ValidateEdited(d =>
+        {
+            var rules = d.At("instalments").AsObject();
+            rules.Remove("consentOf");
+            rules["fixedSchedule"] = new JsonArray(new JsonObject { ["rest"] = true, ["dueWithin"] = new JsonObject { ["days"] = 0 } });
+            rules["onlyFor"] = OnlyFor("agreement-transfer-after-transition");
+        });
+
+        result.SingleError("$.instalments.onlyFor", "must be absent: the fixed schedule falls due whole on the day its periods start");
+    }
+
+    [Fact]
+    public void Instalments_over_time_may_ask_consent_and_name_the_transfers_that_may_pay_in_them()
+    {
+        // One term due within the year leaves the contract room to pay in parts: the consent and the list mean something.
+        var result = SamplePolicy.ValidateEdited(d =>
+        {
+            var rules = d.At("instalments").AsObject();
+            rules["fixedSchedule"] = new JsonArray(new JsonObject { ["rest"] = true, ["dueWithin"] = new JsonObject { ["years"] = 1 } });
+            rules["onlyFor"] = OnlyFor("agreement-transfer-after-transition", "agreement-transfer-on-conveyance");
+        });
+
+        Assert.True(result.IsValid, string.Join("\n", result.Errors));
+        Assert.Equal(["agreement-transfer-after-transition", "agreement-transfer-on-conveyance"], result.Policy!.Instalments.OnlyFor!.Select(k => k.Id));
+    }
+
+    [Fact]
+    public void The_transfers_that_may_pay_in_instalments_have_unique_ids()
+    {
+        var result = SamplePolicy.ValidateEdited(d => d.At("instalments")["onlyFor"] = OnlyFor("agreement-transfer-after-transition", "agreement-transfer-after-transition"));
+
+        result.SingleError("$.instalments.onlyFor[1].id", "'agreement-transfer-after-transition' is already the id of onlyFor[0]");
+    }
+
+    [Fact]
+    public void An_empty_list_of_transfers_is_refused_by_the_schema()
+    {
+        var result = SamplePolicy.ValidateEdited(d => d.At("instalments")["onlyFor"] = new JsonArray());
+
+        Assert.Contains(result.Errors, e => e.Path == "$.instalments.onlyFor");
+        Assert.False(result.IsWellFormed);
     }
 
     [Fact]
