@@ -60,7 +60,9 @@ if (ClockApi.IsEnabled(builder.Configuration))
 
 builder.Services.TryAddSingleton(TimeProvider.System);
 builder.Services.AddSingleton(sp => new LandRedevelopment.Clock.ClockStore(sp.GetRequiredService<StorageAccount>().Tables.GetTableClient("clock")));
-builder.Services.AddSingleton(sp => new StorageAccount(sp.GetRequiredService<IConfiguration>(), StorageAccount.DefaultConnectionName, sp.GetRequiredService<TimeProvider>()));
+builder.Services.AddStorageCircuitBreakers();
+builder.Services.AddSingleton(sp => new StorageAccount(sp.GetRequiredService<IConfiguration>(), StorageAccount.DefaultConnectionName, sp.GetRequiredService<TimeProvider>(),
+    sp.GetRequiredService<LandRedevelopment.Storage.StorageCircuitBreakers>()));
 builder.Services.AddSingleton(sp => new TenantDirectory(sp.GetRequiredService<StorageAccount>().Tables.GetTableClient("tenants"), sp.GetRequiredService<TimeProvider>()));
 builder.Services.AddSingleton(sp => new LandRedevelopment.Cases.CaseStore(sp.GetRequiredService<StorageAccount>().Tables, sp.GetRequiredService<StorageAccount>().Blobs,
     sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<LandRedevelopment.Outbox.OutboxRelay>()));

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Azure;
 using LandRedevelopment.Functions.Hosting;
+using LandRedevelopment.Storage;
 
 namespace LandRedevelopment.Functions.Health;
 
@@ -13,7 +14,8 @@ public sealed record StorageProbe(IReadOnlyList<HealthCheck> Checks, DateTimeOff
 /// <summary>
 /// The storage probe behind <c>GET /api/health</c>. A healthy answer is reused for <see cref="FreshFor"/> (a load balancer
 /// or the Functions host asking every second costs storage nothing extra); an unhealthy one never is, so recovery shows
-/// at once. Callers that arrive while a probe is under way share it.
+/// at once. Probes pass the storage circuit breakers, open or not, and an answer closes them, so the API serves again as
+/// soon as a probe sees storage back. Callers that arrive while a probe is under way share it.
 /// </summary>
 public sealed class StorageHealth(StorageAccount storage, TimeProvider time)
 {
@@ -63,6 +65,8 @@ public sealed class StorageHealth(StorageAccount storage, TimeProvider time)
     private async Task<StorageProbe> RunAsync()
     {
         var checkedAt = time.GetUtcNow();
+        // Probes go to storage even while a breaker is open, and an answer closes it: recovery shows here first.
+        using var probing = StorageCircuitBreakers.BeginProbe();
         var checks = await Task.WhenAll(
             Check("blobs", ct => storage.Blobs.GetPropertiesAsync(ct)),
             Check("queues", ct => storage.Queues.GetPropertiesAsync(ct)),

@@ -11,7 +11,8 @@ namespace LandRedevelopment.Functions.Hosting;
 /// The storage clients for one connection setting, read the way the Functions host reads it:
 /// either a connection string in <c>{name}</c> (keys; Azurite locally), or an identity-based connection
 /// (<c>{name}__accountName</c> or <c>{name}__blobServiceUri</c>/<c>__queueServiceUri</c>/<c>__tableServiceUri</c>,
-/// optional <c>{name}__clientId</c> for a user-assigned managed identity). Clients are built once.
+/// optional <c>{name}__clientId</c> for a user-assigned managed identity). Clients are built once, all on one set of
+/// circuit breakers (one per service endpoint), which accounts of the same storage built elsewhere in the app share.
 /// </summary>
 public sealed class StorageAccount
 {
@@ -20,11 +21,16 @@ public sealed class StorageAccount
 
     private readonly Lazy<QueueServiceClient> _base64Queues;
 
-    public StorageAccount(IConfiguration configuration, string connectionName = DefaultConnectionName, TimeProvider? time = null)
+    public StorageAccount(IConfiguration configuration, string connectionName = DefaultConnectionName, TimeProvider? time = null,
+        StorageCircuitBreakers? breakers = null)
     {
         ArgumentNullException.ThrowIfNull(configuration);
         ConnectionName = connectionName;
         var clock = time ?? TimeProvider.System;
+        var shared = CircuitBreakers = breakers ?? new StorageCircuitBreakers(time: clock);
+        TableClientOptions TableOptions() => new() { TimeProvider = clock, CircuitBreakers = shared };
+        BlobClientOptions BlobOptions() => new() { TimeProvider = clock, CircuitBreakers = shared };
+        QueueClientOptions QueueOptions(QueueMessageEncoding encoding) => new() { TimeProvider = clock, CircuitBreakers = shared, MessageEncoding = encoding };
         var connectionString = configuration[connectionName];
         var section = configuration.GetSection(connectionName);
 
@@ -32,11 +38,10 @@ public sealed class StorageAccount
         {
             var parsed = StorageConnectionString.Parse(connectionString);
             AccountName = parsed.AccountName;
-            Tables = new TableServiceClient(connectionString, new TableClientOptions { TimeProvider = clock });
-            Queues = new QueueServiceClient(connectionString, new QueueClientOptions { TimeProvider = clock });
-            Blobs = new BlobServiceClient(connectionString, new BlobClientOptions { TimeProvider = clock });
-            _base64Queues = new(() => new QueueServiceClient(connectionString,
-                new QueueClientOptions { TimeProvider = clock, MessageEncoding = QueueMessageEncoding.Base64 }));
+            Tables = new TableServiceClient(connectionString, TableOptions());
+            Queues = new QueueServiceClient(connectionString, QueueOptions(QueueMessageEncoding.None));
+            Blobs = new BlobServiceClient(connectionString, BlobOptions());
+            _base64Queues = new(() => new QueueServiceClient(connectionString, QueueOptions(QueueMessageEncoding.Base64)));
             return;
         }
 
@@ -56,16 +61,18 @@ public sealed class StorageAccount
         {
             ManagedIdentityClientId = section["clientId"],
         });
-        Tables = new TableServiceClient(tableUri, credential, new TableClientOptions { TimeProvider = clock });
-        Queues = new QueueServiceClient(queueUri, credential, new QueueClientOptions { TimeProvider = clock });
-        Blobs = new BlobServiceClient(blobUri, credential, new BlobClientOptions { TimeProvider = clock });
-        _base64Queues = new(() => new QueueServiceClient(queueUri, credential,
-            new QueueClientOptions { TimeProvider = clock, MessageEncoding = QueueMessageEncoding.Base64 }));
+        Tables = new TableServiceClient(tableUri, credential, TableOptions());
+        Queues = new QueueServiceClient(queueUri, credential, QueueOptions(QueueMessageEncoding.None));
+        Blobs = new BlobServiceClient(blobUri, credential, BlobOptions());
+        _base64Queues = new(() => new QueueServiceClient(queueUri, credential, QueueOptions(QueueMessageEncoding.Base64)));
     }
 
     public string ConnectionName { get; }
 
     public string AccountName { get; }
+
+    /// <summary>The breakers every client of this account consults before a call.</summary>
+    public StorageCircuitBreakers CircuitBreakers { get; }
 
     public TableServiceClient Tables { get; }
 

@@ -63,16 +63,17 @@ public static partial class ApiProblems
     }
 
     /// <summary>A malformed request (bad JSON, a body too large) is the client's error, never a 500.</summary>
-    private sealed partial class BadRequestExceptionHandler(IProblemDetailsService problems, ILogger<BadRequestExceptionHandler> logger) : IExceptionHandler
+    private sealed partial class BadRequestExceptionHandler(
+        IProblemDetailsService problems, IOptions<LandRedevelopment.Functions.Hosting.StorageOutageOptions> outages, ILogger<BadRequestExceptionHandler> logger) : IExceptionHandler
     {
         public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
         {
             if (exception is Azure.RequestFailedException storage && IsStorageUnavailable(storage))
             {
-                // Storage down, or not bootstrapped yet: the client can retry; nothing was acknowledged.
+                // Storage down (or its breaker open), or not bootstrapped yet: the client can retry; nothing was acknowledged.
                 LogStorageUnavailable(logger, httpContext.Request.Method, SafePath(httpContext.Request), storage.Status, storage.ErrorCode);
                 httpContext.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
-                httpContext.Response.Headers.RetryAfter = "5";
+                httpContext.Response.Headers.RetryAfter = RetryAfterSeconds(storage).ToString(System.Globalization.CultureInfo.InvariantCulture);
                 return await problems.TryWriteAsync(new ProblemDetailsContext
                 {
                     HttpContext = httpContext,
@@ -105,6 +106,14 @@ public static partial class ApiProblems
                 },
             });
         }
+
+        /// <summary>
+        /// A call its storage breaker refused may be retried once the breaker lets a call through again; any other storage
+        /// failure (which opened the breaker, if storage was out of reach) after one open period. Whole seconds, rounded
+        /// up, at least one.
+        /// </summary>
+        private int RetryAfterSeconds(Azure.RequestFailedException e) =>
+            (int)Math.Max(1, Math.Ceiling((e is LandRedevelopment.Storage.StorageCircuitOpenException open ? open.RetryAfter : outages.Value.BreakDuration).TotalSeconds));
 
         private static bool IsStorageUnavailable(Azure.RequestFailedException e) =>
             e.Status is 0 or >= 500 || e.ErrorCode is "TableNotFound" or "QueueNotFound" or "ContainerNotFound";

@@ -4,7 +4,8 @@ namespace LandRedevelopment.Storage;
 
 /// <summary>
 /// Options shared by the storage clients: the REST service version sent as <c>x-ms-version</c>,
-/// Azure.Core's retry, diagnostics and transport settings, and the clock used to stamp requests.
+/// Azure.Core's retry, diagnostics and transport settings, the clock used to stamp requests, and the circuit breakers
+/// consulted before the retries.
 /// </summary>
 public class StorageClientOptions : ClientOptions
 {
@@ -25,4 +26,11 @@ public class StorageClientOptions : ClientOptions
 
     /// <summary>The clock that stamps <c>x-ms-date</c> and SAS start times; the system clock by default.</summary>
     public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
+
+    /// <summary>
+    /// The circuit breakers the clients built with these options consult before each call (one per service endpoint; see
+    /// <see cref="StorageCircuitBreakers"/>). A set of their own by default; give the options of every client of an account
+    /// the same set so that they share their breakers. Null sends every call whatever happened to the ones before.
+    /// </summary>
+    public StorageCircuitBreakers? CircuitBreakers { get; set; } = new();
 }

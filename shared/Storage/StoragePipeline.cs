@@ -53,7 +53,10 @@ public sealed class StorageAuthentication
                 : new SasQueryPolicy(Sas!);
 }
 
-/// <summary>Builds the one pipeline a storage client keeps for its lifetime.</summary>
+/// <summary>
+/// Builds the one pipeline a storage client keeps for its lifetime: the circuit breaker first among the per-call policies,
+/// so that an open breaker refuses a call before the retry policy (and its delays) is reached.
+/// </summary>
 internal static class StoragePipeline
 {
     public static HttpPipeline Build(StorageClientOptions options, StorageAuthentication auth, bool tableService)
@@ -62,7 +65,9 @@ internal static class StoragePipeline
         ArgumentNullException.ThrowIfNull(auth);
         return HttpPipelineBuilder.Build(
             options,
-            perCallPolicies: [new StorageVersionPolicy(options.ServiceVersion)],
+            perCallPolicies: options.CircuitBreakers is { } breakers
+                ? [new StorageCircuitBreakerPolicy(breakers), new StorageVersionPolicy(options.ServiceVersion)]
+                : [new StorageVersionPolicy(options.ServiceVersion)],
             perRetryPolicies: [auth.CreatePolicy(tableService, options.TimeProvider)],
             responseClassifier: new ResponseClassifier());
     }

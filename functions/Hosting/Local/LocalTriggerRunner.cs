@@ -38,7 +38,8 @@ public sealed partial class LocalTriggerRunner(
     IHostApplicationLifetime lifetime,
     TimeProvider time,
     ILoggerFactory loggers,
-    StorageBootstrap? storage = null) : BackgroundService
+    StorageBootstrap? storage = null,
+    LandRedevelopment.Storage.StorageCircuitBreakers? breakers = null) : BackgroundService
 {
     private readonly ILogger _logger = loggers.CreateLogger<LocalTriggerRunner>();
 
@@ -83,7 +84,7 @@ public sealed partial class LocalTriggerRunner(
         var accounts = new Dictionary<string, StorageAccount>(StringComparer.OrdinalIgnoreCase);
         StorageAccount Account(string? name) =>
             accounts.TryGetValue(name ?? StorageAccount.DefaultConnectionName, out var a) ? a
-                : accounts[name ?? StorageAccount.DefaultConnectionName] = new StorageAccount(configuration, name ?? StorageAccount.DefaultConnectionName, time);
+                : accounts[name ?? StorageAccount.DefaultConnectionName] = new StorageAccount(configuration, name ?? StorageAccount.DefaultConnectionName, time, breakers);
 
         var listeners = new List<Task>();
         foreach (var function in FunctionCatalog.Load(appRoot))
@@ -149,6 +150,8 @@ public sealed partial class LocalTriggerRunner(
         return uri.Uri;
     }
 
+    private static readonly TimeSpan ListenerRestartDelay = TimeSpan.FromSeconds(5);
+
     /// <summary>A listener that dies is logged and restarted after a pause, like a host listener would be.</summary>
     private async Task Guard(string functionName, Func<CancellationToken, Task> run, CancellationToken stoppingToken)
     {
@@ -165,10 +168,22 @@ public sealed partial class LocalTriggerRunner(
             }
             catch (Exception e) when (e is Azure.RequestFailedException or HttpRequestException or IOException or InvalidOperationException)
             {
-                LogListenerFailed(_logger, functionName, e);
+                var pause = ListenerRestartDelay;
+                if (e is LandRedevelopment.Storage.StorageCircuitOpenException open)
+                {
+                    // Storage is known to be down (its breaker said so once, in the log): a line, no stack trace, and no
+                    // restart before the breaker lets a call through again.
+                    pause = open.RetryAfter > pause ? open.RetryAfter : pause;
+                    LogListenerWaitingForStorage(_logger, functionName, open.Endpoint, Math.Ceiling(pause.TotalSeconds));
+                }
+                else
+                {
+                    LogListenerFailed(_logger, functionName, e);
+                }
+
                 try
                 {
-                    await Task.Delay(TimeSpan.FromSeconds(5), time, stoppingToken).ConfigureAwait(false);
+                    await Task.Delay(pause, time, stoppingToken).ConfigureAwait(false);
                 }
                 catch (OperationCanceledException)
                 {
@@ -186,6 +201,9 @@ public sealed partial class LocalTriggerRunner(
 
     [LoggerMessage(EventId = 2303, Level = LogLevel.Error, Message = "Listener for {FunctionName} failed; restarting in 5 s")]
     private static partial void LogListenerFailed(ILogger logger, string functionName, Exception exception);
+
+    [LoggerMessage(EventId = 2304, Level = LogLevel.Warning, Message = "Listener for {FunctionName} waits for storage at {Endpoint} (circuit open); restarting in {Seconds} s")]
+    private static partial void LogListenerWaitingForStorage(ILogger logger, string functionName, string endpoint, double seconds);
 }
 
 /// <summary>Registers the runner the same way for the app and for tests.</summary>

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Azure;
 using LandRedevelopment.Functions.Hosting.CustomHandler;
+using LandRedevelopment.Storage;
 using LandRedevelopment.Storage.Queues;
 
 namespace LandRedevelopment.Functions.Hosting.Local;
@@ -39,6 +40,13 @@ public sealed partial class QueueTriggerListener(
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
                 break;
+            }
+            catch (StorageCircuitOpenException e)
+            {
+                // Storage is known to be down (its breaker logged it once): wait the breaker out instead of polling into it
+                // every half second, and logging each poll.
+                messages = [];
+                delay = e.RetryAfter > delay ? e.RetryAfter : delay;
             }
             catch (RequestFailedException e)
             {
