@@ -12,6 +12,14 @@ public sealed class StorageOutageOptions
     /// answer 503 at once instead of waiting out the retries (<c>Storage__BreakDuration</c>, default <c>00:00:05</c>).
     /// </summary>
     public TimeSpan BreakDuration { get; set; } = StorageCircuitBreakers.DefaultBreakDuration;
+
+    /// <summary>
+    /// How long a queue-triggered function holds its message and tries again while storage is unavailable, before it
+    /// fails the try (<c>Storage__QueueOutageHold</c>, default <c>00:02:00</c>). The host keeps a running invocation's
+    /// message invisible, so an outage shorter than this costs none of the message's five tries; without the hold, a
+    /// half-minute outage would move messages to their poison queue.
+    /// </summary>
+    public TimeSpan QueueOutageHold { get; set; } = TimeSpan.FromMinutes(2);
 }
 
 /// <summary>
@@ -21,10 +29,21 @@ public sealed class StorageOutageOptions
 /// </summary>
 public static partial class StorageOutages
 {
+    /// <summary>
+    /// Whether a storage failure says storage is out of reach or not ready (status 0, a 5xx, an open breaker, a table,
+    /// queue or container not created yet) rather than refusing the request: the caller can only wait and retry.
+    /// </summary>
+    public static bool IsUnavailable(Azure.RequestFailedException e)
+    {
+        ArgumentNullException.ThrowIfNull(e);
+        return e.Status is 0 or >= 500 || e.ErrorCode is "TableNotFound" or "QueueNotFound" or "ContainerNotFound";
+    }
+
     public static IServiceCollection AddStorageCircuitBreakers(this IServiceCollection services)
     {
         services.AddOptions<StorageOutageOptions>().BindConfiguration(StorageOutageOptions.Section)
             .Validate(o => o.BreakDuration > TimeSpan.Zero, $"{StorageOutageOptions.Section}:{nameof(StorageOutageOptions.BreakDuration)} must be longer than zero.")
+            .Validate(o => o.QueueOutageHold >= TimeSpan.Zero, $"{StorageOutageOptions.Section}:{nameof(StorageOutageOptions.QueueOutageHold)} must not be negative.")
             .ValidateOnStart();
         services.AddSingleton(sp =>
         {

@@ -115,8 +115,7 @@ public static partial class ApiProblems
         private int RetryAfterSeconds(Azure.RequestFailedException e) =>
             (int)Math.Max(1, Math.Ceiling((e is LandRedevelopment.Storage.StorageCircuitOpenException open ? open.RetryAfter : outages.Value.BreakDuration).TotalSeconds));
 
-        private static bool IsStorageUnavailable(Azure.RequestFailedException e) =>
-            e.Status is 0 or >= 500 || e.ErrorCode is "TableNotFound" or "QueueNotFound" or "ContainerNotFound";
+        private static bool IsStorageUnavailable(Azure.RequestFailedException e) => LandRedevelopment.Functions.Hosting.StorageOutages.IsUnavailable(e);
 
         [LoggerMessage(EventId = 1002, Level = LogLevel.Warning, Message = "Storage unavailable on {Method} {Path}: {Status} {ErrorCode}")]
         private static partial void LogStorageUnavailable(ILogger logger, string method, string path, int status, string? errorCode);

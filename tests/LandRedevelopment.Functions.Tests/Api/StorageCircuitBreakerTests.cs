@@ -1,3 +1,4 @@
+using System.Net.Http.Json;
 using System.Net;
 using System.Text.Json;
 using LandRedevelopment.Storage;
@@ -22,19 +23,9 @@ public class StorageCircuitBreakerTests(AzuriteFixture azurite) : IClassFixture<
         StorageRelay[] relays = [blob, queue, table];
         int Attempts() => relays.Sum(r => r.Refused);
 
-        var account = StorageConnectionString.DevelopmentAccountName;
         var adminKey = "test-admin-" + Guid.NewGuid().ToString("N");
-        using var app = await AppProcess.StartAsync(new Dictionary<string, string?>
-        {
-            ["AzureWebJobsStorage"] = $"DefaultEndpointsProtocol=http;AccountName={account};AccountKey={StorageConnectionString.DevelopmentAccountKey};" +
-                                      $"BlobEndpoint=http://127.0.0.1:{blob.Port}/{account};QueueEndpoint=http://127.0.0.1:{queue.Port}/{account};" +
-                                      $"TableEndpoint=http://127.0.0.1:{table.Port}/{account};",
-            ["LocalTriggers__Enabled"] = "false",
-            ["Admin__Key"] = adminKey,
-            // Far longer than the test, so that the second request surely meets the open breaker however slow the machine.
-            ["Storage__BreakDuration"] = "00:10:00",
-        });
-        await app.WaitHealthyAsync();
+        // The breaker stays open far longer than the test, so that the second request surely meets it however slow the machine.
+        using var app = await StartBehindAsync(blob, queue, table, adminKey, ("Storage__BreakDuration", "00:10:00"));
 
         // Once the start-up sweep is done, nothing but the test's requests talks to storage (no trigger runner, no seeding).
         var deadline = DateTime.UtcNow.AddSeconds(60);
@@ -111,6 +102,80 @@ public class StorageCircuitBreakerTests(AzuriteFixture azurite) : IClassFixture<
         var tableEndpoint = $"http://127.0.0.1:{table.Port}";
         Assert.Equal(1, Occurrences(app.Process.Output, $"Storage at {tableEndpoint} is unavailable"));
         Assert.Equal(1, Occurrences(app.Process.Output, $"Storage at {tableEndpoint} answers again: its circuit breaker is closed"));
+    }
+
+    [Fact]
+    public async Task A_queue_triggered_function_holds_its_message_through_a_table_outage_and_finishes_it_when_storage_is_back()
+    {
+        var server = azurite.Server;
+        using var blob = StorageRelay.Start(server.BlobPort);
+        using var queue = StorageRelay.Start(server.QueuePort);
+        using var table = StorageRelay.Start(server.TablePort);
+        // The hold is far longer than the test: the try may only end because storage came back.
+        using var app = await StartBehindAsync(blob, queue, table, "test-admin-" + Guid.NewGuid().ToString("N"),
+            ("Storage__BreakDuration", "00:00:01"), ("Storage__QueueOutageHold", "00:10:00"));
+
+        // The table service goes away; the test plays the Functions host and delivers a case signal, whose handler
+        // needs the table. Without the hold the try would fail (and count towards the poison queue) within seconds.
+        table.TakeDown();
+        var signal = JsonSerializer.Serialize(new { tenantId = "karamay", caseId = "KLMY-" + Guid.NewGuid().ToString("N")[..8], kind = "evidence-complete", version = 1 });
+        var messageId = Guid.NewGuid().ToString();
+        var envelope = new
+        {
+            Data = new Dictionary<string, object> { ["signal"] = signal },
+            Metadata = new Dictionary<string, object>
+            {
+                ["Id"] = messageId, ["DequeueCount"] = 1, ["InsertionTime"] = DateTimeOffset.UtcNow.ToString("O"),
+                ["sys"] = new { MethodName = "CaseSignals", UtcNow = DateTimeOffset.UtcNow, RandGuid = Guid.NewGuid() },
+            },
+        };
+        var invocation = app.Http.PostAsJsonAsync("CaseSignals", envelope);
+
+        var deadline = DateTime.UtcNow.AddSeconds(90);
+        while (DateTime.UtcNow < deadline && !invocation.IsCompleted && !app.Process.Output.Contains($"holds message {messageId}", StringComparison.Ordinal))
+        {
+            await Task.Delay(100);
+        }
+
+        Assert.True(app.Process.Output.Contains($"holds message {messageId}", StringComparison.Ordinal), app.Process.Output);
+        // Several open periods pass: the invocation is still held, not failed.
+        await Task.Delay(TimeSpan.FromSeconds(4));
+        Assert.False(invocation.IsCompleted, "the invocation was answered while storage was down");
+
+        table.BringBack();
+        using var response = await invocation.WaitAsync(TimeSpan.FromSeconds(90));
+        Assert.True(response.StatusCode == HttpStatusCode.OK, $"{(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}\n{app.Process.Output}");
+        Assert.Contains($"handled message {messageId} after storage came back", app.Process.Output, StringComparison.Ordinal);
+    }
+
+    /// <summary>The app with its storage behind the relays, no trigger runner, healthy.</summary>
+    private static async Task<AppProcess> StartBehindAsync(StorageRelay blob, StorageRelay queue, StorageRelay table, string adminKey, params (string Key, string Value)[] settings)
+    {
+        var account = StorageConnectionString.DevelopmentAccountName;
+        var environment = new Dictionary<string, string?>
+        {
+            ["AzureWebJobsStorage"] = $"DefaultEndpointsProtocol=http;AccountName={account};AccountKey={StorageConnectionString.DevelopmentAccountKey};" +
+                                      $"BlobEndpoint=http://127.0.0.1:{blob.Port}/{account};QueueEndpoint=http://127.0.0.1:{queue.Port}/{account};" +
+                                      $"TableEndpoint=http://127.0.0.1:{table.Port}/{account};",
+            ["LocalTriggers__Enabled"] = "false",
+            ["Admin__Key"] = adminKey,
+        };
+        foreach (var (key, value) in settings)
+        {
+            environment[key] = value;
+        }
+
+        var app = await AppProcess.StartAsync(environment);
+        try
+        {
+            await app.WaitHealthyAsync();
+            return app;
+        }
+        catch
+        {
+            app.Dispose();
+            throw;
+        }
     }
 
     private static HttpRequestMessage ListTenants(string adminKey)
