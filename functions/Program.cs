@@ -42,6 +42,7 @@ builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = 
 // Structured (JSON) console logs in Azure, single lines locally: see appsettings*.json.
 
 builder.Services.AddLogRedaction();
+builder.Services.AddCaseLimitProblems();
 builder.Services.AddApiProblems();
 builder.Services.AddHealthApi();
 builder.Services.AddOpenApi("v1", o => o.AddDocumentTransformer((document, _, _) =>

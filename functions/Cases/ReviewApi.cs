@@ -251,6 +251,7 @@ public static partial class ReviewApi
         return rejection.Kind switch
         {
             RejectionKind.InvalidCommand => RequestProblems.Validation(field, rejection.Reason),
+            RejectionKind.LimitReached => RequestProblems.Limit(rejection.Rule!, "$." + rejection.Field, rejection.Reason),
             RejectionKind.GateNotSatisfied => TypedResults.Problem(statusCode: 409, type: RequestProblems.TypeBase + "plan-gate", title: "A plan gate is not satisfied.", detail: rejection.Reason,
                 extensions: new Dictionary<string, object?> { ["gate"] = rejection.GateId, ["article"] = rejection.Article }),
             _ => TypedResults.Problem(statusCode: 409, type: RequestProblems.TypeBase + "case-state", title: "The case cannot take this now.", detail: rejection.Reason,

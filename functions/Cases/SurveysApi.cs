@@ -73,7 +73,10 @@ public static partial class SurveysApi
         }
 
         var now = time.GetUtcNow();
-        var overlaps = await OverlapsAsync(tenant, caseId, geometry, cases, ct);
+        // The largest overlaps are listed, the rest counted: the list is kept on the case's row (CaseLimits).
+        var allOverlaps = await OverlapsAsync(tenant, caseId, geometry, cases, ct);
+        var overlaps = allOverlaps.OrderByDescending(o => o.AreaM2).ThenBy(o => o.CaseId, StringComparer.Ordinal).Take(CaseLimits.MaxOverlappingCases).ToList();
+        var overlapsNotListed = allOverlaps.Count - overlaps.Count;
         var input = new ScreeningInput
         {
             LandUse = survey.LandUse,
@@ -94,7 +97,12 @@ public static partial class SurveysApi
         }
 
         flags.AddRange(overlaps.Select(o => $"overlaps case {o.CaseId} by {o.AreaM2} m²"));
-        var screeningJson = JsonSerializer.SerializeToElement(new { result = screening, flags, overlaps }, JsonSerializerOptions.Web);
+        if (overlapsNotListed > 0)
+        {
+            flags.Add($"overlaps {overlapsNotListed} more cases (only the {CaseLimits.MaxOverlappingCases} largest overlaps are listed)");
+        }
+
+        var screeningJson = JsonSerializer.SerializeToElement(new { result = screening, flags, overlaps, overlapsNotListed }, JsonSerializerOptions.Web);
         var evidence = survey.Evidence.Select(e => new EvidenceFile(e.Name, e.Sha256, e.Size, e.ContentType, EvidenceStatus.Pending, null, null, null)).ToList();
         var parcelCase = new ParcelCase
         {
@@ -114,6 +122,7 @@ public static partial class SurveysApi
             AreaMu = geometry.AreaMu,
             GaussKrugerZone = geometry.GaussKrugerZone,
             OverlappingCases = overlaps.Select(o => o.CaseId).ToList(),
+            OverlappingCasesNotListed = overlapsNotListed,
             Attributes = survey.AttributesJson,
             Screening = screeningJson,
             IsCandidate = screening.IsCandidate,

@@ -50,6 +50,7 @@ public static partial class PaymentsApi
             .ProducesProblem(404);
         tenant.MapPost("/cases/{caseId}/payments/receipts", RecordReceipt).WithName("RecordPaymentReceipt")
             .WithSummary("Records money received against the schedule (idempotent on the reference); an instalment paid in full cancels its reminder and overdue timers.")
+            .WithDescription($"A case keeps at most {CaseLimits.MaxReceipts} receipts: a further one is refused with 409 `receipts-limit` and nothing is recorded.")
             .ProducesProblem(400).ProducesProblem(404).ProducesProblem(409);
         return tenant;
     }
@@ -205,6 +206,7 @@ public static partial class PaymentsApi
     {
         { Kind: PaymentOutcomeKind.Invalid, Violations: { Count: > 0 } violations } => RulesBroken(violations),
         { Kind: PaymentOutcomeKind.Invalid } => RequestProblems.Validation("$." + (outcome.Field ?? ""), outcome.Reason ?? "is not valid"),
+        { Limit: { } rule } => RequestProblems.Limit(rule, "$." + outcome.Field, outcome.Reason ?? rule),
         _ => TypedResults.Problem(statusCode: 409, type: RequestProblems.TypeBase + "payments-state", title: "The case cannot take this now.", detail: outcome.Reason,
             extensions: outcome.Field is null ? null : new Dictionary<string, object?> { ["errors"] = new[] { new FieldError("$." + outcome.Field, outcome.Reason ?? "") } }),
     };

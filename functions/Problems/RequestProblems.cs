@@ -34,6 +34,14 @@ public static class RequestProblems
 
     public static ProblemHttpResult Validation(string path, string message) => Validation([new FieldError(path, message)]);
 
+    /// <summary>
+    /// 409: the request would take a case past one of its limits (<c>CaseLimits</c>); the type names the rule
+    /// (e.g. <c>…/receipts-limit</c>) and <c>errors</c> the field. Nothing was written.
+    /// </summary>
+    public static ProblemHttpResult Limit(string rule, string path, string detail) =>
+        TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, type: TypeBase + rule, title: "The case has reached a limit; nothing was written.", detail: detail,
+            extensions: new Dictionary<string, object?> { ["rule"] = rule, ["errors"] = new[] { new FieldError(path, detail) } });
+
     public static ProblemHttpResult NotFound(string title, string? detail = null) =>
         TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, type: TypeBase + "not-found", title: title, detail: detail);
 

@@ -1,5 +1,6 @@
 using System.Globalization;
 using LandRedevelopment.Cases;
+using LandRedevelopment.Functions.Problems;
 using LandRedevelopment.Review;
 using LandRedevelopment.Review.Durable;
 using LandRedevelopment.Review.Notices;
@@ -136,6 +137,7 @@ public static class ReviewLinksApi
             RejectionKind.WrongRole => Page(http, 403, "无权决定该步骤", rejection.Reason, "token", "the officer does not hold the step's role"),
             RejectionKind.InvalidCommand => Page(http, 400, "请填写意见", rejection.Reason + " Nothing was decided; go back and add a comment.", "comment", "is required to return a case for rework"),
             RejectionKind.GateNotSatisfied => Page(http, 409, "尚不能批准", rejection.Reason, "token", $"gate {rejection.GateId} ({rejection.Article}) is not satisfied"),
+            RejectionKind.LimitReached => Page(http, 409, "已达上限", rejection.Reason + " Nothing was decided.", rejection.Field!, rejection.Rule!, type: RequestProblems.TypeBase + rejection.Rule),
             _ => Page(http, 409, "无法处理", rejection.Reason, "token", rejection.Kind.ToString()),
         };
     }
@@ -236,12 +238,13 @@ public static class ReviewLinksApi
         ("状态 State", loaded.Case.State.ToString()),
     ];
 
-    private static IResult Page(HttpContext http, int status, string title, string message, string field, string rule, IReadOnlyList<(string, string)>? facts = null)
+    private static IResult Page(HttpContext http, int status, string title, string message, string field, string rule, IReadOnlyList<(string, string)>? facts = null,
+        string? type = null)
     {
         if (WantsJson(http.Request))
         {
             // Sent with Cache-Control: no-store and no referrer, as every problem of a decision link is (ApiProblems).
-            return Results.Problem(statusCode: status, title: title, detail: message,
+            return Results.Problem(statusCode: status, title: title, detail: message, type: type,
                 extensions: new Dictionary<string, object?> { ["errors"] = new[] { new { path = field, message = rule } } });
         }
 

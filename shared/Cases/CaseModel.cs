@@ -89,7 +89,11 @@ public sealed record ParcelCase
     public required decimal AreaM2 { get; init; }
     public required decimal AreaMu { get; init; }
     public required int GaussKrugerZone { get; init; }
+    /// <summary>Cases of the tenant the parcel overlaps, the largest overlaps first, at most <see cref="CaseLimits.MaxOverlappingCases"/>.</summary>
     public IReadOnlyList<string> OverlappingCases { get; init; } = [];
+
+    /// <summary>How many further overlapping cases <see cref="OverlappingCases"/> leaves out.</summary>
+    public int OverlappingCasesNotListed { get; init; }
 
     /// <summary>The survey's attributes as submitted.</summary>
     public required JsonElement Attributes { get; init; }

@@ -593,6 +593,65 @@ public sealed class CaseStore(TableServiceClient tables, BlobServiceClient blobs
     /// </summary>
     private async Task<IReadOnlyList<Response>> SubmitAsync(string partition, List<TableTransactionAction> actions, CancellationToken ct)
     {
+        CheckLimits(partition, actions);
+        try
+        {
+            return await SubmitCheckedAsync(partition, actions, ct).ConfigureAwait(false);
+        }
+        catch (RequestFailedException e) when (e.ErrorCode is { } code && CaseLimits.SizeErrorCodes.Contains(code))
+        {
+            // A path no limit foresaw: storage refused the transaction (so wrote nothing of it), and the case stays as it was.
+            throw new CaseRecordLimitException($"Storage refused a write of case {CaseIdOf(partition)} for its size ({code}).", e)
+            {
+                CaseId = CaseIdOf(partition),
+                Limit = code,
+            };
+        }
+    }
+
+    /// <summary>Refuses, before anything is sent, a transaction or case row past Table storage's limits (see <see cref="CaseLimits"/>).</summary>
+    private static void CheckLimits(string partition, List<TableTransactionAction> actions)
+    {
+        if (actions.Count > CaseLimits.MaxTransactionEntities)
+        {
+            throw new CaseRecordLimitException(
+                $"A transition of case {CaseIdOf(partition)} would write {actions.Count} rows in one transaction; storage takes at most {CaseLimits.MaxTransactionEntities}.")
+            {
+                CaseId = CaseIdOf(partition),
+                Limit = "transaction",
+            };
+        }
+
+        long total = 0;
+        foreach (var action in actions)
+        {
+            var bytes = CaseLimits.EntityBytes(action.Entity);
+            total += bytes;
+            if (action.Entity.RowKey == CaseRow && (bytes > CaseLimits.MaxEntityBytes || CaseLimits.Properties(action.Entity).Count() > CaseLimits.MaxEntityProperties))
+            {
+                throw new CaseRecordLimitException(
+                    $"Case {CaseIdOf(partition)}'s row would be {bytes} bytes in {CaseLimits.Properties(action.Entity).Count()} properties; storage keeps at most {CaseLimits.MaxEntityBytes} bytes in {CaseLimits.MaxEntityProperties}.")
+                {
+                    CaseId = CaseIdOf(partition),
+                    Limit = "row",
+                };
+            }
+        }
+
+        if (total > CaseLimits.MaxTransactionBytes)
+        {
+            throw new CaseRecordLimitException($"A transition of case {CaseIdOf(partition)} would write {total} bytes in one transaction; storage takes at most {CaseLimits.MaxTransactionBytes}.")
+            {
+                CaseId = CaseIdOf(partition),
+                Limit = "transaction",
+            };
+        }
+    }
+
+    private static string CaseIdOf(string partition) => partition[(partition.IndexOf('|', StringComparison.Ordinal) + 1)..];
+
+    private async Task<IReadOnlyList<Response>> SubmitCheckedAsync(string partition, List<TableTransactionAction> actions, CancellationToken ct)
+    {
         var outbox = actions.Select(a => a.Entity.RowKey!).Where(k => k.StartsWith(OutboxMessage.RowPrefix, StringComparison.Ordinal)).ToList();
         if (outbox.Count == 0)
         {
@@ -843,7 +902,7 @@ public sealed class CaseStore(TableServiceClient tables, BlobServiceClient blobs
     /// <summary>The smallest key after every key that starts with <paramref name="prefix"/> (names may hold any character, CJK included).</summary>
     public static string PrefixEnd(string prefix) => prefix[..^1] + (char)(prefix[^1] + 1);
 
-    private static TableEntity CaseEntity(ParcelCase c)
+    internal static TableEntity CaseEntity(ParcelCase c)
     {
         var entity = new TableEntity(Partition(c.TenantId, c.CaseId), CaseRow)
         {
@@ -861,6 +920,7 @@ public sealed class CaseStore(TableServiceClient tables, BlobServiceClient blobs
             ["AreaMu"] = c.AreaMu.ToString(CultureInfo.InvariantCulture),
             ["GaussKrugerZone"] = c.GaussKrugerZone,
             ["OverlappingCases"] = JsonSerializer.Serialize(c.OverlappingCases),
+            ["OverlappingCasesNotListed"] = c.OverlappingCasesNotListed,
             ["IsCandidate"] = c.IsCandidate,
             ["Outcome"] = c.Outcome,
             ["Version"] = c.Version,
@@ -919,6 +979,7 @@ public sealed class CaseStore(TableServiceClient tables, BlobServiceClient blobs
             AreaMu = decimal.Parse(row.GetString("AreaMu") ?? "0", CultureInfo.InvariantCulture),
             GaussKrugerZone = row.GetInt32("GaussKrugerZone") ?? 0,
             OverlappingCases = JsonSerializer.Deserialize<List<string>>(row.GetString("OverlappingCases") ?? "[]") ?? [],
+            OverlappingCasesNotListed = row.GetInt32("OverlappingCasesNotListed") ?? 0,
             Attributes = attributes.RootElement.Clone(),
             Screening = screening.RootElement.Clone(),
             IsCandidate = row.GetBoolean("IsCandidate") ?? false,

@@ -158,6 +158,12 @@ internal sealed partial class PolicySemantics(PolicyDocument policy)
             return;
         }
 
+        if (steps.Count > Cases.CaseLimits.MaxChainSteps)
+        {
+            // Every step's decision is kept on the case's row, for every round of the review (CaseLimits).
+            Error(path, $"has {steps.Count} steps; a review chain has at most {Cases.CaseLimits.MaxChainSteps}");
+        }
+
         Unique(steps, s => s.Id, path, null, "id");
         for (var i = 0; i < steps.Count; i++)
         {

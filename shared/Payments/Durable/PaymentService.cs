@@ -39,7 +39,9 @@ public enum PaymentOutcomeKind
 /// <param name="Reason">Why it was refused.</param>
 /// <param name="Field">The request member it was refused for, without the leading <c>$.</c>.</param>
 /// <param name="Violations">The policy's payment rules an <see cref="PaymentOutcomeKind.Invalid"/> contract breaks, each with its article (422).</param>
-public sealed record PaymentOutcome(PaymentOutcomeKind Kind, PaymentState? State, string? Reason = null, string? Field = null, IReadOnlyList<PaymentViolation>? Violations = null);
+/// <param name="Limit">For a <see cref="PaymentOutcomeKind.Conflict"/> at one of the case's limits (<see cref="CaseLimits"/>), its rule, e.g. <c>receipts-limit</c>.</param>
+public sealed record PaymentOutcome(PaymentOutcomeKind Kind, PaymentState? State, string? Reason = null, string? Field = null, IReadOnlyList<PaymentViolation>? Violations = null,
+    string? Limit = null);
 
 /// <summary>
 /// Staged land-price payments of a case: the contract, the schedule the <c>ComputePayments</c> queue function
@@ -184,6 +186,9 @@ public sealed class PaymentService(CaseStore cases, ReviewService review, Tenant
     public Task<PaymentOutcome> RecordFailureAsync(PaymentMessage message, string error, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(message);
+        ArgumentNullException.ThrowIfNull(error);
+        error = error.Length > CaseLimits.MaxPaymentErrorLength ? error[..CaseLimits.MaxPaymentErrorLength] + "…" : error;
+
         // A schedule already running stays; the case still records the error, so nothing fails unseen. A message for
         // another contract or version than the one on record leaves its status and error alone (that one has a message
         // of its own still to come): only the event tells of it.
@@ -229,6 +234,12 @@ public sealed class PaymentService(CaseStore cases, ReviewService review, Tenant
             if (receipt.Amount > current.Balance)
             {
                 return Refuse(PaymentOutcomeKind.Invalid, $"The amount {receipt.Amount} exceeds the balance {current.Balance}.", "amount");
+            }
+
+            if (current.Receipts.Count >= CaseLimits.MaxReceipts)
+            {
+                return new Decision(null, [], [], new PaymentOutcome(PaymentOutcomeKind.Conflict, null,
+                    $"The case has {current.Receipts.Count} receipts on record, the most a case keeps; no further receipt can be recorded.", "reference", Limit: "receipts-limit"));
             }
 
             var next = current with { Receipts = current.Receipts.Add(receipt with { RecordedAt = loaded.Context.Now }) };

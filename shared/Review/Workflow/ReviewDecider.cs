@@ -1,4 +1,5 @@
 using LandRedevelopment.Calendars;
+using LandRedevelopment.Cases;
 using LandRedevelopment.Policies;
 using LandRedevelopment.Review;
 using LandRedevelopment.Screening;
@@ -46,6 +47,9 @@ public enum RejectionKind
 
     /// <summary>The command itself is malformed: an unknown chain, a return without a comment, a date in the future (400).</summary>
     InvalidCommand,
+
+    /// <summary>The command would take the case past one of its limits (<see cref="Cases.CaseLimits"/>); the rejection names the rule (409).</summary>
+    LimitReached,
 }
 
 /// <summary>A refused command.</summary>
@@ -54,7 +58,10 @@ public enum RejectionKind
 /// <param name="Existing">For <see cref="RejectionKind.AlreadyDecided"/>, the decision on record.</param>
 /// <param name="GateId">For <see cref="RejectionKind.GateNotSatisfied"/>, the gate.</param>
 /// <param name="Article">For <see cref="RejectionKind.GateNotSatisfied"/>, the article that sets it.</param>
-public sealed record DecisionRejection(RejectionKind Kind, string Reason, RecordedDecision? Existing = null, string? GateId = null, string? Article = null);
+/// <param name="Rule">For <see cref="RejectionKind.LimitReached"/>, the limit's rule, e.g. <c>rework-limit</c>.</param>
+/// <param name="Field">For <see cref="RejectionKind.LimitReached"/>, the request member that would pass it, e.g. <c>action</c>.</param>
+public sealed record DecisionRejection(RejectionKind Kind, string Reason, RecordedDecision? Existing = null, string? GateId = null, string? Article = null,
+    string? Rule = null, string? Field = null);
 
 /// <summary>
 /// The outcome of a command: the events to append (none when a replayed timer or command changes nothing), or a rejection.
@@ -85,6 +92,10 @@ public sealed record DecisionResult
     /// <summary>Refused.</summary>
     public static DecisionResult Refuse(RejectionKind kind, string reason, RecordedDecision? existing = null, string? gateId = null, string? article = null) =>
         new([], new DecisionRejection(kind, reason, existing, gateId, article));
+
+    /// <summary>Refused: the case would pass the limit of <paramref name="rule"/>, through the request member <paramref name="field"/>.</summary>
+    public static DecisionResult Limit(string rule, string field, string reason) =>
+        new([], new DecisionRejection(RejectionKind.LimitReached, reason, Rule: rule, Field: field));
 }
 
 /// <summary>
@@ -221,6 +232,11 @@ public static class ReviewDecider
             return DecisionResult.Refuse(RejectionKind.WrongRole, $"Step {state.StepId} is decided by {role}, which officer {command.OfficerId} does not hold.");
         }
 
+        if (Limits(state, command) is { } limited)
+        {
+            return limited;
+        }
+
         var chain = ChainOf(state, context);
         var step = chain.Steps[state.StepIndex];
         var track = state.Track;
@@ -259,6 +275,25 @@ public static class ReviewDecider
             default:
                 return DecisionResult.Refuse(RejectionKind.InvalidCommand, $"Unknown action {command.Action}.");
         }
+    }
+
+    // What a decision adds to the case's row is bounded (CaseLimits): its comment, and for a return another round.
+    private static DecisionResult? Limits(ReviewState state, Decide command)
+    {
+        var comments = state.Decisions.Sum(d => d.Comment?.Length ?? 0);
+        if (command.Comment is { Length: > 0 } comment && comments + comment.Length > CaseLimits.MaxCommentCharacters)
+        {
+            return DecisionResult.Limit("comments-limit", "comment",
+                $"The comments on this case's decisions total {comments} characters; a case keeps at most {CaseLimits.MaxCommentCharacters}, so this one may have at most {Math.Max(0, CaseLimits.MaxCommentCharacters - comments)}.");
+        }
+
+        if (command.Action == DecisionAction.Return && state.Decisions.Count(d => d.Action == DecisionAction.Return) >= CaseLimits.MaxReworkReturns)
+        {
+            return DecisionResult.Limit("rework-limit", "action",
+                $"This case was returned for rework {CaseLimits.MaxReworkReturns} times, the most a case takes; approve or reject it.");
+        }
+
+        return null;
     }
 
     private static DecisionResult ApprovePlan(ReviewState state, StepApproved approved, ReviewChain chain, ReviewStep step, string role, string officerId, ReviewContext context)
@@ -434,6 +469,18 @@ public static class ReviewDecider
             return DecisionResult.Refuse(RejectionKind.InvalidCommand, $"The policy has no plan chain '{command.ChainId}'.");
         }
 
+        // Every plan before this one was rejected (a plan is taken only in this phase, after a plan rejection or none).
+        if (state.Decisions.Count(d => d.Track == ReviewTrack.Plan && d.Action == DecisionAction.Reject) >= CaseLimits.MaxPlans)
+        {
+            return DecisionResult.Limit("plans-limit", "submissionId", $"This case has had {CaseLimits.MaxPlans} plans, the most a case takes.");
+        }
+
+        if (command.Plan.Documents.Count > CaseLimits.MaxPlanDocuments)
+        {
+            return DecisionResult.Limit("plan-documents-limit", "documents",
+                $"The plan declares {command.Plan.Documents.Count} documents of a kind; a plan keeps at most {CaseLimits.MaxPlanDocuments}.");
+        }
+
         var submitted = new PlanSubmittedEvent(context.Now, command.Plan, chain.Id, chain.Name, chain.Source);
         return DecisionResult.Accept(submitted, Enter(state.Apply(submitted), ReviewTrack.Plan, chain, 0, context));
     }
@@ -446,8 +493,13 @@ public static class ReviewDecider
             return DecisionResult.Refuse(RejectionKind.NotAllowed, $"No plan is in review (phase {state.Phase}).");
         }
 
-        return state.Plan.Documents.Contains(command.Document)
-            ? DecisionResult.Nothing
+        if (state.Plan.Documents.Contains(command.Document))
+        {
+            return DecisionResult.Nothing;
+        }
+
+        return state.Plan.Documents.All(d => d.Kind != command.Document.Kind) && state.Plan.Documents.Count >= CaseLimits.MaxPlanDocuments
+            ? DecisionResult.Limit("plan-documents-limit", "kind", $"The plan has {state.Plan.Documents.Count} documents on file, the most a plan keeps; a document of another kind cannot be added.")
             : DecisionResult.Accept(new PlanDocumentRecorded(context.Now, command.Document));
     }
 
