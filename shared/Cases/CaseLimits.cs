@@ -34,9 +34,9 @@ namespace LandRedevelopment.Cases;
 /// </list>
 /// <para>
 /// Serialized as stored — JSON escapes every character outside ASCII as <c>\uXXXX</c>, six characters, so every free
-/// text is counted six times over — a case at all these limits is about 700 KiB (pinned by a test: the review state
-/// about 265 KiB, the payments 250 KiB, a survey of 20 long text attributes and 30 rules 165 KiB), a margin of over
-/// 300 KiB under the 1 MiB row. As a last line of defence, <see cref="CaseStore"/> refuses to submit a row
+/// text is counted six times over — a case at all these limits is about 750 KiB (pinned by a test: the review state
+/// about 315 KiB, the payments 250 KiB, a survey of 20 long text attributes and 30 rules 165 KiB), a margin of over
+/// 250 KiB under the 1 MiB row. As a last line of defence, <see cref="CaseStore"/> refuses to submit a row
 /// or transaction past the storage limits, and turns a refusal for size by storage itself into
 /// <see cref="CaseRecordLimitException"/>, which the API answers 409 <c>case-record-limit</c>: an unforeseen path fails
 /// cleanly, and the case stays as it was.
@@ -53,8 +53,12 @@ public static class CaseLimits
     /// <summary>Redevelopment plans submitted over a case's life (rule <c>plans-limit</c>).</summary>
     public const int MaxPlans = 5;
 
-    /// <summary>Documents (kinds) on file with a plan (rule <c>plan-documents-limit</c>).</summary>
-    public const int MaxPlanDocuments = 4;
+    /// <summary>
+    /// Documents (kinds) on file with a plan (rule <c>plan-documents-limit</c>): room for every document a built-in city's
+    /// gates may ask of one plan (中卫: a soil survey, the original land user's consent, a social-stability assessment and a
+    /// resettlement plan) and as many declared with it.
+    /// </summary>
+    public const int MaxPlanDocuments = 8;
 
     /// <summary>Characters of officers' comments over a case's decisions (rule <c>comments-limit</c>).</summary>
     public const int MaxCommentCharacters = 10_000;
