@@ -68,7 +68,7 @@ internal static class StoragePipeline
             perCallPolicies: options.CircuitBreakers is { } breakers
                 ? [new StorageCircuitBreakerPolicy(breakers), new StorageVersionPolicy(options.ServiceVersion)]
                 : [new StorageVersionPolicy(options.ServiceVersion)],
-            perRetryPolicies: [auth.CreatePolicy(tableService, options.TimeProvider)],
+            perRetryPolicies: [auth.CreatePolicy(tableService, options.TimeProvider), new SocketFailurePolicy()],
             responseClassifier: new ResponseClassifier());
     }
 
@@ -98,6 +98,43 @@ internal static class StoragePipeline
 
         return response;
     }
+}
+
+/// <summary>
+/// A connection storage reset as soon as it accepted it can surface from <see cref="System.Net.Http.HttpClient"/> as a bare
+/// <see cref="System.Net.Sockets.SocketException"/> (e.g. "Transport endpoint is not connected" while it reads the remote
+/// address), which Azure.Core neither wraps nor retries. This makes it what every other failure to reach storage is — a
+/// <see cref="RequestFailedException"/> with status 0 — so the try is retried, the circuit breaker counts it, and the API
+/// answers 503 rather than 500.
+/// </summary>
+internal sealed class SocketFailurePolicy : HttpPipelinePolicy
+{
+    public override void Process(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline)
+    {
+        try
+        {
+            ProcessNext(message, pipeline);
+        }
+        catch (System.Net.Sockets.SocketException e)
+        {
+            throw Unreachable(message, e);
+        }
+    }
+
+    public override async ValueTask ProcessAsync(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline)
+    {
+        try
+        {
+            await ProcessNextAsync(message, pipeline).ConfigureAwait(false);
+        }
+        catch (System.Net.Sockets.SocketException e)
+        {
+            throw Unreachable(message, e);
+        }
+    }
+
+    private static RequestFailedException Unreachable(HttpMessage message, System.Net.Sockets.SocketException e) =>
+        new(0, $"Storage at {message.Request.Uri.Host}:{message.Request.Uri.Port} could not be reached: {e.Message} ({e.SocketErrorCode})", e);
 }
 
 internal sealed class StorageVersionPolicy(string version) : HttpPipelineSynchronousPolicy

@@ -71,6 +71,21 @@ public class CircuitBreakerTests
     }
 
     [Fact]
+    public async Task A_connection_reset_as_soon_as_accepted_is_storage_out_of_reach_retried_and_counted_not_a_bare_socket_error()
+    {
+        var client = Client();
+        _storage.ResetsOnAccept = true;
+
+        var e = await Assert.ThrowsAsync<RequestFailedException>(() => Write(client));
+
+        Assert.Equal(0, e.Status);
+        Assert.Equal(3, _storage.Requests);
+        Assert.True(_breakers.IsOpen(Endpoint));
+        await Assert.ThrowsAsync<StorageCircuitOpenException>(() => Write(client));
+        Assert.Equal(3, _storage.Requests);
+    }
+
+    [Fact]
     public async Task A_refused_call_is_told_how_long_the_breaker_stays_open()
     {
         var client = Client();
@@ -240,6 +255,9 @@ public class CircuitBreakerTests
 
         public bool Down { get; set; }
 
+        /// <summary>Whether a connection is reset as soon as it is accepted (HttpClient then throws a bare SocketException).</summary>
+        public bool ResetsOnAccept { get; set; }
+
         public HttpStatusCode Answer { get; set; } = HttpStatusCode.NoContent;
 
         public int Requests => Volatile.Read(ref _requests);
@@ -253,6 +271,11 @@ public class CircuitBreakerTests
             if (Interlocked.Exchange(ref _hold, null) is { } hold)
             {
                 await hold.WaitAsync(cancellationToken);
+            }
+
+            if (ResetsOnAccept)
+            {
+                throw new System.Net.Sockets.SocketException((int)System.Net.Sockets.SocketError.NotConnected);
             }
 
             return Down
