@@ -26,7 +26,7 @@ public static class PolicyDocs
         "Plan attributes (`review.planAttributes`) have names of their own: not a parcel field, a survey attribute, `newLandUse` or `greenChannel`. Plan chains may read them besides the survey's attributes; screening rules may not.",
         "In each list of review chains, only the last chain has no `when`, and the last one has none: it is the default.",
         "A period uses calendar units (years, months, days) or working days, not both; it is not negative, and not zero — except an instalment's `dueWithin`, where 0 means on the day.",
-        "Instalment schedules (`fixedSchedule`, `defaultPlan`): every share is in (0, 1]; at most one term takes the rest (`rest: true`, no share) and it is the last; the shares add up to at most 1 with a rest term and to exactly 1 without one; due periods do not decrease. When `allowed` is false there is no schedule.",
+        "Instalment schedules (`fixedSchedule`, `defaultPlan`): every share is in (0, 1]; at most one term takes the rest (`rest: true`, no share) and it is the last; the shares add up to at most 1 with a rest term and to exactly 1 without one; due periods do not decrease. When `allowed` is false there is no schedule, no `firstPaymentAtLeast` and no `allWithin`.",
         "`consentOf` and `onlyFor` (whose ids are unique) are set only where a contract can pay in instalments: not with `allowed: false`, nor with a `fixedSchedule` whose last term is due within 0 days (everything due on the day the periods start).",
         "`firstPaymentAtLeast` and the share of a price basis are in (0, 1]; `declaredAreaTolerance` is not negative.",
         "Evidence content types look like `type/subtype` (e.g. `application/pdf`).",

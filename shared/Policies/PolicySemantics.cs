@@ -234,6 +234,16 @@ internal sealed partial class PolicySemantics(PolicyDocument policy)
             {
                 Error("$.instalments.defaultPlan", "must be absent: instalments are not allowed (allowed: false), so there is no schedule");
             }
+
+            if (rules.FirstPaymentAtLeast is not null)
+            {
+                Error("$.instalments.firstPaymentAtLeast", "must be absent: instalments are not allowed (allowed: false), so the price is paid whole and there is no first payment");
+            }
+
+            if (rules.AllWithin is not null)
+            {
+                Error("$.instalments.allWithin", "must be absent: instalments are not allowed (allowed: false), so there is no period for instalments to fall within");
+            }
         }
 
         InstalmentConditions(rules);

@@ -583,9 +583,49 @@ public class PolicyValidatorTests
         {
             d.At("instalments")["allowed"] = false;
             d.At("instalments").AsObject().Remove("consentOf");
+            d.At("instalments").AsObject().Remove("firstPaymentAtLeast");
+            d.At("instalments").AsObject().Remove("allWithin");
         });
 
         result.SingleError("$.instalments.fixedSchedule", "must be absent: instalments are not allowed (allowed: false)");
+    }
+
+    [Fact]
+    public void When_instalments_are_not_allowed_there_is_no_first_payment_share_nor_period_for_them()
+    {
+        var result = SamplePolicy.ValidateEdited(d =>
+        {
+            var rules = d.At("instalments").AsObject();
+            rules["allowed"] = false;
+            rules.Remove("consentOf");
+            rules.Remove("fixedSchedule");
+        });
+
+        Assert.Null(result.Policy);
+        Assert.True(result.IsWellFormed);
+        Assert.Equal(
+            [
+                ("$.instalments.firstPaymentAtLeast", "must be absent: instalments are not allowed (allowed: false), so the price is paid whole and there is no first payment"),
+                ("$.instalments.allWithin", "must be absent: instalments are not allowed (allowed: false), so there is no period for instalments to fall within"),
+            ],
+            result.Errors.Select(e => (e.Path, e.Message)));
+    }
+
+    [Fact]
+    public void When_instalments_are_not_allowed_the_policy_without_their_terms_is_valid()
+    {
+        var result = SamplePolicy.ValidateEdited(d =>
+        {
+            var rules = d.At("instalments").AsObject();
+            rules["allowed"] = false;
+            foreach (var name in new[] { "consentOf", "fixedSchedule", "firstPaymentAtLeast", "allWithin" })
+            {
+                rules.Remove(name);
+            }
+        });
+
+        Assert.True(result.IsValid, string.Join("\n", result.Errors));
+        Assert.False(result.Policy!.Instalments.Allowed);
     }
 
     private static JsonArray OnlyFor(params string[] ids) => new(ids.Select(id => (JsonNode)new JsonObject
@@ -601,6 +641,8 @@ public class PolicyValidatorTests
             var rules = d.At("instalments").AsObject();
             rules["allowed"] = false;
             rules.Remove("fixedSchedule");
+            rules.Remove("firstPaymentAtLeast");
+            rules.Remove("allWithin");
             rules["onlyFor"] = OnlyFor("agreement-transfer-after-transition");
         });
 
