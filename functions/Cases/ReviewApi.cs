@@ -38,7 +38,7 @@ public static partial class ReviewApi
             .WithSummary("Records a plan document's review, e.g. which bureaus approved the soil-pollution survey or that it failed.")
             .ProducesProblem(400).ProducesProblem(404).ProducesProblem(409);
         tenant.MapPost("/cases/{caseId}/resubmission", Resubmit).WithName("ResubmitCase")
-            .WithSummary("Resubmits a case returned for rework (idempotent on submissionId). With new evidence declared, the review resumes once it is all uploaded; without, at once — at the step that returned it.")
+            .WithSummary("Resubmits a case returned for rework (idempotent on submissionId). With new evidence declared, the review resumes once it is all uploaded; without, at once — at the step that returned it. A returned plan may come with a revised `plan` (its facts restated; documents stay on file): when the revised facts choose another plan chain, the review starts that chain.")
             .ProducesProblem(400).ProducesProblem(404).ProducesProblem(409);
         return tenant;
     }
@@ -109,14 +109,10 @@ public static partial class ReviewApi
             return RequestProblems.Validation(fields.Errors);
         }
 
-        fields.OnlyKnown("submissionId", "newLandUse", "greenChannel", "summary", "documents", "attributes");
+        fields.OnlyKnown([.. PlanFactNames, "submissionId", "documents"]);
         var submissionId = fields.String("submissionId", required: true, maxLength: 100, SurveysApi.IsSubmissionId, SurveysApi.SubmissionIdRule);
-        var newLandUse = fields.String("newLandUse", required: true, maxLength: 64, code => policy.LandUses.Any(u => u.Code == code),
-            "one of the policy's land-use codes: " + string.Join(", ", policy.LandUses.Select(u => u.Code)));
-        var greenChannel = Boolean(body, "greenChannel", fields);
-        var summary = fields.String("summary", required: false, maxLength: 2000);
+        var (newLandUse, greenChannel, summary, attributes) = ReadPlanFacts(fields, policy);
         var documents = SurveysApi.ReadEvidence(body, policy, fields.Errors, "documents", allowKind: true);
-        var attributes = PlanAttributes(body, policy, fields.Errors);
         var key = $"{caseId}|plan|{submissionId}";
         if (await ClaimAsync(tenant, caseId, key, "PlanReceived", submissionId, body, documents.Select(d => d.Name), "$.documents", fields, review, cases, ct) is { } answered)
         {
@@ -139,29 +135,44 @@ public static partial class ReviewApi
         return await RespondAsync(tenant, caseId, outcome, review, cases, "$", ct);
     }
 
+    /// <summary>The members of a plan's facts: a plan's body, and a resubmission's revised <c>plan</c>.</summary>
+    private static readonly string[] PlanFactNames = ["newLandUse", "greenChannel", "summary", "attributes"];
+
+    /// <summary>A plan's facts, read from <paramref name="fields"/> (a plan's body, or a resubmission's <c>plan</c>).</summary>
+    private static (string? NewLandUse, bool? GreenChannel, string? Summary, Dictionary<string, AttributeValue> Attributes) ReadPlanFacts(JsonFields fields, PolicyDocument policy)
+    {
+        var newLandUse = fields.String("newLandUse", required: true, maxLength: 64, code => policy.LandUses.Any(u => u.Code == code),
+            "one of the policy's land-use codes: " + string.Join(", ", policy.LandUses.Select(u => u.Code)));
+        var greenChannel = Boolean(fields, "greenChannel");
+        var summary = fields.String("summary", required: false, maxLength: 2000);
+        return (newLandUse, greenChannel, summary, PlanAttributes(fields, policy));
+    }
+
     /// <summary>
     /// The plan's <c>attributes</c>: every fact the policy's <c>review.planAttributes</c> names, each required (a plan
     /// gate must not pass for want of a fact, e.g. 中卫 section 5(2)'s consent of the original land user), and no other.
     /// </summary>
-    private static Dictionary<string, AttributeValue> PlanAttributes(JsonElement body, PolicyDocument policy, List<FieldError> errors)
+    private static Dictionary<string, AttributeValue> PlanAttributes(JsonFields fields, PolicyDocument policy)
     {
         var declared = policy.Review.PlanAttributes;
+        var path = fields.Path + ".attributes";
+        var errors = fields.Errors;
         var read = new Dictionary<string, AttributeValue>(StringComparer.Ordinal);
-        if (body.TryGetProperty("attributes", out var values) && values.ValueKind != JsonValueKind.Null)
+        if (fields.Root.TryGetProperty("attributes", out var values) && values.ValueKind != JsonValueKind.Null)
         {
             if (values.ValueKind != JsonValueKind.Object)
             {
-                errors.Add(new FieldError("$.attributes", "must be an object of the plan facts the policy asks for"));
+                errors.Add(new FieldError(path, "must be an object of the plan facts the policy asks for"));
                 return read;
             }
 
-            read = ScreeningApi.ReadAttributes(values, declared, "$.attributes", errors,
+            read = ScreeningApi.ReadAttributes(values, declared, path, errors,
                 declared.Count == 0 ? "is not a plan fact of the tenant's policy (it asks for none)" : "is not a plan fact of the tenant's policy: " + string.Join(", ", declared.Select(a => a.Name)));
         }
 
-        foreach (var missing in declared.Where(a => !read.ContainsKey(a.Name) && !errors.Any(e => e.Path == "$.attributes." + a.Name)))
+        foreach (var missing in declared.Where(a => !read.ContainsKey(a.Name) && !errors.Any(e => e.Path == path + "." + a.Name)))
         {
-            errors.Add(new FieldError("$.attributes." + missing.Name, $"is required: the policy asks every plan to state it ({missing.Description})"));
+            errors.Add(new FieldError(path + "." + missing.Name, $"is required: the policy asks every plan to state it ({missing.Description})"));
         }
 
         return read;
@@ -184,7 +195,7 @@ public static partial class ReviewApi
         fields.OnlyKnown("kind", "approvedBy", "failed");
         var kind = fields.String("kind", required: true, maxLength: 64, IsSlug, "a slug: a–z, 0–9 and '-', e.g. soil-pollution-survey");
         var approvedBy = fields.Strings("approvedBy", required: false, maxItems: 10, maxLength: 100) ?? [];
-        var failed = Boolean(body, "failed", fields) ?? false;
+        var failed = Boolean(fields, "failed") ?? false;
         if (fields.Errors.Count > 0)
         {
             return RequestProblems.Validation(fields.Errors);
@@ -216,24 +227,55 @@ public static partial class ReviewApi
             return RequestProblems.Validation(fields.Errors);
         }
 
-        fields.OnlyKnown("submissionId", "comment", "evidence");
+        fields.OnlyKnown("submissionId", "comment", "evidence", "plan");
+        var policy = loaded.Context.Policy;
         var submissionId = fields.String("submissionId", required: true, maxLength: 100, SurveysApi.IsSubmissionId, SurveysApi.SubmissionIdRule);
         var comment = fields.String("comment", required: false, maxLength: 2000);
-        var evidence = SurveysApi.ReadEvidence(body, loaded.Context.Policy, fields.Errors, "evidence", allowKind: false);
+        var evidence = SurveysApi.ReadEvidence(body, policy, fields.Errors, "evidence", allowKind: false);
+        var revised = RevisedPlan(fields, policy);
         var key = $"{caseId}|resubmission|{submissionId}";
         if (await ClaimAsync(tenant, caseId, key, "ResubmissionReceived", submissionId, body, evidence.Select(d => d.Name), "$.evidence", fields, review, cases, ct) is { } answered)
         {
             return answered;
         }
 
-        var received = new NewCaseEvent("ResubmissionReceived", Actor(request), new { submissionId, comment, evidence = evidence.Select(e => e.Name) });
+        var received = new NewCaseEvent("ResubmissionReceived", Actor(request), new
+        {
+            submissionId, comment, evidence = evidence.Select(e => e.Name),
+            plan = revised is { } r ? new { r.NewLandUse, r.GreenChannel, r.Summary, r.Attributes } : null,
+        });
         var files = evidence.Select(d => new EvidenceFile(d.Name, d.Sha256, d.Size, d.ContentType, EvidenceStatus.Pending, null, null, null)).ToList();
-        var outcome = await ClaimedAsync(tenant, caseId, key, "ResubmissionReceived", submissionId!, cases, () => files.Count == 0
-            ? review.ExecuteAsync(tenant, caseId, _ => new Resubmitted(), Actor(request), new CaseAmendment { Events = [received] }, ct)
-            : review.DeclareResubmissionAsync(tenant, caseId, received, files, ct), ct);
 
-        return await RespondAsync(tenant, caseId, outcome, review, cases, "$", ct);
+        // The revision is made over the case as each try reads it: the plan on file gives the current land use and
+        // keeps its documents, and the revised facts choose the chain.
+        Func<LoadedCase, RevisePlan>? revise = revised is null ? null : c =>
+        {
+            var facts = new PlanFacts(c.Case.LandUse, revised.NewLandUse, [], revised.GreenChannel, revised.Attributes.Count == 0 ? null : revised.Attributes);
+            return new RevisePlan(facts, ReviewChainSelector.Select(c.Context.Policy.Review.PlanChains, facts.ToRuleInput(c.Case.District, c.Context.Today)).Id);
+        };
+        var outcome = await ClaimedAsync(tenant, caseId, key, "ResubmissionReceived", submissionId!, cases, () => files.Count == 0
+            ? review.ExecuteAsync(tenant, caseId, c => new Resubmitted(revise?.Invoke(c)), Actor(request), new CaseAmendment { Events = [received] }, ct)
+            : review.DeclareResubmissionAsync(tenant, caseId, received, files, revise, ct), ct);
+
+        return await RespondAsync(tenant, caseId, outcome, review, cases, revised is null ? "$" : "$.plan", ct);
     }
+
+    /// <summary>A resubmission's revised plan, restating its facts as a plan does (<c>newLandUse</c> required); null when the resubmission keeps the plan on file.</summary>
+    private static PlanRevision? RevisedPlan(JsonFields fields, PolicyDocument policy)
+    {
+        if (fields.Object("plan", required: false) is not { } element)
+        {
+            return null;
+        }
+
+        var plan = new JsonFields(element, "$.plan");
+        plan.OnlyKnown(PlanFactNames);
+        var (newLandUse, greenChannel, summary, attributes) = ReadPlanFacts(plan, policy);
+        fields.Errors.AddRange(plan.Errors);
+        return plan.Errors.Count > 0 ? null : new PlanRevision(newLandUse!, greenChannel ?? false, summary, attributes);
+    }
+
+    private sealed record PlanRevision(string NewLandUse, bool GreenChannel, string? Summary, Dictionary<string, AttributeValue> Attributes);
 
     private static async Task<Results<Ok<CaseView>, ProblemHttpResult>> RespondAsync(
         string tenant, string caseId, ReviewOutcome outcome, ReviewService review, CaseStore cases, string field, CancellationToken ct)
@@ -371,9 +413,9 @@ public static partial class ReviewApi
         }
     }
 
-    private static bool? Boolean(JsonElement body, string name, JsonFields fields)
+    private static bool? Boolean(JsonFields fields, string name)
     {
-        if (!body.TryGetProperty(name, out var v) || v.ValueKind == JsonValueKind.Null)
+        if (!fields.Root.TryGetProperty(name, out var v) || v.ValueKind == JsonValueKind.Null)
         {
             return null;
         }
@@ -383,7 +425,7 @@ public static partial class ReviewApi
             return v.GetBoolean();
         }
 
-        fields.Errors.Add(new FieldError("$." + name, "must be true or false"));
+        fields.Errors.Add(new FieldError(fields.Path + "." + name, "must be true or false"));
         return null;
     }
 

@@ -135,6 +135,9 @@ public sealed class JsonFields(JsonElement root, string path = "$")
     /// <summary>The element read.</summary>
     public JsonElement Root => root;
 
+    /// <summary>The element's JSON path, e.g. <c>$</c> or <c>$.plan</c>.</summary>
+    public string Path => path;
+
     public List<FieldError> Errors { get; } = [];
 
     public bool IsObject

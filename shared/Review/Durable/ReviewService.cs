@@ -243,8 +243,10 @@ public sealed class ReviewService(CaseStore cases, TenantDirectory tenants, Revi
     /// <summary>
     /// A case returned for rework is resubmitted with new evidence declared: the evidence rows and the event are
     /// written now, and the review resumes when the last file is verified (the case store's evidence-complete signal).
+    /// A plan's revision (<paramref name="revise"/>, chosen over the case as read) is applied now, in the same write.
     /// </summary>
-    public async Task<ReviewOutcome> DeclareResubmissionAsync(string tenantId, string caseId, NewCaseEvent received, IReadOnlyList<EvidenceFile> evidence, CancellationToken ct)
+    public async Task<ReviewOutcome> DeclareResubmissionAsync(
+        string tenantId, string caseId, NewCaseEvent received, IReadOnlyList<EvidenceFile> evidence, Func<LoadedCase, RevisePlan>? revise, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(received);
         for (var attempt = 0; ; attempt++)
@@ -264,16 +266,32 @@ public sealed class ReviewService(CaseStore cases, TenantDirectory tenants, Revi
                 return new ReviewOutcome(ReviewOutcomeKind.Refused, current.Case, current.State, [], new DecisionRejection(RejectionKind.NotAllowed, reason));
             }
 
+            // A revision changes the plan and the chain a resubmission resumes on, nothing else (no step, timer or mail).
+            IReadOnlyList<ReviewEvent> revised = [];
+            if (revise is not null)
+            {
+                var decision = ReviewDecider.Decide(current.State, revise(current), current.Context);
+                if (!decision.IsAccepted)
+                {
+                    return new ReviewOutcome(ReviewOutcomeKind.Refused, current.Case, current.State, [], decision.Rejection);
+                }
+
+                revised = decision.Events;
+            }
+
+            var state = ReviewState.Evolve(current.State, revised);
+            var events = revised.Select(e => new NewCaseEvent(ReviewStateJson.EventType(e), received.Actor, ReviewStateJson.EventData(e))).Prepend(received).ToList();
             var updated = current.Case with
             {
                 ResubmissionPending = true,
-                Version = current.Case.Version + 1,
+                Review = revised.Count == 0 ? current.Case.Review : ReviewStateJson.Write(state),
+                Version = current.Case.Version + events.Count,
                 UpdatedAt = time.GetUtcNow(),
             };
             try
             {
-                await cases.CommitAsync(new CaseTransition(updated, etag) { Events = [received], AddEvidence = evidence }, ct).ConfigureAwait(false);
-                return new ReviewOutcome(ReviewOutcomeKind.Applied, updated, current.State, []);
+                await cases.CommitAsync(new CaseTransition(updated, etag) { Events = events, AddEvidence = evidence }, ct).ConfigureAwait(false);
+                return new ReviewOutcome(ReviewOutcomeKind.Applied, updated, state, revised);
             }
             catch (TableTransactionFailedException e) when (e.Status is 409 or 412 && attempt < MaxAttempts)
             {

@@ -21,9 +21,21 @@ public sealed record StartReview(string ChainId) : ReviewCommand;
 /// <param name="Comment">The officer's comment; required to return a case, since the field team must know what to add.</param>
 public sealed record Decide(string StepId, int Attempt, string OfficerId, IReadOnlyList<string> OfficerRoles, DecisionAction Action, string? Comment) : ReviewCommand;
 
-/// <summary>The case returned for rework is submitted again; the review resumes at the step that returned it.</summary>
-/// <param name="RevisedPlan">For a plan returned for rework, the revised plan; null keeps the plan on file.</param>
-public sealed record Resubmitted(PlanFacts? RevisedPlan = null) : ReviewCommand;
+/// <summary>
+/// The case returned for rework is submitted again; the review resumes at the step that returned it — or, when a
+/// revised plan is reviewed by another chain than the plan on file, at that chain's first step.
+/// </summary>
+/// <param name="Revision">For a plan returned for rework, its revision; null keeps the plan on file.</param>
+public sealed record Resubmitted(RevisePlan? Revision = null) : ReviewCommand;
+
+/// <summary>
+/// The land user revised the facts of a plan returned for rework (its new land use, green channel, stated plan facts);
+/// the caller chose its chain with <c>ReviewChainSelector</c> over the revised <see cref="PlanFacts.ToRuleInput"/>. The
+/// documents on file stay: the revision's own <see cref="PlanFacts.Documents"/> are not read.
+/// </summary>
+/// <param name="Plan">The revised facts.</param>
+/// <param name="ChainId">The plan chain that reviews them.</param>
+public sealed record RevisePlan(PlanFacts Plan, string ChainId) : ReviewCommand;
 
 /// <summary>The durable timer of a step's time limit fired.</summary>
 public sealed record StepDeadlinePassed(string StepId, int Attempt) : ReviewCommand;

@@ -130,6 +130,7 @@ public static class ReviewDecider
             DeterminationServed c => Serve(state, c, context),
             PlanSubmitted c => SubmitPlan(state, c, context),
             RecordPlanDocument c => RecordDocument(state, c, context),
+            RevisePlan c => Revise(state, c, context),
             PlanDeadlinePassed => PlanDeadline(state, context),
             TransitionEnded => EndTransition(state, context),
             _ => throw new ArgumentException($"Unknown review command {command.GetType().Name}.", nameof(command)),
@@ -347,13 +348,49 @@ public static class ReviewDecider
             return DecisionResult.Refuse(RejectionKind.NotAllowed, $"The case is not returned for rework (phase {state.Phase}).");
         }
 
-        if (command.RevisedPlan is not null && state.Track != ReviewTrack.Plan)
+        var events = new List<ReviewEvent>();
+        if (command.Revision is { } revision)
         {
-            return DecisionResult.Refuse(RejectionKind.InvalidCommand, "A revised plan can only be resubmitted for a plan returned for rework.");
+            var revised = Revise(state, revision, context);
+            if (!revised.IsAccepted)
+            {
+                return revised;
+            }
+
+            events.AddRange(revised.Events);
+            state = ReviewState.Evolve(state, revised.Events);
         }
 
-        var resubmitted = new ReworkResubmitted(context.Now, state.Track, state.StepId!, command.RevisedPlan);
-        return DecisionResult.Accept(resubmitted, Enter(state.Apply(resubmitted), state.Track, ChainOf(state, context), state.StepIndex, context));
+        var resubmitted = new ReworkResubmitted(context.Now, state.Track, state.StepId!, null);
+        state = state.Apply(resubmitted);
+        events.Add(resubmitted);
+        events.Add(Enter(state, state.Track, ChainOf(state, context), state.StepIndex, context));
+        return DecisionResult.Accept(events);
+    }
+
+    // A plan returned for rework takes revised facts; its documents stay on file. On the chain that returned it the
+    // resubmission resumes at that step; revised facts that choose another chain (e.g. the green channel) start it.
+    private static DecisionResult Revise(ReviewState state, RevisePlan command, ReviewContext context)
+    {
+        ArgumentNullException.ThrowIfNull(command.Plan);
+        if (state.Phase != ReviewPhase.ReturnedForRework)
+        {
+            return DecisionResult.Refuse(RejectionKind.NotAllowed, $"The case is not returned for rework (phase {state.Phase}).");
+        }
+
+        if (state.Track != ReviewTrack.Plan || state.Plan is null)
+        {
+            return DecisionResult.Refuse(RejectionKind.InvalidCommand, "Only a plan returned for rework can be revised; this case was returned at its determination.");
+        }
+
+        var chain = context.Policy.Review.PlanChains.FirstOrDefault(c => c.Id == command.ChainId);
+        if (chain is null)
+        {
+            return DecisionResult.Refuse(RejectionKind.InvalidCommand, $"The policy has no plan chain '{command.ChainId}'.");
+        }
+
+        var plan = command.Plan with { Documents = state.Plan.Documents };
+        return DecisionResult.Accept(new PlanRevised(context.Now, plan, chain.Id, chain.Name, chain.Source, chain.Id == state.ChainId ? state.StepIndex : 0));
     }
 
     // A timer for a step visit the case has left (decided, returned, or an older attempt) was cancelled: it

@@ -34,6 +34,7 @@ public enum ReviewTrack
 [JsonDerivedType(typeof(DeterminationServedEvent), "determinationServed")]
 [JsonDerivedType(typeof(PlanSubmittedEvent), "planSubmitted")]
 [JsonDerivedType(typeof(PlanDocumentRecorded), "planDocumentRecorded")]
+[JsonDerivedType(typeof(PlanRevised), "planRevised")]
 [JsonDerivedType(typeof(PlanApproved), "planApproved")]
 [JsonDerivedType(typeof(ReclamationStarted), "reclamationStarted")]
 [JsonDerivedType(typeof(PlanDeadlineLapsed), "planDeadlineLapsed")]
@@ -72,7 +73,18 @@ public sealed record StepApproved(DateTimeOffset At, ReviewTrack Track, string S
 public sealed record ReturnedForRework(DateTimeOffset At, ReviewTrack Track, string StepId, int Attempt, string OfficerId, string Comment, IReadOnlyList<string> NotifyRoles) : ReviewEvent(At);
 
 /// <summary>The returned case (or plan) was submitted again; the step that returned it is entered again next.</summary>
+/// <param name="At">When.</param>
+/// <param name="Track">Determination or plan.</param>
+/// <param name="StepId">The step that returned it.</param>
+/// <param name="RevisedPlan">Only in events written before revisions were events of their own (<see cref="PlanRevised"/>); null since.</param>
 public sealed record ReworkResubmitted(DateTimeOffset At, ReviewTrack Track, string StepId, PlanFacts? RevisedPlan) : ReviewEvent(At);
+
+/// <summary>
+/// The facts of a plan returned for rework were revised (its documents stay on file). A resubmission resumes at
+/// <paramref name="StepIndex"/> of <paramref name="ChainId"/>: the step that returned it on the same chain, the first
+/// step when the revised facts chose another chain.
+/// </summary>
+public sealed record PlanRevised(DateTimeOffset At, PlanFacts Plan, string ChainId, string ChainName, string Source, int StepIndex) : ReviewEvent(At);
 
 /// <summary>
 /// An officer rejected: for a determination the parcel is not low-efficiency and the case is closed; for a plan the

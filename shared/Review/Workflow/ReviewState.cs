@@ -194,6 +194,7 @@ public sealed record ReviewState
             },
             PlanSubmittedEvent e => this with { Plan = e.Plan, Track = ReviewTrack.Plan, ChainId = e.ChainId },
             PlanDocumentRecorded e => this with { Plan = Plan?.WithDocument(e.Document) },
+            PlanRevised e => this with { Plan = e.Plan, ChainId = e.ChainId, StepIndex = e.StepIndex },
             PlanApproved e => this with { Phase = ReviewPhase.Redevelopment, TransitionEndsOn = e.TransitionEndsOn, TransitionEndsAt = e.TransitionEndsAt },
             ReclamationStarted e => this with { Phase = ReviewPhase.Reclamation, ReclamationReason = $"{e.Reason} ({e.Article})" },
             PlanDeadlineLapsed e => this with { PlanDeadlineLapsedAt = e.At },

@@ -248,6 +248,117 @@ public sealed class ReviewPlanTests(ReviewFixture fixture) : IClassFixture<Revie
         await town.WaitStateAsync(caseId, "Redevelopment");
     }
 
+    [Fact]
+    public async Task A_plan_returned_for_rework_comes_back_with_revised_facts_and_its_gates_follow_them()
+    {
+        var town = fixture.City("zhongwei");
+        var caseId = await town.StartCaseAsync();
+        await town.DetermineAsync(caseId, "district-survey", "city-bureau-determination");
+        await ServeAsync(town, caseId);
+        var byAnother = Plan(town.Tenant, "industrial");
+        byAnother["attributes"]!["implementedByOriginalLandUser"] = false;
+        using (var submitted = await town.SendAsync(HttpMethod.Post, $"cases/{caseId}/plan", byAnother))
+        {
+            Assert.Equal(HttpStatusCode.OK, submitted.StatusCode);
+        }
+
+        await town.DecideAsync(caseId, "city-bureau-review#1");
+        await town.ReturnAsync(caseId, "city-government-approval#1", "实施主体应为原土地使用权人");
+
+        // A revision restates the plan's facts as a plan does: one that leaves a fact out is refused by name, and nothing changes.
+        var before = await town.SnapshotAsync(caseId);
+        var incomplete = Resubmission(new JsonObject { ["newLandUse"] = "industrial", ["attributes"] = new JsonObject { ["implementedByOriginalLandUser"] = true } });
+        using (var refused = await town.SendAsync(HttpMethod.Post, $"cases/{caseId}/resubmission", incomplete))
+        {
+            var problem = await SurveyKit.Json(refused);
+            Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+            var error = Assert.Single(problem.GetProperty("errors").EnumerateArray());
+            Assert.Equal("$.plan.attributes.involvesExpropriationOrReclamation", error.GetProperty("path").GetString());
+        }
+
+        Assert.Equal(before, await town.SnapshotAsync(caseId));
+
+        // Carried out by the original land user now: the consent gate no longer applies (中卫 section 5(2)).
+        var revision = Resubmission(new JsonObject { ["newLandUse"] = "industrial", ["attributes"] = SurveyKit.PlanAttributes(town.Tenant) });
+        using (var resubmitted = await town.SendAsync(HttpMethod.Post, $"cases/{caseId}/resubmission", revision))
+        {
+            var view = await SurveyKit.Json(resubmitted);
+            Assert.True(resubmitted.StatusCode == HttpStatusCode.OK, view.ToString());
+            Assert.Equal("PlanInReview", view.GetProperty("state").GetString());
+            var plan = view.GetProperty("review").GetProperty("plan");
+            Assert.True(plan.GetProperty("attributes").GetProperty("implementedByOriginalLandUser").GetBoolean());
+        }
+
+        var timeline = await town.TimelineAsync(caseId);
+        var revised = Assert.Single(timeline, e => e.GetProperty("type").GetString() == "PlanRevised");
+        Assert.Equal(1, revised.GetProperty("data").GetProperty("stepIndex").GetInt32());
+        await town.DecideAsync(caseId, "city-government-approval#2");
+        await town.WaitStateAsync(caseId, "Redevelopment");
+    }
+
+    [Fact]
+    public async Task A_revised_plan_waiting_for_new_evidence_takes_the_chain_its_facts_choose_once_the_files_are_in()
+    {
+        var town = fixture.City("jiamusi");
+        var caseId = await town.StartCaseAsync();
+        await town.DetermineAsync(caseId, "district-investigation", "city-bureau-determination");
+        await ServeAsync(town, caseId);
+        using (var submitted = await town.SendAsync(HttpMethod.Post, $"cases/{caseId}/plan", Plan(town.Tenant, "commercial-services")))
+        {
+            Assert.Equal(HttpStatusCode.OK, submitted.StatusCode);
+        }
+
+        await town.ReturnAsync(caseId, "city-bureau-review#1", "符合绿色通道条件，请补充说明");
+
+        // 佳木斯 item 19: revised onto the green channel, with a new file declared; the review waits for the file.
+        var note = SurveyKit.Pdf(3000, seed: 77);
+        var revision = Resubmission(new JsonObject { ["newLandUse"] = "commercial-services", ["greenChannel"] = true }, SurveyKit.Declare("绿色通道说明.pdf", note, "application/pdf"));
+        using (var pending = await town.SendAsync(HttpMethod.Post, $"cases/{caseId}/resubmission", revision))
+        {
+            var view = await SurveyKit.Json(pending);
+            Assert.True(pending.StatusCode == HttpStatusCode.OK, view.ToString());
+            Assert.Equal("ReturnedForRework", view.GetProperty("state").GetString());
+            Assert.True(view.GetProperty("review").GetProperty("resubmissionPending").GetBoolean());
+            Assert.Equal("green-channel", view.GetProperty("review").GetProperty("chainId").GetString());
+        }
+
+        using (var upload = await town.PutEvidenceAsync(caseId, "绿色通道说明.pdf", note, "application/pdf"))
+        {
+            Assert.Equal(HttpStatusCode.Created, upload.StatusCode);
+        }
+
+        await town.DecideAsync(caseId, "city-bureau-green-channel#1");
+        await town.WaitStateAsync(caseId, "Redevelopment");
+    }
+
+    [Fact]
+    public async Task Only_a_plan_is_revised_a_case_returned_at_its_determination_refuses_a_revision_and_changes_nothing()
+    {
+        var town = fixture.City("jiamusi");
+        var caseId = await town.StartCaseAsync();
+        await town.ReturnAsync(caseId, "district-investigation#1");
+        var before = await town.SnapshotAsync(caseId);
+
+        using (var refused = await town.SendAsync(HttpMethod.Post, $"cases/{caseId}/resubmission", Resubmission(new JsonObject { ["newLandUse"] = "industrial" })))
+        {
+            var problem = await SurveyKit.Json(refused);
+            Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+            var error = Assert.Single(problem.GetProperty("errors").EnumerateArray());
+            Assert.Equal("$.plan", error.GetProperty("path").GetString());
+            Assert.Contains("Only a plan returned for rework", error.GetProperty("message").GetString(), StringComparison.Ordinal);
+        }
+
+        Assert.Equal(before, await town.SnapshotAsync(caseId));
+    }
+
+    private static JsonObject Resubmission(JsonObject plan, params JsonObject[] evidence) => new()
+    {
+        ["submissionId"] = "resub-" + Guid.NewGuid().ToString("N"),
+        ["comment"] = "已修改方案",
+        ["evidence"] = new JsonArray(evidence.Select(e => (JsonNode)e).ToArray()),
+        ["plan"] = plan,
+    };
+
     private Task AssertGateHoldsAsync(string approveLink, string expected) => AssertGateHoldsAsync(approveLink, "soil-pollution-survey", "中卫 section 3", expected);
 
     private async Task AssertGateHoldsAsync(string approveLink, string gate, string article, string expected)

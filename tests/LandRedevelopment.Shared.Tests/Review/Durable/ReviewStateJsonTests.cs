@@ -153,7 +153,7 @@ public class ReviewStateJsonTests
             1 => (new Decide(step, attempt, "officer-1", roles, DecisionAction.Approve, null), now),
             2 => (new Decide(step, attempt, "officer-2", roles, DecisionAction.Return, "补充材料"), now),
             3 => (new Decide(step, attempt, "officer-3", roles, DecisionAction.Reject, "不予认定"), now),
-            4 => (new Resubmitted(s.Track == ReviewTrack.Plan ? new PlanFacts("industrial", "enterprise-office", []) : null), now),
+            4 => (new Resubmitted(s.Track == ReviewTrack.Plan ? new RevisePlan(new PlanFacts("industrial", "enterprise-office", []), "standard") : null), now),
             5 => (new ReminderDue(step, attempt), AtLeast(now, s.StepRemindAt)),
             6 => (new StepDeadlinePassed(step, attempt), AtLeast(now, s.StepDueAt)),
             7 => (new DeterminationServed(LegalPeriods.LocalDate(now, China)), now),

@@ -51,7 +51,7 @@ public class ReviewDeciderGuardTests
         var h = new ReviewHarness("karamay", "克拉玛依区");
         h.Run(new StartReview("standard"), Local(2026, 11, 2));
         h.Run(new Decide("district-investigation", 1, "wang", ["district-bureau:克拉玛依区"], DecisionAction.Return, "补充"), Local(2026, 11, 3));
-        var result = h.Try(new Resubmitted(new PlanFacts("industrial", "industrial", [])), Local(2026, 11, 4));
+        var result = h.Try(new Resubmitted(new RevisePlan(new PlanFacts("industrial", "industrial", []), "standard")), Local(2026, 11, 4));
         Assert.Equal(RejectionKind.InvalidCommand, result.Rejection?.Kind);
     }
 
