@@ -53,12 +53,6 @@ public sealed class CaseLimitsApiTests(ReviewFixture fixture) : IClassFixture<Re
         return row.ETag + "\n" + string.Join("\n", CaseLimits.Properties(row).OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => $"{p.Key}={p.Value}"));
     }
 
-    private static async Task AssertLimitAsync(HttpResponseMessage response, string rule, string path)
-    {
-        var problem = await ReviewFixture.AssertProblemAsync(response, HttpStatusCode.Conflict, path);
-        Assert.Equal("https://land-redevelopment.example/problems/" + rule, problem.GetProperty("type").GetString());
-    }
-
     /// <summary>An Urumqi case on the redevelopment track whose lump-sum schedule is computed and reminded.</summary>
     private async Task<(ReviewCity Town, string CaseId, DateOnly Today)> ScheduledAsync()
     {
@@ -97,7 +91,7 @@ public sealed class CaseLimitsApiTests(ReviewFixture fixture) : IClassFixture<Re
 
         using (var refused = await town.SendAsync(HttpMethod.Post, $"cases/{caseId}/payments/receipts", new { reference = "BANK-NEXT", amount = "0.01", receivedOn = Day(today) }))
         {
-            await AssertLimitAsync(refused, "receipts-limit", "$.reference");
+            await ReviewFixture.AssertLimitAsync(refused, "receipts-limit", "$.reference");
         }
 
         // A retry of money already on record is still answered as such.
@@ -137,7 +131,7 @@ public sealed class CaseLimitsApiTests(ReviewFixture fixture) : IClassFixture<Re
         var row = await RowAsync(town.Tenant, caseId);
         using (var refused = await town.SendAsync(HttpMethod.Post, $"cases/{caseId}/payments/receipts", new { reference = "BANK-ROW", amount = "0.01", receivedOn = Day(today) }))
         {
-            await AssertLimitAsync(refused, "case-record-limit", "$");
+            await ReviewFixture.AssertLimitAsync(refused, "case-record-limit", "$");
         }
 
         Assert.Equal(row, await RowAsync(town.Tenant, caseId));
@@ -162,7 +156,7 @@ public sealed class CaseLimitsApiTests(ReviewFixture fixture) : IClassFixture<Re
         var mail = await fixture.MailAsync(caseId, "decision-request", "district-investigation#1");
         using (var refused = await fixture.SendLinkAsJsonAsync(HttpMethod.Post, ReviewFixture.Link(mail, "return")))
         {
-            await AssertLimitAsync(refused, "rework-limit", "action");
+            await ReviewFixture.AssertLimitAsync(refused, "rework-limit", "action");
         }
 
         Assert.Equal(row, await RowAsync(town.Tenant, caseId));

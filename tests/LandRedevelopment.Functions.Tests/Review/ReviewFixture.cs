@@ -187,12 +187,12 @@ public class ReviewFixture : IAsyncLifetime
 
     public Task<HttpResponseMessage> GetLinkAsync(string link, AppProcess? app = null) => (app ?? App).Http.GetAsync("api/review/" + Token(link));
 
-    /// <summary>GET or POST (an empty form) of a link as a JSON client (Accept: application/json).</summary>
-    public Task<HttpResponseMessage> SendLinkAsJsonAsync(HttpMethod method, string link)
+    /// <summary>GET or POST (a form with <paramref name="comment"/>, if any) of a link as a JSON client (Accept: application/json).</summary>
+    public Task<HttpResponseMessage> SendLinkAsJsonAsync(HttpMethod method, string link, string? comment = null)
     {
         var request = new HttpRequestMessage(method, "api/review/" + Token(link))
         {
-            Content = method == HttpMethod.Post ? new FormUrlEncodedContent([]) : null,
+            Content = method == HttpMethod.Post ? new FormUrlEncodedContent(comment is null ? [] : [KeyValuePair.Create("comment", comment)]) : null,
         };
         request.Headers.Accept.ParseAdd("application/json");
         return App.Http.SendAsync(request);
@@ -213,6 +213,14 @@ public class ReviewFixture : IAsyncLifetime
         }
 
         return body;
+    }
+
+    /// <summary>Asserts the 409 of a case limit (<c>CaseLimits</c>): a problem whose type names <paramref name="rule"/> and whose <c>errors</c> name <paramref name="path"/>.</summary>
+    public static async Task<JsonElement> AssertLimitAsync(HttpResponseMessage response, string rule, string path)
+    {
+        var problem = await AssertProblemAsync(response, HttpStatusCode.Conflict, path);
+        Assert.Equal("https://land-redevelopment.example/problems/" + rule, problem.GetProperty("type").GetString());
+        return problem;
     }
 }
 
