@@ -8,7 +8,27 @@ namespace LandRedevelopment.Functions.Admin;
 
 public sealed record CreatedTenant(Tenant Tenant, string ApiKey, string ApiKeyPrefix, string Note);
 
-public sealed record PolicyVersionView(string Tenant, int Version, DateTimeOffset CreatedAt, string Sha256, JsonElement Policy);
+public sealed record PolicyVersionView(string Tenant, int Version, DateTimeOffset CreatedAt, string Sha256, JsonElement Policy)
+{
+    /// <summary>How the policy's source documents stand today in the tenant's zone (ending within 90 days, expired), or null when not known.</summary>
+    public PolicyValidityView? Validity { get; init; }
+}
+
+/// <summary>The validity of a policy's source documents on a day.</summary>
+/// <param name="AsOf">The day (the tenant's legal date).</param>
+/// <param name="Sources">Each source document, in the policy's order.</param>
+public sealed record PolicyValidityView(DateOnly AsOf, IReadOnlyList<SourceValidity> Sources)
+{
+    /// <summary>The view of <paramref name="policyJson"/> today for <paramref name="tenant"/>.</summary>
+    public static PolicyValidityView Of(Tenant tenant, string policyJson, TimeProvider time)
+    {
+        ArgumentNullException.ThrowIfNull(tenant);
+        ArgumentNullException.ThrowIfNull(time);
+        var policy = JsonSerializer.Deserialize<PolicyDocument>(policyJson, PolicyJson.Options)!;
+        var today = LandRedevelopment.Calendars.LegalPeriods.LocalDate(time.GetUtcNow(), TimeZoneInfo.FindSystemTimeZoneById(tenant.TimeZone));
+        return new PolicyValidityView(today, PolicyValidity.Of(policy, today));
+    }
+}
 
 /// <summary>
 /// The admin API for onboarding cities: tenants, their versioned policies, officers, field-app API keys,
@@ -87,19 +107,23 @@ public static class TenantsApi
     internal static async Task<Results<Ok<Tenant>, ProblemHttpResult>> GetTenant(string tenant, TenantDirectory directory, CancellationToken ct) =>
         await directory.GetAsync(tenant, ct) is { } t ? TypedResults.Ok(t) : TenantNotFound(tenant);
 
-    internal static Task<Results<Ok<PolicyVersionView>, ProblemHttpResult>> GetPolicy(string tenant, TenantDirectory directory, CancellationToken ct) =>
-        PolicyView(tenant, null, directory, ct);
+    internal static Task<Results<Ok<PolicyVersionView>, ProblemHttpResult>> GetPolicy(string tenant, TenantDirectory directory, TimeProvider time, CancellationToken ct) =>
+        PolicyView(tenant, null, directory, time, ct);
 
-    internal static Task<Results<Ok<PolicyVersionView>, ProblemHttpResult>> GetPolicyVersion(string tenant, int version, TenantDirectory directory, CancellationToken ct) =>
-        PolicyView(tenant, version, directory, ct);
+    internal static Task<Results<Ok<PolicyVersionView>, ProblemHttpResult>> GetPolicyVersion(string tenant, int version, TenantDirectory directory, TimeProvider time, CancellationToken ct) =>
+        PolicyView(tenant, version, directory, time, ct);
 
-    internal static async Task<Results<Ok<PolicyVersionView>, ProblemHttpResult>> PolicyView(string tenant, int? version, TenantDirectory directory, CancellationToken ct)
+    internal static async Task<Results<Ok<PolicyVersionView>, ProblemHttpResult>> PolicyView(string tenant, int? version, TenantDirectory directory, TimeProvider time, CancellationToken ct)
     {
         try
         {
             var policy = await directory.GetPolicyAsync(tenant, version, ct);
+            var profile = await directory.GetAsync(tenant, ct);
             using var doc = JsonDocument.Parse(policy.Json);
-            return TypedResults.Ok(new PolicyVersionView(tenant, policy.Version, policy.CreatedAt, policy.Sha256, doc.RootElement.Clone()));
+            return TypedResults.Ok(new PolicyVersionView(tenant, policy.Version, policy.CreatedAt, policy.Sha256, doc.RootElement.Clone())
+            {
+                Validity = profile is null ? null : PolicyValidityView.Of(profile, policy.Json, time),
+            });
         }
         catch (DirectoryException e)
         {
@@ -108,7 +132,7 @@ public static class TenantsApi
     }
 
     internal static async Task<Results<Created<PolicyVersionView>, Ok<PolicyVersionView>, ProblemHttpResult>> PutPolicy(
-        string tenant, HttpRequest request, TenantDirectory directory, CancellationToken ct)
+        string tenant, HttpRequest request, TenantDirectory directory, TimeProvider time, CancellationToken ct)
     {
         var (body, problem) = await RequestProblems.ReadJsonAsync(request, 2 * 1024 * 1024);
         if (problem is not null)
@@ -125,9 +149,13 @@ public static class TenantsApi
 
         try
         {
-            var before = (await directory.GetAsync(tenant, ct))?.PolicyVersion;
+            var profile = await directory.GetAsync(tenant, ct);
             var stored = await directory.AddPolicyVersionAsync(tenant, body.GetRawText(), ct);
-            var view = new PolicyVersionView(tenant, stored.Version, stored.CreatedAt, stored.Sha256, body);
+            var view = new PolicyVersionView(tenant, stored.Version, stored.CreatedAt, stored.Sha256, body)
+            {
+                Validity = profile is null ? null : PolicyValidityView.Of(profile, stored.Json, time),
+            };
+            var before = profile?.PolicyVersion;
             return stored.Version == before
                 ? TypedResults.Ok(view)
                 : TypedResults.Created($"/api/admin/tenants/{tenant}/policy/versions/{stored.Version}", view);

@@ -56,6 +56,8 @@ public static partial class ReviewHosting
         services.AddSingleton<ICaseTimerOwner>(sp => sp.GetRequiredService<ReviewService>());
         services.AddSingleton<ICaseTimerOwner>(sp => sp.GetRequiredService<LandRedevelopment.Payments.Durable.PaymentService>());
         services.AddSingleton(sp => new CaseTimers(sp.GetServices<ICaseTimerOwner>()));
+        services.AddSingleton(sp => new PolicyValidityNotices(sp.GetRequiredService<TenantDirectory>(), sp.GetRequiredService<IMailSender>(),
+            sp.GetRequiredService<ReviewOptions>(), sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton(sp => new ReviewSweeper(sp.GetRequiredService<TimerIndex>(), sp.GetRequiredService<ReviewService>(), sp.GetRequiredService<OutboxRelay>(),
             sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<CaseTimers>()));
         services.AddHostedService<StartupSweep>();

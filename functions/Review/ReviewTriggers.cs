@@ -18,6 +18,7 @@ public static partial class ReviewTriggers
         app.MapQueueTrigger("CaseSignals", "signal", OnCaseSignal);
         app.MapQueueTrigger("ReviewTimers", "timer", OnTimer);
         app.MapTimerTrigger("ReviewSweeper", "sweep", OnSweep);
+        app.MapTimerTrigger("PolicyValidityCheck", "check", OnPolicyValidityCheck);
         return app;
     }
 
@@ -84,6 +85,18 @@ public static partial class ReviewTriggers
         var report = await sweeper.SweepAsync(ReviewSweeper.OutboxGrace, ReviewSweeper.TimerGrace, http.RequestAborted);
         var logs = new List<string> { $"Sweep: {report.TimersFired} timers fired, {report.TimersCleared} cleared, {report.TimersQueued} queued as they came due soon, {report.TimersMovedIn} moved into the near index, {report.Relayed.Delivered} outbox rows relayed." };
         logs.AddRange(report.Failures.Concat(report.Relayed.Failures).Select(f => "Left for the next sweep: " + f));
+        return new InvocationResult { Logs = logs };
+    }
+
+    /// <summary>
+    /// The hourly <c>PolicyValidityCheck</c>: mails each tenant's programme officers when a document its policy rests on
+    /// ends within 90 or 30 days, or has ended. Hourly, not daily, so a mail relay that is down delays a notice by an hour.
+    /// </summary>
+    internal static async Task<InvocationResult> OnPolicyValidityCheck(TimerTriggerInvocation invocation, HttpContext http)
+    {
+        var report = await http.RequestServices.GetRequiredService<PolicyValidityNotices>().SendDueAsync(http.RequestAborted);
+        var logs = new List<string> { $"Policy validity check: {report.Mailed} notices mailed." };
+        logs.AddRange(report.Failures.Select(f => "Left for the next check: " + f));
         return new InvocationResult { Logs = logs };
     }
 

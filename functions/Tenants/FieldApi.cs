@@ -24,6 +24,6 @@ public static class FieldApi
         return tenant;
     }
 
-    internal static Task<Results<Ok<PolicyVersionView>, ProblemHttpResult>> GetPolicy(string tenant, TenantDirectory directory, CancellationToken ct) =>
-        TenantsApi.PolicyView(tenant, null, directory, ct);
+    internal static Task<Results<Ok<PolicyVersionView>, ProblemHttpResult>> GetPolicy(string tenant, TenantDirectory directory, TimeProvider time, CancellationToken ct) =>
+        TenantsApi.PolicyView(tenant, null, directory, time, ct);
 }
