@@ -23,7 +23,8 @@ public sealed record PolicyNoticeReport(int Mailed, IReadOnlyList<string> Failur
 /// </summary>
 public sealed class PolicyValidityNotices(TenantDirectory tenants, IMailSender mail, ReviewOptions options, TimeProvider time)
 {
-    private const string RowPrefix = "policy-notice|";
+    /// <summary>The row keys (in the tenant's directory partition) of the notices sent.</summary>
+    public const string RowPrefix = "policy-notice|";
 
     /// <summary>Sends every notice due now, tenant by tenant; a tenant that fails is reported and the rest go on.</summary>
     public async Task<PolicyNoticeReport> SendDueAsync(CancellationToken ct)

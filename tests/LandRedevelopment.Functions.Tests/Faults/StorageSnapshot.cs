@@ -14,7 +14,9 @@ namespace LandRedevelopment.Functions.Tests.Faults;
 /// equal when nothing was written in between. The local trigger runner's own bookkeeping (<c>azure-webjobs-hosts</c>:
 /// timer schedule status, rewritten as the sweeper timer fires) is no effect of a request and is left out; so are the
 /// outbox marks (<c>outboxmarks</c>: which case partitions the sweeper should look at for undelivered outbox rows), which
-/// the sweeper removes on its own schedule. The outbox rows themselves are kept.
+/// the sweeper removes on its own schedule. The outbox rows themselves are kept. So are the rows that record which policy
+/// validity notices went out (<see cref="LandRedevelopment.Review.Durable.PolicyValidityNotices.RowPrefix"/>): the hourly
+/// check writes them on the calendar's schedule, whatever requests come.
 /// </summary>
 public sealed class StorageSnapshot
 {
@@ -48,6 +50,11 @@ public sealed class StorageSnapshot
 
             await foreach (var row in tables.GetTableClient(table.Name).QueryAsync())
             {
+                if (row.RowKey!.StartsWith(LandRedevelopment.Review.Durable.PolicyValidityNotices.RowPrefix, StringComparison.Ordinal))
+                {
+                    continue;
+                }
+
                 var properties = row.Where(p => p.Key is not ("Timestamp" or "PartitionKey" or "RowKey"))
                     .OrderBy(p => p.Key, StringComparer.Ordinal)
                     .Select(p => $"{p.Key}={Format(p.Value)}");
