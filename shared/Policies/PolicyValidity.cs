@@ -77,6 +77,19 @@ public static class PolicyValidity
             };
     }
 
+    /// <summary>
+    /// The years whose holiday calendar the tenant needs and has not loaded (<paramref name="loaded"/>): this year, and from
+    /// 1 December the next (the State Council publishes the arrangement in the autumn). Without one, deadlines are counted
+    /// over weekends alone, so a time limit across the Spring Festival or National Day would end too early.
+    /// </summary>
+    public static IReadOnlyList<int> CalendarYearsMissing(IEnumerable<int> loaded, DateOnly today)
+    {
+        ArgumentNullException.ThrowIfNull(loaded);
+        var have = loaded.ToHashSet();
+        int[] needed = today.Month == 12 ? [today.Year, today.Year + 1] : [today.Year];
+        return needed.Where(y => !have.Contains(y)).ToList();
+    }
+
     /// <summary>What makes a notice the same notice: the source, its last valid day and the notice.</summary>
     public static string NoticeKey(SourceValidity source, string notice)
     {

@@ -17,7 +17,9 @@ public sealed record PolicyNoticeReport(int Mailed, IReadOnlyList<string> Failur
 /// <summary>
 /// Mails each tenant's programme officers (the policy's <c>review.escalation.notifyRole</c>) when a source document of
 /// the current policy comes within 90 and within 30 days of its last valid day, and once it has expired
-/// (<see cref="PolicyValidity"/>). Each notice goes out once per source and last valid day: a row in the tenant's
+/// (<see cref="PolicyValidity"/>); and when this year's holiday calendar, or from 1 December next year's, is not loaded
+/// (<see cref="PolicyValidity.CalendarYearsMissing"/>). Each notice goes out once per source and last valid day (per year
+/// for a calendar): a row in the tenant's
 /// partition of the directory records it after the mail is handed over, so a pass that dies between the two mails it
 /// again under the same Message-ID (consumers see a repeat, never a loss), and every later pass skips it.
 /// </summary>
@@ -52,8 +54,22 @@ public sealed class PolicyValidityNotices(TenantDirectory tenants, IMailSender m
         var policy = JsonSerializer.Deserialize<PolicyDocument>(stored.Json, PolicyJson.Options)
             ?? throw new JsonException($"Policy version {stored.Version} of {tenant.Id} is empty.");
         var today = LegalPeriods.LocalDate(time.GetUtcNow(), TimeZoneInfo.FindSystemTimeZoneById(tenant.TimeZone));
-        var due = PolicyValidity.Of(policy, today).Select(s => (Source: s, Notice: PolicyValidity.NoticeDue(s))).Where(d => d.Notice is not null).ToList();
-        if (due.Count == 0)
+        var notices = new List<(string Key, string Kind, MailContent Content)>();
+        foreach (var source in PolicyValidity.Of(policy, today))
+        {
+            if (PolicyValidity.NoticeDue(source) is { } notice)
+            {
+                notices.Add((PolicyValidity.NoticeKey(source, notice), notice, PolicyMails.SourceValidity(tenant.DisplayName, policy.Name, stored.Version, source, notice)));
+            }
+        }
+
+        var loaded = (await tenants.ListCalendarsAsync(tenant.Id, ct).ConfigureAwait(false)).Select(y => y.Year);
+        foreach (var year in PolicyValidity.CalendarYearsMissing(loaded, today))
+        {
+            notices.Add(($"calendar|{year}|missing", "calendar-missing", PolicyMails.CalendarMissing(tenant.DisplayName, tenant.Id, year)));
+        }
+
+        if (notices.Count == 0)
         {
             return 0;
         }
@@ -61,16 +77,14 @@ public sealed class PolicyValidityNotices(TenantDirectory tenants, IMailSender m
         var role = policy.Review.Escalation.NotifyRole;
         var officers = (await tenants.ListOfficersAsync(tenant, ct).ConfigureAwait(false)).Where(o => o.Roles.Contains(role, StringComparer.Ordinal)).ToList();
         var mailed = 0;
-        foreach (var (source, notice) in due)
+        foreach (var (key, kind, content) in notices)
         {
-            var key = PolicyValidity.NoticeKey(source, notice!);
             var row = RowPrefix + TenantDirectory.Sha256(key); // row keys may not hold every character a source id may
             if ((await tenants.Table.GetEntityIfExistsAsync(tenant.Id, row, cancellationToken: ct).ConfigureAwait(false)).HasValue)
             {
                 continue;
             }
 
-            var content = PolicyMails.SourceValidity(tenant.DisplayName, policy.Name, stored.Version, source, notice!);
             foreach (var officer in officers)
             {
                 await mail.SendAsync(new MailMessageSpec(null, [new Mailbox(officer.Email, officer.Name)], content.Subject, content.Text, content.Html,
@@ -80,8 +94,7 @@ public sealed class PolicyValidityNotices(TenantDirectory tenants, IMailSender m
                     {
                         ["X-Tenant-Id"] = tenant.Id,
                         ["X-Officer-Id"] = officer.Id,
-                        ["X-Policy-Notice"] = notice!,
-                        ["X-Policy-Source"] = Uri.EscapeDataString(source.Id),
+                        ["X-Policy-Notice"] = kind,
                     },
                 }, ct).ConfigureAwait(false);
                 mailed++;
@@ -89,9 +102,7 @@ public sealed class PolicyValidityNotices(TenantDirectory tenants, IMailSender m
 
             await tenants.Table.UpsertEntityAsync(new TableEntity(tenant.Id, row)
             {
-                ["Source"] = source.Id,
-                ["ValidUntil"] = source.ValidUntil?.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
-                ["Notice"] = notice,
+                ["Notice"] = key,
                 ["PolicyVersion"] = stored.Version,
                 ["Officers"] = officers.Count,
                 ["At"] = time.GetUtcNow(),

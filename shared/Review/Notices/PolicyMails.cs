@@ -38,4 +38,20 @@ public static class PolicyMails
             ]);
         return new MailContent(subject, w.Text, Document(subject, w.Html));
     }
+
+    /// <summary>Tells the officers who answer for the programme that a year's holiday calendar is not loaded.</summary>
+    /// <param name="tenantName">The city, as the mails name it.</param>
+    /// <param name="tenantId">The tenant, for the admin call that loads it.</param>
+    /// <param name="year">The year without a calendar.</param>
+    public static MailContent CalendarMissing(string tenantName, string tenantId, int year)
+    {
+        var headline = $"尚未载入{year}年节假日安排";
+        var subject = OneLine($"[{tenantName}] {headline}");
+        var call = $"PUT /api/admin/tenants/{tenantId}/calendars/{year}";
+        var w = new NoticeWriter(withText: true)
+            .Title(headline)
+            .Para($"系统尚未载入{tenantName}{year}年的法定节假日和调休安排。在载入之前，落在{year}年的办理期限、方案提交期限和缴款期限只按周末计算，遇春节、国庆等假期时会提前届满。请在国务院办公厅公布安排后由管理员载入（{call}）。")
+            .Para($"The {year} holiday calendar is not loaded: until it is, deadlines in {year} are counted over weekends alone and would end too early around the Spring Festival or National Day. Ask the administrator to load it ({call}).", "en");
+        return new MailContent(subject, w.Text, Document(subject, w.Html));
+    }
 }

@@ -42,6 +42,10 @@ public sealed class PolicyValidityNoticeTests(PolicyNoticeFixture fixture) : ICl
             new { name = "张伟", email = $"zhang.wei@{tenant}.example.cn", roles = new[] { "city-bureau" } }, HttpStatusCode.OK);
         await AdminAsync(HttpMethod.Put, $"api/admin/tenants/{tenant}/officers/li.na",
             new { name = "李娜", email = $"li.na@{tenant}.example.cn", roles = new[] { "district-government:天山区" } }, HttpStatusCode.OK);
+        foreach (var year in Enumerable.Range(today.Year, 3))
+        {
+            await LoadCalendarAsync(tenant, year); // every year the test's days need: no calendar notice among these
+        }
 
         var plan = await SourceAsync(tenant);
         Assert.Equal(("InForce", 100), (plan.GetProperty("state").GetString(), plan.GetProperty("daysLeft").GetInt32()));
@@ -75,6 +79,34 @@ public sealed class PolicyValidityNoticeTests(PolicyNoticeFixture fixture) : ICl
         await CheckAsync();
         Assert.Equal(3, (await NoticesAsync(tenant)).Count);
     }
+
+    [Fact]
+    public async Task A_city_without_this_years_holiday_calendar_is_told_once_and_loading_it_ends_the_matter()
+    {
+        var tenant = "nocal-" + Guid.NewGuid().ToString("N")[..8];
+        var today = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(await fixture.NowAsync(), Shanghai).DateTime);
+        await AdminAsync(HttpMethod.Post, "api/admin/tenants", new { id = tenant, displayName = "无历市", timeZone = "Asia/Shanghai", policy = JsonNode.Parse(LandRedevelopment.Policies.SeedPolicies.Get("karamay").Json) }, HttpStatusCode.Created);
+        await AdminAsync(HttpMethod.Put, $"api/admin/tenants/{tenant}/officers/zhao.lei",
+            new { name = "赵磊", email = $"zhao.lei@{tenant}.example.cn", roles = new[] { "city-bureau" } }, HttpStatusCode.OK);
+        if (today.Month == 12)
+        {
+            await LoadCalendarAsync(tenant, today.Year + 1); // in December next year's is due too; this test is about this year's
+        }
+
+        await CheckAsync();
+        await CheckAsync();
+        var notice = Assert.Single(await NoticesAsync(tenant));
+        Assert.Equal("calendar-missing", notice.Header("x-policy-notice"));
+        Assert.Equal($"[无历市] 尚未载入{today.Year}年节假日安排", notice.Subject);
+        Assert.Contains($"PUT /api/admin/tenants/{tenant}/calendars/{today.Year}", notice.Text, StringComparison.Ordinal);
+
+        await LoadCalendarAsync(tenant, today.Year);
+        await CheckAsync();
+        Assert.Single(await NoticesAsync(tenant));
+    }
+
+    private async Task LoadCalendarAsync(string tenant, int year) =>
+        await AdminAsync(HttpMethod.Put, $"api/admin/tenants/{tenant}/calendars/{year}", new { holidays = Array.Empty<string>(), workingDays = Array.Empty<string>(), source = "测试" }, HttpStatusCode.OK);
 
     private static string Day(DateOnly day) => day.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
 

@@ -69,4 +69,23 @@ public class PolicyValidityTests
         Assert.Contains("keeps applying the current policy", ended.Text, StringComparison.Ordinal);
         Assert.Contains("&lt;", PolicyMails.SourceValidity("<b>市", "p", 1, UrumqiPlan(new DateOnly(2027, 9, 1)), "ends-in-30-days").Html, StringComparison.Ordinal);
     }
+
+    [Theory]
+    [InlineData("2026-11-30", new int[0], new[] { 2026 })]
+    [InlineData("2026-11-30", new[] { 2026 }, new int[0])]
+    [InlineData("2026-12-01", new[] { 2026 }, new[] { 2027 })] // from 1 December next year's is needed
+    [InlineData("2026-12-31", new[] { 2026, 2027 }, new int[0])]
+    [InlineData("2027-01-01", new[] { 2026 }, new[] { 2027 })]
+    public void The_calendars_needed_are_this_years_and_from_December_the_next(string today, int[] loaded, int[] missing) =>
+        Assert.Equal(missing, PolicyValidity.CalendarYearsMissing(loaded, DateOnly.Parse(today, System.Globalization.CultureInfo.InvariantCulture)));
+
+    [Fact]
+    public void The_calendar_mail_says_what_goes_wrong_without_it_and_how_to_load_it()
+    {
+        var mail = PolicyMails.CalendarMissing("克拉玛依市", "karamay", 2027);
+
+        Assert.Equal("[克拉玛依市] 尚未载入2027年节假日安排", mail.Subject);
+        Assert.Contains("只按周末计算", mail.Text, StringComparison.Ordinal);
+        Assert.Contains("PUT /api/admin/tenants/karamay/calendars/2027", mail.Text, StringComparison.Ordinal);
+    }
 }
