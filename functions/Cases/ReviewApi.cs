@@ -32,14 +32,14 @@ public static partial class ReviewApi
             .WithSummary("Records the day the determination was served in writing; the plan deadline runs from it.")
             .ProducesProblem(400).ProducesProblem(404).ProducesProblem(409);
         tenant.MapPost("/cases/{caseId}/plan", SubmitPlan).WithName("SubmitPlan")
-            .WithSummary("Records the land user's redevelopment plan (idempotent on submissionId); its documents are declared as evidence and uploaded like survey evidence. The facts the policy asks every plan to state (review.planAttributes) go in its attributes object. The plan enters the policy's plan review chain.")
-            .ProducesProblem(400).ProducesProblem(404).ProducesProblem(409);
+            .WithSummary("Records the land user's redevelopment plan (idempotent on submissionId); its documents are declared as evidence and uploaded like survey evidence. The facts the policy asks every plan to state (review.planAttributes) go in its attributes object. A plan that breaks a strict condition of the policy (review.planConditions) is refused with 422 plan-condition; one that departs from a condition the policy states only in principle is taken, the departure recorded with it. The plan enters the policy's plan review chain.")
+            .ProducesProblem(400).ProducesProblem(404).ProducesProblem(409).ProducesProblem(422);
         tenant.MapPost("/cases/{caseId}/plan/documents", RecordPlanDocument).WithName("RecordPlanDocument")
             .WithSummary("Records a plan document's review, e.g. which bureaus approved the soil-pollution survey or that it failed.")
             .ProducesProblem(400).ProducesProblem(404).ProducesProblem(409);
         tenant.MapPost("/cases/{caseId}/resubmission", Resubmit).WithName("ResubmitCase")
-            .WithSummary("Resubmits a case returned for rework (idempotent on submissionId). With new evidence declared, the review resumes once it is all uploaded; without, at once — at the step that returned it. A returned plan may come with a revised `plan` (its facts restated; documents stay on file): when the revised facts choose another plan chain, the review starts that chain.")
-            .ProducesProblem(400).ProducesProblem(404).ProducesProblem(409);
+            .WithSummary("Resubmits a case returned for rework (idempotent on submissionId). With new evidence declared, the review resumes once it is all uploaded; without, at once — at the step that returned it. A returned plan may come with a revised `plan` (its facts restated; documents stay on file): when the revised facts choose another plan chain, the review starts that chain. The policy's plan conditions read the revised facts as they read a plan's (422 plan-condition naming $.plan.attributes…).")
+            .ProducesProblem(400).ProducesProblem(404).ProducesProblem(409).ProducesProblem(422);
         return tenant;
     }
 
@@ -294,11 +294,23 @@ public static partial class ReviewApi
         {
             RejectionKind.InvalidCommand => RequestProblems.Validation(field, rejection.Reason),
             RejectionKind.LimitReached => RequestProblems.Limit(rejection.Rule!, "$." + rejection.Field, rejection.Reason),
+            RejectionKind.PlanConditionBroken => PlanConditionBroken(rejection, field),
             RejectionKind.GateNotSatisfied => TypedResults.Problem(statusCode: 409, type: RequestProblems.TypeBase + "plan-gate", title: "A plan gate is not satisfied.", detail: rejection.Reason,
                 extensions: new Dictionary<string, object?> { ["gate"] = rejection.GateId, ["article"] = rejection.Article }),
             _ => TypedResults.Problem(statusCode: 409, type: RequestProblems.TypeBase + "case-state", title: "The case cannot take this now.", detail: rejection.Reason,
                 extensions: new Dictionary<string, object?> { ["state"] = outcome.Case?.State.ToString() }),
         };
+    }
+
+    /// <summary>
+    /// 422 <c>plan-condition</c>: the plan (at <paramref name="field"/>: <c>$</c>, or a revision's <c>$.plan</c>) breaks a strict
+    /// condition of the policy; <c>errors</c> name the facts it reads (the plan itself when it reads only the parcel's), and nothing was recorded.
+    /// </summary>
+    private static ProblemHttpResult PlanConditionBroken(DecisionRejection rejection, string field)
+    {
+        IEnumerable<string> paths = rejection.Facts is { Count: > 0 } facts ? facts.Select(f => field + "." + f) : [field];
+        return RequestProblems.Unprocessable("plan-condition", paths.Select(p => new FieldError(p, rejection.Reason)).ToList(), "The plan breaks a condition of the policy; nothing was recorded.",
+            new Dictionary<string, object?> { ["condition"] = rejection.ConditionId, ["article"] = rejection.Article });
     }
 
     /// <summary>

@@ -16,12 +16,13 @@ public static class RequestProblems
 
     /// <summary>
     /// 422: the request is well formed, but what it says breaks a rule of the domain (e.g. a policy document of the right
-    /// shape whose members make no sense together); <paramref name="kind"/> names the problem type.
+    /// shape whose members make no sense together); <paramref name="kind"/> names the problem type, and <paramref name="extensions"/>
+    /// adds members beside <c>errors</c> (e.g. the plan condition and its article).
     /// </summary>
-    public static ProblemHttpResult Unprocessable(string kind, IEnumerable<FieldError> errors, string title) =>
-        Errors(StatusCodes.Status422UnprocessableEntity, kind, errors, title);
+    public static ProblemHttpResult Unprocessable(string kind, IEnumerable<FieldError> errors, string title, IReadOnlyDictionary<string, object?>? extensions = null) =>
+        Errors(StatusCodes.Status422UnprocessableEntity, kind, errors, title, extensions);
 
-    private static ProblemHttpResult Errors(int status, string kind, IEnumerable<FieldError> errors, string title)
+    private static ProblemHttpResult Errors(int status, string kind, IEnumerable<FieldError> errors, string title, IReadOnlyDictionary<string, object?>? extensions = null)
     {
         var list = errors.ToList();
         return TypedResults.Problem(
@@ -29,7 +30,7 @@ public static class RequestProblems
             type: TypeBase + kind,
             title: title,
             detail: string.Join("; ", list.Take(5).Select(e => $"{e.Path}: {e.Message}")) + (list.Count > 5 ? $"; and {list.Count - 5} more" : ""),
-            extensions: new Dictionary<string, object?> { ["errors"] = list });
+            extensions: new Dictionary<string, object?>(extensions ?? new Dictionary<string, object?>()) { ["errors"] = list });
     }
 
     public static ProblemHttpResult Validation(string path, string message) => Validation([new FieldError(path, message)]);

@@ -64,7 +64,7 @@ public static class ReviewLinksApi
         var page = ReviewPages.Confirmation(Brief(loaded), step, claims.Action, officer.Name, evidence,
             // Relative to the page's own address, so the form posts back to the link itself wherever the service is
             // published (a gateway may put it under a path of its own).
-            token, zone);
+            token, zone, ReviewBriefs.Departures(loaded));
         return Html(http, 200, page);
     }
 

@@ -272,8 +272,11 @@ public sealed record ReviewRules
     [Description("Conditions a plan must satisfy before its approval (e.g. 中卫 soil-pollution survey).")]
     public IReadOnlyList<PlanGate> PlanGates { get; init; } = [];
 
-    [Description("Facts every redevelopment plan must state (in the plan's 'attributes'), for plan gates and plan chains to read, e.g. whether the original land user carries out the redevelopment (中卫 section 5(2)). Named apart from the survey's attributes.")]
+    [Description("Facts every redevelopment plan must state (in the plan's 'attributes'), for plan gates, plan chains and plan conditions to read, e.g. whether the original land user carries out the redevelopment (中卫 section 5(2)). Named apart from the survey's attributes.")]
     public IReadOnlyList<AttributeDefinition> PlanAttributes { get; init; } = [];
+
+    [Description("Conditions a plan's facts must meet when it is submitted or revised, e.g. 中卫 section 4(5): scattered plots joined to a project at most 10 % of its total area. A strict condition the plan breaks refuses it; one the source states only in principle (原则上) takes the plan and records the departure with it, for the officers who decide it.")]
+    public IReadOnlyList<PlanCondition> PlanConditions { get; init; } = [];
 
     [Description("When officers are reminded before a step's time limit runs out.")]
     public Period ReminderBefore { get; init; } = new() { WorkingDays = 2 };
@@ -375,6 +378,27 @@ public sealed record PlanGate
 
     [Description("Roles that must each approve the document.")]
     public IReadOnlyList<string> ApprovedBy { get; init; } = [];
+}
+
+/// <summary>A condition a plan's facts must meet; its rule states what must hold.</summary>
+[Description("A condition a plan's facts must meet when it is submitted or revised; its rule states what must hold.")]
+public sealed record PlanCondition
+{
+    [Description("Stable id, e.g. scattered-plots-share.")]
+    [SchemaPattern(SchemaPatternAttribute.LowerCaseId)]
+    public required string Id { get; init; }
+
+    [Description("What the condition says, in the policy's words.")]
+    public required string Description { get; init; }
+
+    [Description("The article that sets it, e.g. 中卫 section 4(5).")]
+    public required string Source { get; init; }
+
+    [Description("What must hold, read like a plan gate's 'when': over the plan's facts (newLandUse, greenChannel and the plan attributes) and the parcel's own fields (district, zone, parcelAreaM2). A condition whose facts are missing does not hold.")]
+    public required Rule Rule { get; init; }
+
+    [Description("True: a plan that breaks it is refused (422 plan-condition) and nothing is recorded. False: the source states it only in principle (原则上): the plan is taken, and the departure is recorded with it and named in the decision mails of its steps.")]
+    public required bool Strict { get; init; }
 }
 
 /// <summary>The events a deadline can start from.</summary>

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.RegularExpressions;
 using LandRedevelopment.Calendars;
 using static LandRedevelopment.Policies.JsonSchemaValidator;
+using PlanFacts = LandRedevelopment.Review.Workflow.PlanFacts;
 
 namespace LandRedevelopment.Policies;
 
@@ -16,9 +17,14 @@ internal sealed partial class PolicySemantics(PolicyDocument policy)
         ["parcelAreaM2"] = AttributeType.Number,
     };
 
+    private const string SurveyAttributes = "defined in attributes";
+
     private readonly List<PolicyError> errors = [];
     private readonly Dictionary<string, AttributeType> attributes = new(StringComparer.Ordinal);
     private readonly HashSet<string> landUses = new(StringComparer.Ordinal);
+
+    // What the rules being checked may read, as an error names it when a rule reads something else.
+    private string readable = SurveyAttributes;
 
     public List<PolicyError> Run()
     {
@@ -89,24 +95,14 @@ internal sealed partial class PolicySemantics(PolicyDocument policy)
         Chains(review.DeterminationChains, "determinationChains");
 
         // Plan chains read the plan's own facts as well as the survey's attributes (the names are kept apart, below).
-        var surveyOnly = new Dictionary<string, AttributeType>(attributes, StringComparer.Ordinal);
-        foreach (var attribute in review.PlanAttributes)
-        {
-            attributes.TryAdd(attribute.Name, attribute.Type);
-        }
-
-        Chains(review.PlanChains, "planChains");
-        attributes.Clear();
-        foreach (var (name, type) in surveyOnly)
-        {
-            attributes[name] = type;
-        }
+        var planAttributes = review.PlanAttributes.Select(a => (a.Name, a.Type)).ToList();
+        Reading([.. attributes.Select(a => (a.Key, a.Value)), .. planAttributes], SurveyAttributes, () => Chains(review.PlanChains, "planChains"));
 
         Unique(review.PlanAttributes, a => a.Name, "$.review", "planAttributes", "name");
         for (var i = 0; i < review.PlanAttributes.Count; i++)
         {
             var name = review.PlanAttributes[i].Name;
-            if (ParcelFields.ContainsKey(name) || policy.Attributes.Any(a => a.Name == name) || name is LandRedevelopment.Review.Workflow.PlanFacts.NewLandUseName or LandRedevelopment.Review.Workflow.PlanFacts.GreenChannelName)
+            if (ParcelFields.ContainsKey(name) || policy.Attributes.Any(a => a.Name == name) || name is PlanFacts.NewLandUseName or PlanFacts.GreenChannelName)
             {
                 Error(Path("$.review.planAttributes", i, "name"), $"'{name}' is already a fact rules read (a parcel field, a survey attribute, newLandUse or greenChannel); a plan attribute needs a name of its own");
             }
@@ -120,7 +116,43 @@ internal sealed partial class PolicySemantics(PolicyDocument policy)
             Rule(review.PlanGates[i].When, Path("$.review.planGates", i, "when"), checkAttributes: false);
         }
 
+        // A condition reads what the decider gives it: the plan's facts and the parcel's own fields, not the survey's attributes.
+        Unique(review.PlanConditions, c => c.Id, "$.review", "planConditions", "id");
+        Reading(
+            [(PlanFacts.NewLandUseName, AttributeType.String), (PlanFacts.GreenChannelName, AttributeType.Boolean), .. planAttributes],
+            $"a fact of the plan (review.planAttributes, {PlanFacts.NewLandUseName}, {PlanFacts.GreenChannelName}) or of the parcel (district, zone, parcelAreaM2)",
+            () =>
+            {
+                for (var i = 0; i < review.PlanConditions.Count; i++)
+                {
+                    Rule(review.PlanConditions[i].Rule, Path("$.review.planConditions", i, "rule"), checkAttributes: true);
+                }
+            });
+
         Period(review.ReminderBefore, "$.review.reminderBefore", allowZero: false);
+    }
+
+    /// <summary>Runs <paramref name="check"/> with the rules reading <paramref name="facts"/> instead of the survey's attributes.</summary>
+    /// <param name="facts">The names and types the rules may read, besides the parcel's own fields.</param>
+    /// <param name="what">What they are, for an error about a name that is none of them.</param>
+    /// <param name="check">The checks of those rules.</param>
+    private void Reading(IReadOnlyList<(string Name, AttributeType Type)> facts, string what, Action check)
+    {
+        var survey = new Dictionary<string, AttributeType>(attributes, StringComparer.Ordinal);
+        attributes.Clear();
+        foreach (var (name, type) in facts)
+        {
+            attributes.TryAdd(name, type);
+        }
+
+        readable = what;
+        check();
+        readable = SurveyAttributes;
+        attributes.Clear();
+        foreach (var (name, type) in survey)
+        {
+            attributes[name] = type;
+        }
     }
 
     private void Chains(IReadOnlyList<ReviewChain> chains, string list)
@@ -455,7 +487,7 @@ internal sealed partial class PolicySemantics(PolicyDocument policy)
         var wanted = Name(expected);
         if (!ParcelFields.TryGetValue(name, out var actual) && !attributes.TryGetValue(name, out actual))
         {
-            Error(path, $"'{name}' is not defined in attributes ({rule} needs a {wanted} attribute)");
+            Error(path, $"'{name}' is not {readable} ({rule} needs a {wanted} attribute)");
         }
         else if (actual != expected)
         {

@@ -123,7 +123,7 @@ internal sealed class ReviewMessages(LoadedCase loaded, ParcelCase updated, Revi
                 var claims = DecisionClaims.Issue(updated.TenantId, updated.CaseId, step.StepId, step.Attempt, officer.Id, action, Now, expires - Now, officer.Email);
                 return new ActionLink(action, options.LinkUrl(DecisionLinkSigner.Create(claims, ring!, Now)));
             }).ToList();
-            Add(officer, kind, step, ReviewMails.DecisionRequest(_brief, step, officer.Name, links, reminder, Zone, reissued: only is not null));
+            Add(officer, kind, step, ReviewMails.DecisionRequest(_brief, step, officer.Name, links, reminder, Zone, reissued: only is not null, DeparturesOf(state)));
         }
     }
 
@@ -171,6 +171,12 @@ internal sealed class ReviewMessages(LoadedCase loaded, ParcelCase updated, Revi
 
     private static ReviewStep? FindStep(PolicyDocument policy, ReviewTrack track, string stepId) =>
         (track == ReviewTrack.Plan ? policy.Review.PlanChains : policy.Review.DeterminationChains).SelectMany(c => c.Steps).FirstOrDefault(s => s.Id == stepId);
+
+    /// <summary>The rules in principle the plan under review departs from, as mails and pages show them; none on the determination track.</summary>
+    public static IReadOnlyList<DepartureBrief> DeparturesOf(ReviewState state) =>
+        state.Track == ReviewTrack.Plan && state.Plan?.Departures is { } departures
+            ? departures.Select(d => new DepartureBrief(d.ConditionId, d.Description, d.Source, d.Explanation)).ToList()
+            : [];
 
     /// <summary>The parcel and its screening as mails, pages and the notice show them.</summary>
     public static CaseBrief Brief(ParcelCase c, PolicyDocument policy, string tenantName)

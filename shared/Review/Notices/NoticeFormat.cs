@@ -165,6 +165,19 @@ internal static class NoticeFormat
         return w;
     }
 
+    /// <summary>Writes the rules in principle the plan departs from, each with its article; nothing when it departs from none.</summary>
+    public static NoticeWriter WriteDepartures(this NoticeWriter w, IReadOnlyList<DepartureBrief> departures)
+    {
+        if (departures.Count == 0)
+        {
+            return w;
+        }
+
+        return w.Heading("方案偏离原则性规定", "Departures from rules in principle")
+            .Para("本方案不符合政策中“原则上”适用的下列规定。方案已受理，是否同意其偏离，由审批人员决定。 The plan departs from these rules, which the policy states in principle: it was taken, and whether the departure is acceptable is for the approving officers to decide.", "warn")
+            .List(departures.Select(d => ($"{d.Description}（{d.ConditionId}）", (IReadOnlyList<string>)["依据：" + d.Source, "说明：" + d.Explanation])));
+    }
+
     /// <summary>A complete HTML5 document around <paramref name="bodyHtml"/>; <paramref name="bodyAttributes"/> is trusted, already encoded.</summary>
     public static string Document(string title, string bodyHtml, string bodyAttributes = "") =>
         "<!DOCTYPE html>\n<html lang=\"zh-CN\">\n<head>\n<meta charset=\"utf-8\">\n" +

@@ -23,6 +23,13 @@ public sealed record CaseBrief(
 /// <param name="Explanation">Why this parcel meets it, e.g. the measured plot ratio against the threshold.</param>
 public sealed record CriterionBrief(string Id, string Description, string Source, string Explanation);
 
+/// <summary>A rule the policy states in principle (原则上) that the plan under review departs from.</summary>
+/// <param name="ConditionId">The policy's id for the condition, e.g. scattered-plot-size.</param>
+/// <param name="Description">What the condition says, in Chinese.</param>
+/// <param name="Source">The article it comes from.</param>
+/// <param name="Explanation">How the plan departs from it, e.g. the stated area against the limit.</param>
+public sealed record DepartureBrief(string ConditionId, string Description, string Source, string Explanation);
+
 /// <summary>The review step a mail or page is about.</summary>
 /// <param name="StepId">The step's id in its chain.</param>
 /// <param name="StepName">The step's display name.</param>

@@ -28,9 +28,11 @@ public static class ReviewMails
     /// <param name="reminder">True for the reminder sent before the deadline.</param>
     /// <param name="zone">The tenant's time zone, for the due instant.</param>
     /// <param name="reissued">True for fresh links after the officer's address changed: the mail says the earlier ones no longer work.</param>
+    /// <param name="departures">For a plan's step, the rules in principle the plan departs from (e.g. 中卫 section 4(5)'s 3 mu per scattered plot).</param>
     /// <exception cref="ArgumentException">A link URL is not an absolute http(s) URL.</exception>
     public static MailContent DecisionRequest(
-        CaseBrief c, StepBrief step, string officerName, IReadOnlyList<ActionLink> links, bool reminder, TimeZoneInfo zone, bool reissued = false)
+        CaseBrief c, StepBrief step, string officerName, IReadOnlyList<ActionLink> links, bool reminder, TimeZoneInfo zone, bool reissued = false,
+        IReadOnlyList<DepartureBrief>? departures = null)
     {
         ArgumentNullException.ThrowIfNull(c);
         ArgumentNullException.ThrowIfNull(step);
@@ -59,6 +61,7 @@ public static class ReviewMails
         }
 
         w.WriteCase(c, criteria: true)
+            .WriteDepartures(departures ?? [])
             .Heading("审批环节", "Step").Facts(StepFacts(step, zone))
             .Heading("作出决定", "Decide")
             .Raw(null, "<p>");

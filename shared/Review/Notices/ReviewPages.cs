@@ -29,10 +29,11 @@ public static class ReviewPages
     /// <param name="evidence">The evidence filed with the case.</param>
     /// <param name="formAction">Where the form posts: an http(s) URL or a relative reference.</param>
     /// <param name="zone">The tenant's time zone, for the due instant.</param>
+    /// <param name="departures">For a plan's step, the rules in principle the plan departs from.</param>
     /// <exception cref="ArgumentException">A URL is not an http(s) URL or a relative reference.</exception>
     public static string Confirmation(
         CaseBrief c, StepBrief step, DecisionAction action, string officerName, IReadOnlyList<EvidenceLink> evidence,
-        string formAction, TimeZoneInfo zone)
+        string formAction, TimeZoneInfo zone, IReadOnlyList<DepartureBrief>? departures = null)
     {
         ArgumentNullException.ThrowIfNull(c);
         ArgumentNullException.ThrowIfNull(step);
@@ -53,6 +54,7 @@ public static class ReviewPages
         }
 
         w.WriteCase(c, criteria: true, explanations: true)
+            .WriteDepartures(departures ?? [])
             .Heading("证据材料", "Evidence")
             .Raw(null, EvidenceTable(evidence))
             .Heading("审批环节", "Step").Facts(StepFacts(step, zone))

@@ -9,6 +9,16 @@ namespace LandRedevelopment.Review.Workflow;
 public sealed record PlanDocument(string Kind, IReadOnlyList<string> ApprovedBy, bool Failed = false);
 
 /// <summary>
+/// A plan condition the source states only in principle (原则上, <c>strict: false</c>) that the plan does not meet: the plan
+/// was taken, and the departure stays with it for the officers who decide it (e.g. 中卫 section 4(5): a scattered plot over 3 mu).
+/// </summary>
+/// <param name="ConditionId">The condition, e.g. scattered-plot-size.</param>
+/// <param name="Description">What it says, in the policy's words.</param>
+/// <param name="Source">The article that sets it, e.g. 中卫 section 4(5).</param>
+/// <param name="Explanation">How the plan's facts depart from it, e.g. <c>largestScatteredPlotAreaM2 2500 not ≤ 2000</c>.</param>
+public sealed record PlanDeparture(string ConditionId, string Description, string Source, string Explanation);
+
+/// <summary>
 /// What the review knows about a land user's redevelopment plan: the facts that choose its review chain
 /// and decide whether a plan gate applies and is satisfied.
 /// </summary>
@@ -18,8 +28,10 @@ public sealed record PlanDocument(string Kind, IReadOnlyList<string> ApprovedBy,
 /// <param name="GreenChannel">Whether the plan goes through the green channel (佳木斯 item 19).</param>
 /// <param name="Attributes">The facts the policy's <c>review.planAttributes</c> ask every plan to state (e.g. 中卫 section
 /// 5(2): whether the original land user carries out the redevelopment); null for plans stored before plans stated any.</param>
+/// <param name="Departures">The in-principle plan conditions the plan does not meet, as the decider found them when it took the
+/// plan (or its revision); null when it meets them all. A command's own are not read.</param>
 public sealed record PlanFacts(string CurrentLandUse, string NewLandUse, IReadOnlyList<PlanDocument> Documents, bool GreenChannel = false,
-    IReadOnlyDictionary<string, AttributeValue>? Attributes = null)
+    IReadOnlyDictionary<string, AttributeValue>? Attributes = null, IReadOnlyList<PlanDeparture>? Departures = null)
 {
     /// <summary>The attribute name plan gates read the new land use under.</summary>
     public const string NewLandUseName = "newLandUse";

@@ -50,6 +50,12 @@ public enum RejectionKind
 
     /// <summary>The command would take the case past one of its limits (<see cref="Cases.CaseLimits"/>); the rejection names the rule (409).</summary>
     LimitReached,
+
+    /// <summary>
+    /// A plan (or a revision of one) breaks a strict plan condition of the policy (<see cref="PlanCondition.Strict"/>), e.g. 中卫
+    /// section 4(5)'s 10 % share of scattered plots: it is not taken (422); the rejection names the condition, its article and the facts it reads.
+    /// </summary>
+    PlanConditionBroken,
 }
 
 /// <summary>A refused command.</summary>
@@ -57,11 +63,14 @@ public enum RejectionKind
 /// <param name="Reason">Why, in words for the problem details.</param>
 /// <param name="Existing">For <see cref="RejectionKind.AlreadyDecided"/>, the decision on record.</param>
 /// <param name="GateId">For <see cref="RejectionKind.GateNotSatisfied"/>, the gate.</param>
-/// <param name="Article">For <see cref="RejectionKind.GateNotSatisfied"/>, the article that sets it.</param>
+/// <param name="Article">For <see cref="RejectionKind.GateNotSatisfied"/> and <see cref="RejectionKind.PlanConditionBroken"/>, the article that sets the gate or condition.</param>
 /// <param name="Rule">For <see cref="RejectionKind.LimitReached"/>, the limit's rule, e.g. <c>rework-limit</c>.</param>
 /// <param name="Field">For <see cref="RejectionKind.LimitReached"/>, the request member that would pass it, e.g. <c>action</c>.</param>
+/// <param name="ConditionId">For <see cref="RejectionKind.PlanConditionBroken"/>, the condition (its article is <paramref name="Article"/>).</param>
+/// <param name="Facts">For <see cref="RejectionKind.PlanConditionBroken"/>, the plan's members the condition reads, relative to the plan,
+/// e.g. <c>attributes.scatteredPlotsAreaM2</c> or <c>newLandUse</c> (not the parcel's own fields, which a plan does not state).</param>
 public sealed record DecisionRejection(RejectionKind Kind, string Reason, RecordedDecision? Existing = null, string? GateId = null, string? Article = null,
-    string? Rule = null, string? Field = null);
+    string? Rule = null, string? Field = null, string? ConditionId = null, IReadOnlyList<string>? Facts = null);
 
 /// <summary>
 /// The outcome of a command: the events to append (none when a replayed timer or command changes nothing), or a rejection.
@@ -96,6 +105,10 @@ public sealed record DecisionResult
     /// <summary>Refused: the case would pass the limit of <paramref name="rule"/>, through the request member <paramref name="field"/>.</summary>
     public static DecisionResult Limit(string rule, string field, string reason) =>
         new([], new DecisionRejection(RejectionKind.LimitReached, reason, Rule: rule, Field: field));
+
+    /// <summary>Refused: the plan breaks the strict condition <paramref name="condition"/>, which reads the plan's <paramref name="facts"/>.</summary>
+    public static DecisionResult Broken(PlanCondition condition, string reason, IReadOnlyList<string> facts) =>
+        new([], new DecisionRejection(RejectionKind.PlanConditionBroken, reason, Article: condition.Source, ConditionId: condition.Id, Facts: facts));
 }
 
 /// <summary>
@@ -389,8 +402,40 @@ public static class ReviewDecider
             return DecisionResult.Refuse(RejectionKind.InvalidCommand, $"The policy has no plan chain '{command.ChainId}'.");
         }
 
-        var plan = command.Plan with { Documents = state.Plan.Documents };
-        return DecisionResult.Accept(new PlanRevised(context.Now, plan, chain.Id, chain.Name, chain.Source, chain.Id == state.ChainId ? state.StepIndex : 0));
+        var (plan, broken) = Conditions(command.Plan with { Documents = state.Plan.Documents }, context);
+        return broken ?? DecisionResult.Accept(new PlanRevised(context.Now, plan, chain.Id, chain.Name, chain.Source, chain.Id == state.ChainId ? state.StepIndex : 0));
+    }
+
+    /// <summary>
+    /// The policy's plan conditions over a plan's facts and the parcel's own fields (a condition whose facts are missing does
+    /// not hold). A strict condition the plan breaks refuses it; the in-principle ones (原则上) it breaks go with it as its
+    /// departures, which replace any the command carried.
+    /// </summary>
+    private static (PlanFacts Plan, DecisionResult? Broken) Conditions(PlanFacts plan, ReviewContext context)
+    {
+        var input = plan.ToRuleInput(context.District, context.Today) with { Zone = context.Parcel?.Zone, ParcelAreaM2 = context.Parcel?.ParcelAreaM2 };
+        var stated = context.Policy.Review.PlanAttributes.Select(a => a.Name).ToHashSet(StringComparer.Ordinal);
+        var departures = new List<PlanDeparture>();
+        foreach (var condition in context.Policy.Review.PlanConditions)
+        {
+            var outcome = ScreeningEngine.Evaluate(new NamedRule { Id = condition.Id, Description = condition.Description, Source = condition.Source, Rule = condition.Rule }, input);
+            if (outcome.Met)
+            {
+                continue;
+            }
+
+            if (condition.Strict)
+            {
+                var facts = outcome.Values.Keys.Concat(outcome.Missing)
+                    .Select(name => stated.Contains(name) ? "attributes." + name : name is PlanFacts.NewLandUseName or PlanFacts.GreenChannelName ? name : null)
+                    .OfType<string>().Distinct(StringComparer.Ordinal).ToList();
+                return (plan, DecisionResult.Broken(condition, $"Condition {condition.Id} ({condition.Source}) does not hold: {outcome.Explanation} — {condition.Description}", facts));
+            }
+
+            departures.Add(new PlanDeparture(condition.Id, condition.Description, condition.Source, outcome.Explanation));
+        }
+
+        return (plan with { Departures = departures.Count == 0 ? null : departures }, null);
     }
 
     // A timer for a step visit the case has left (decided, returned, or an older attempt) was cancelled: it
@@ -518,7 +563,13 @@ public static class ReviewDecider
                 $"The plan declares {command.Plan.Documents.Count} documents of a kind; a plan keeps at most {CaseLimits.MaxPlanDocuments}.");
         }
 
-        var submitted = new PlanSubmittedEvent(context.Now, command.Plan, chain.Id, chain.Name, chain.Source);
+        var (plan, broken) = Conditions(command.Plan, context);
+        if (broken is not null)
+        {
+            return broken;
+        }
+
+        var submitted = new PlanSubmittedEvent(context.Now, plan, chain.Id, chain.Name, chain.Source);
         return DecisionResult.Accept(submitted, Enter(state.Apply(submitted), ReviewTrack.Plan, chain, 0, context));
     }
 

@@ -57,11 +57,19 @@ public static class SurveyKit
     public static string Sha256(byte[] bytes) => Convert.ToHexStringLower(SHA256.HashData(bytes));
 
     /// <summary>
-    /// The facts a built-in city asks every redevelopment plan to state (中卫 section 5(2)), for a plan the original land
-    /// user carries out with no expropriation; null for a city that asks for none.
+    /// The facts a built-in city asks every redevelopment plan to state (中卫 sections 5(2), 4(5)), for a plan the original
+    /// land user carries out with no expropriation on a 20,000 m² project that joins no scattered plots; null for a city
+    /// that asks for none.
     /// </summary>
     public static JsonObject? PlanAttributes(string tenant) => tenant == "zhongwei"
-        ? new JsonObject { ["implementedByOriginalLandUser"] = true, ["involvesExpropriationOrReclamation"] = false }
+        ? new JsonObject
+        {
+            ["implementedByOriginalLandUser"] = true,
+            ["involvesExpropriationOrReclamation"] = false,
+            ["projectAreaM2"] = 20000,
+            ["scatteredPlotsAreaM2"] = 0,
+            ["largestScatteredPlotAreaM2"] = 0,
+        }
         : null;
 
     public static JsonObject Declare(string name, byte[] bytes, string contentType) => new()

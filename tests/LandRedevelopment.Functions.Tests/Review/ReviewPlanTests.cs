@@ -117,10 +117,7 @@ public sealed class ReviewPlanTests(ReviewFixture fixture) : IClassFixture<Revie
     [Fact]
     public async Task Zhongwei_soil_gate_holds_a_change_to_housing_until_both_bureaus_approved_a_passing_survey()
     {
-        var town = fixture.City("zhongwei");
-        var caseId = await town.StartCaseAsync();
-        await town.DetermineAsync(caseId, "district-survey", "city-bureau-determination");
-        await ServeAsync(town, caseId);
+        var (town, caseId) = await ZhongweiServedAsync();
         using (var submitted = await town.SendAsync(HttpMethod.Post, $"cases/{caseId}/plan", Plan(town.Tenant, "residential", ("soil-survey.pdf", "soil-pollution-survey"))))
         {
             Assert.Equal(HttpStatusCode.OK, submitted.StatusCode);
@@ -150,10 +147,7 @@ public sealed class ReviewPlanTests(ReviewFixture fixture) : IClassFixture<Revie
     [Fact]
     public async Task Zhongwei_plan_by_another_than_the_original_land_user_waits_for_the_land_users_consent()
     {
-        var town = fixture.City("zhongwei");
-        var caseId = await town.StartCaseAsync();
-        await town.DetermineAsync(caseId, "district-survey", "city-bureau-determination");
-        await ServeAsync(town, caseId);
+        var (town, caseId) = await ZhongweiServedAsync();
 
         // 中卫 section 5(2): the plan must say who carries it out; a plan that does not is refused and changes nothing.
         var silent = Plan(town.Tenant, "industrial");
@@ -178,17 +172,71 @@ public sealed class ReviewPlanTests(ReviewFixture fixture) : IClassFixture<Revie
 
         await town.DecideAsync(caseId, "city-bureau-review#1");
         var last = await fixture.MailAsync(caseId, "decision-request", "city-government-approval#1");
-        var approve = ReviewFixture.Link(last, "approve");
-        await AssertGateHoldsAsync(approve, "original-land-user-consent", "中卫 section 5(2)", "not on file");
-        Assert.Equal("PlanInReview", (await town.CaseAsync(caseId)).GetProperty("state").GetString());
+        await ApprovedOnceFiledAsync(town, caseId, ReviewFixture.Link(last, "approve"), "original-land-user-consent", "中卫 section 5(2)");
+    }
 
-        await RecordDocumentAsync(town, caseId, "original-land-user-consent", [], failed: false);
-        using (var approved = await fixture.PostLinkAsync(approve))
+    [Fact]
+    public async Task Zhongwei_scattered_plots_over_a_tenth_of_the_project_refuse_the_plan_by_name_and_record_nothing()
+    {
+        var (town, caseId) = await ZhongweiServedAsync();
+        var before = await town.SnapshotAsync(caseId);
+
+        // 中卫 section 4(5): 累计面积不超过改造开发项目总面积的10% — 2,500 m² of a 20,000 m² project is over it, a firm limit.
+        var plan = Plan(town.Tenant, "industrial");
+        plan["attributes"]!["scatteredPlotsAreaM2"] = 2500;
+        plan["attributes"]!["largestScatteredPlotAreaM2"] = 1500;
+        foreach (var attempt in new[] { "first", "again" })
         {
-            Assert.Equal(HttpStatusCode.OK, approved.StatusCode);
+            using var refused = await town.SendAsync(HttpMethod.Post, $"cases/{caseId}/plan", plan);
+            var problem = await ReviewFixture.AssertProblemAsync(refused, HttpStatusCode.UnprocessableEntity, "$.attributes.scatteredPlotsAreaM2");
+            Assert.EndsWith("/problems/plan-condition", problem.GetProperty("type").GetString(), StringComparison.Ordinal);
+            Assert.Equal("scattered-plots-share", problem.GetProperty("condition").GetString());
+            Assert.StartsWith("中卫 section 4(5)", problem.GetProperty("article").GetString(), StringComparison.Ordinal);
+            Assert.Equal(["$.attributes.scatteredPlotsAreaM2", "$.attributes.projectAreaM2"], problem.GetProperty("errors").EnumerateArray().Select(e => e.GetProperty("path").GetString()));
+            Assert.Contains("scatteredPlotsAreaM2 2500 not ≤ 0.1 × projectAreaM2 20000", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+            Assert.True(before == await town.SnapshotAsync(caseId), $"the {attempt} refusal changed the case");
+        }
+    }
+
+    [Fact]
+    public async Task Zhongwei_a_scattered_plot_over_3_mu_is_taken_in_principle_shown_to_the_officers_and_waits_for_the_social_stability_assessment()
+    {
+        var (town, caseId) = await ZhongweiServedAsync();
+
+        // 单宗零星用地面积原则上不超过3亩: a 2,500 m² plot, under a tenth of a 30,000 m² project, is taken, its departure recorded.
+        var plan = Plan(town.Tenant, "industrial");
+        plan["attributes"]!["projectAreaM2"] = 30000;
+        plan["attributes"]!["scatteredPlotsAreaM2"] = 2500;
+        plan["attributes"]!["largestScatteredPlotAreaM2"] = 2500;
+        using (var submitted = await town.SendAsync(HttpMethod.Post, $"cases/{caseId}/plan", plan))
+        {
+            var view = await SurveyKit.Json(submitted);
+            Assert.True(submitted.StatusCode == HttpStatusCode.OK, view.ToString());
+            var departure = Assert.Single(view.GetProperty("review").GetProperty("plan").GetProperty("departures").EnumerateArray());
+            Assert.Equal("scattered-plot-size", departure.GetProperty("conditionId").GetString());
+            Assert.StartsWith("中卫 section 4(5)", departure.GetProperty("source").GetString(), StringComparison.Ordinal);
+            Assert.Equal("largestScatteredPlotAreaM2 2500 not ≤ 2000", departure.GetProperty("explanation").GetString());
         }
 
-        await town.WaitStateAsync(caseId, "Redevelopment");
+        var submittedEvent = Assert.Single(await town.TimelineAsync(caseId), e => e.GetProperty("type").GetString() == "PlanSubmitted");
+        Assert.Equal("scattered-plot-size", submittedEvent.GetProperty("data").GetProperty("plan").GetProperty("departures")[0].GetProperty("conditionId").GetString());
+
+        // The city bureau's decision request names the departure and its article.
+        var request = await fixture.MailAsync(caseId, "decision-request", "city-bureau-review#1");
+        Assert.Contains("方案偏离原则性规定", request.Text, StringComparison.Ordinal);
+        Assert.Contains("（scattered-plot-size）", request.Text, StringComparison.Ordinal);
+        Assert.Contains("依据：中卫 section 4(5)", request.Text, StringComparison.Ordinal);
+        Assert.Contains("largestScatteredPlotAreaM2 2500 not ≤ 2000", request.Text, StringComparison.Ordinal);
+        using (var page = await fixture.GetLinkAsync(ReviewFixture.Link(request, "approve")))
+        {
+            Assert.Contains("scattered-plot-size", await page.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        }
+
+        // 土地再开发利用时，应委托社会评估机构进行社会稳定性评估 (4(5)): nothing is expropriated, yet approval waits for it.
+        await town.DecideAsync(caseId, "city-bureau-review#1");
+        var last = await fixture.MailAsync(caseId, "decision-request", "city-government-approval#1");
+        Assert.Contains("scattered-plot-size", last.Text, StringComparison.Ordinal);
+        await ApprovedOnceFiledAsync(town, caseId, ReviewFixture.Link(last, "approve"), "social-stability-assessment", "4(5)");
     }
 
     [Fact]
@@ -213,10 +261,7 @@ public sealed class ReviewPlanTests(ReviewFixture fixture) : IClassFixture<Revie
     [Fact]
     public async Task A_plan_that_keeps_its_land_use_needs_no_soil_survey()
     {
-        var town = fixture.City("zhongwei");
-        var caseId = await town.StartCaseAsync();
-        await town.DetermineAsync(caseId, "district-survey", "city-bureau-determination");
-        await ServeAsync(town, caseId);
+        var (town, caseId) = await ZhongweiServedAsync();
         using (var submitted = await town.SendAsync(HttpMethod.Post, $"cases/{caseId}/plan", Plan(town.Tenant, "industrial")))
         {
             Assert.Equal(HttpStatusCode.OK, submitted.StatusCode);
@@ -251,10 +296,7 @@ public sealed class ReviewPlanTests(ReviewFixture fixture) : IClassFixture<Revie
     [Fact]
     public async Task A_plan_returned_for_rework_comes_back_with_revised_facts_and_its_gates_follow_them()
     {
-        var town = fixture.City("zhongwei");
-        var caseId = await town.StartCaseAsync();
-        await town.DetermineAsync(caseId, "district-survey", "city-bureau-determination");
-        await ServeAsync(town, caseId);
+        var (town, caseId) = await ZhongweiServedAsync();
         var byAnother = Plan(town.Tenant, "industrial");
         byAnother["attributes"]!["implementedByOriginalLandUser"] = false;
         using (var submitted = await town.SendAsync(HttpMethod.Post, $"cases/{caseId}/plan", byAnother))
@@ -267,13 +309,26 @@ public sealed class ReviewPlanTests(ReviewFixture fixture) : IClassFixture<Revie
 
         // A revision restates the plan's facts as a plan does: one that leaves a fact out is refused by name, and nothing changes.
         var before = await town.SnapshotAsync(caseId);
-        var incomplete = Resubmission(new JsonObject { ["newLandUse"] = "industrial", ["attributes"] = new JsonObject { ["implementedByOriginalLandUser"] = true } });
+        var partial = SurveyKit.PlanAttributes(town.Tenant)!;
+        partial.Remove("involvesExpropriationOrReclamation");
+        var incomplete = Resubmission(new JsonObject { ["newLandUse"] = "industrial", ["attributes"] = partial });
         using (var refused = await town.SendAsync(HttpMethod.Post, $"cases/{caseId}/resubmission", incomplete))
         {
             var problem = await SurveyKit.Json(refused);
             Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
             var error = Assert.Single(problem.GetProperty("errors").EnumerateArray());
             Assert.Equal("$.plan.attributes.involvesExpropriationOrReclamation", error.GetProperty("path").GetString());
+        }
+
+        Assert.Equal(before, await town.SnapshotAsync(caseId));
+
+        // The revised facts are held to the plan conditions as a plan's are: scattered plots over a tenth of the project (中卫 section 4(5)).
+        var scattered = SurveyKit.PlanAttributes(town.Tenant)!;
+        scattered["scatteredPlotsAreaM2"] = 2500;
+        using (var refused = await town.SendAsync(HttpMethod.Post, $"cases/{caseId}/resubmission", Resubmission(new JsonObject { ["newLandUse"] = "industrial", ["attributes"] = scattered })))
+        {
+            var problem = await ReviewFixture.AssertProblemAsync(refused, HttpStatusCode.UnprocessableEntity, "$.plan.attributes.scatteredPlotsAreaM2");
+            Assert.Equal("scattered-plots-share", problem.GetProperty("condition").GetString());
         }
 
         Assert.Equal(before, await town.SnapshotAsync(caseId));
@@ -369,6 +424,31 @@ public sealed class ReviewPlanTests(ReviewFixture fixture) : IClassFixture<Revie
         Assert.Contains(gate, page);
         Assert.Contains(expected, page);
         Assert.Contains(article, page);
+    }
+
+    /// <summary>A 中卫 case determined on the standard chain and served: ready for a plan.</summary>
+    private async Task<(ReviewCity Town, string CaseId)> ZhongweiServedAsync()
+    {
+        var town = fixture.City("zhongwei");
+        var caseId = await town.StartCaseAsync();
+        await town.DetermineAsync(caseId, "district-survey", "city-bureau-determination");
+        await ServeAsync(town, caseId);
+        return (town, caseId);
+    }
+
+    /// <summary>The plan's approval through <paramref name="approveLink"/> waits for <paramref name="gate"/>'s document, then goes through once it is on file.</summary>
+    private async Task ApprovedOnceFiledAsync(ReviewCity town, string caseId, string approveLink, string gate, string article)
+    {
+        await AssertGateHoldsAsync(approveLink, gate, article, "not on file");
+        Assert.Equal("PlanInReview", (await town.CaseAsync(caseId)).GetProperty("state").GetString());
+
+        await RecordDocumentAsync(town, caseId, gate, [], failed: false);
+        using (var approved = await fixture.PostLinkAsync(approveLink))
+        {
+            Assert.Equal(HttpStatusCode.OK, approved.StatusCode);
+        }
+
+        await town.WaitStateAsync(caseId, "Redevelopment");
     }
 
     private static Task RecordSoilSurveyAsync(ReviewCity town, string caseId, string[] approvedBy, bool failed) =>

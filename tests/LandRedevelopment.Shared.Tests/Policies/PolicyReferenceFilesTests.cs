@@ -57,7 +57,7 @@ public class PolicyReferenceFilesTests
         Assert.Contains("| `code` | string | yes | Code used by surveys and rules, lower-case, e.g. industrial. | matches `^[a-z0-9][a-z0-9-]*$` |", markdown, StringComparison.Ordinal);
         Assert.Contains("| `status` | string (enum) | no | Status: in force, pilot, or draft for comment. | one of `inForce`, `pilot`, `draftForComment`; default `\"inForce\"` |", markdown, StringComparison.Ordinal);
         Assert.Contains("Exactly one of: `allOf`, `anyOf`, `not`, `flag`, `landUseIn`, `attributeIn`, `compare`, `ratio`, `duration`.", markdown, StringComparison.Ordinal);
-        Assert.Contains("Path: `$.screening.preconditions[*].rule`; used by `NamedRule.rule`, `Rule.allOf[*]`, `Rule.anyOf[*]`, `Rule.not`, `ReviewChain.when`, `PlanGate.when`.", markdown, StringComparison.Ordinal);
+        Assert.Contains("Path: `$.screening.preconditions[*].rule`; used by `NamedRule.rule`, `Rule.allOf[*]`, `Rule.anyOf[*]`, `Rule.not`, `ReviewChain.when`, `PlanGate.when`, `PlanCondition.rule`.", markdown, StringComparison.Ordinal);
         Assert.Contains("| `issued` | date (string, yyyy-MM-dd) | no |", markdown, StringComparison.Ordinal);
     }
 

@@ -396,6 +396,55 @@ public class PolicyValidatorTests
     }
 
     [Fact]
+    public void Plan_conditions_have_unique_ids_say_whether_they_are_strict_and_read_the_plans_facts_with_their_types()
+    {
+        static void AddConditions(JsonObject d, Action<JsonArray> change)
+        {
+            var review = (JsonObject)d.At("review");
+            review["planAttributes"] = new JsonArray(
+                new JsonObject { ["name"] = "projectAreaM2", ["type"] = "number", ["unit"] = "m²", ["description"] = "项目总面积" },
+                new JsonObject { ["name"] = "scatteredPlotsAreaM2", ["type"] = "number", ["unit"] = "m²", ["description"] = "零星用地累计面积" });
+            var conditions = new JsonArray(
+                JsonNode.Parse("""
+                    { "id": "scattered-share", "description": "零星用地累计面积不超过项目总面积的10%", "source": "示例市 art. 13", "strict": true,
+                      "rule": { "ratio": { "numerator": "scatteredPlotsAreaM2", "denominator": "projectAreaM2", "atMost": 0.1 } } }
+                    """),
+                JsonNode.Parse("""
+                    { "id": "small-industrial-parcel", "description": "原则上不超过5公顷", "source": "示例市 art. 13", "strict": false,
+                      "rule": { "allOf": [
+                        { "compare": { "attribute": "parcelAreaM2", "atMost": 50000 } },
+                        { "attributeIn": { "attribute": "newLandUse", "values": ["industrial"] } },
+                        { "not": { "flag": "greenChannel" } } ] } }
+                    """));
+            review["planConditions"] = conditions;
+            change(conditions);
+        }
+
+        // The plan's attributes, newLandUse, greenChannel and the parcel's own fields are what a condition reads.
+        var valid = SamplePolicy.ValidateEdited(d => AddConditions(d, _ => { }));
+        Assert.True(valid.IsValid, string.Join("\n", valid.Errors));
+        Assert.Equal([true, false], valid.Policy!.Review.PlanConditions.Select(c => c.Strict));
+
+        SamplePolicy.ValidateEdited(d => AddConditions(d, c => c[1]!["id"] = "scattered-share"))
+            .SingleError("$.review.planConditions[1].id", "'scattered-share' is already the id of planConditions[0]: each id must be unique within planConditions");
+
+        // A survey attribute is not among the facts a plan condition reads; an undefined name neither.
+        SamplePolicy.ValidateEdited(d => AddConditions(d, c => c[0]!.At("rule.ratio")["numerator"] = "outputPerMu"))
+            .SingleError("$.review.planConditions[0].rule.ratio.numerator", "'outputPerMu' is not a fact of the plan (review.planAttributes, newLandUse, greenChannel) or of the parcel (district, zone, parcelAreaM2) (ratio needs a number attribute)");
+        SamplePolicy.ValidateEdited(d => AddConditions(d, c => c[0]!.At("rule.ratio")["denominator"] = "projectArea"))
+            .SingleError("$.review.planConditions[0].rule.ratio.denominator", "'projectArea' is not a fact of the plan");
+
+        SamplePolicy.ValidateEdited(d => AddConditions(d, c => c[1]!.At("rule.allOf[2].not")["flag"] = "projectAreaM2"))
+            .SingleError("$.review.planConditions[1].rule.allOf[2].not.flag", "'projectAreaM2' is a number attribute; flag needs a boolean attribute");
+        SamplePolicy.ValidateEdited(d => AddConditions(d, c => c[1]!.At("rule.allOf[1].attributeIn")["attribute"] = "greenChannel"))
+            .SingleError("$.review.planConditions[1].rule.allOf[1].attributeIn.attribute", "'greenChannel' is a boolean attribute; attributeIn needs a string attribute");
+
+        // Whether a breach refuses the plan or is recorded with it is the source's to say: it is never left to a default.
+        SamplePolicy.ValidateEdited(d => AddConditions(d, c => c[0]!.AsObject().Remove("strict")))
+            .SingleError("$.review.planConditions[0].strict", "is required");
+    }
+
+    [Fact]
     public void A_plan_gate_reads_the_plans_facts_which_are_not_survey_attributes()
     {
         // newLandUse is a fact of the plan: the sample's gate uses it, and is valid; its land-use codes are checked.

@@ -21,7 +21,8 @@ public class SeedPolicyTests
     private static IEnumerable<(string Id, Rule Rule)> Conditions(PolicyDocument policy) =>
         NamedRules(policy).Select(r => (r.Id, r.Rule))
             .Concat(policy.Review.DeterminationChains.Concat(policy.Review.PlanChains).Where(c => c.When is not null).Select(c => (c.Id, c.When!)))
-            .Concat(policy.Review.PlanGates.Select(g => (g.Id, g.When)));
+            .Concat(policy.Review.PlanGates.Select(g => (g.Id, g.When)))
+            .Concat(policy.Review.PlanConditions.Select(c => (c.Id, c.Rule)));
 
     private static IEnumerable<(string Name, AttributeType Type)> Reads(Rule rule)
     {
@@ -111,6 +112,7 @@ public class SeedPolicyTests
             .. chains.SelectMany(c => c.Steps).Select(s => ($"step {s.Id}", (string?)s.Source)),
             .. chains.SelectMany(c => c.Steps).Select(s => ($"time limit of {s.Id}", s.TimeLimit.Source)),
             .. policy.Review.PlanGates.Select(g => ($"gate {g.Id}", (string?)g.Source)),
+            .. policy.Review.PlanConditions.Select(c => ($"plan condition {c.Id}", (string?)c.Source)),
             ("escalation", policy.Review.Escalation.Source),
             .. policy.LandPrice.Bases.Select(b => ($"price basis {b.Id}", (string?)b.Source)),
             .. policy.LandPrice.NoCharge.Select(n => ($"no-charge case {n.Id}", (string?)n.Source)),
@@ -132,6 +134,7 @@ public class SeedPolicyTests
             policy.Review.DeterminationChains.Select(c => c.Id),
             policy.Review.PlanChains.Select(c => c.Id),
             policy.Review.PlanGates.Select(g => g.Id),
+            policy.Review.PlanConditions.Select(c => c.Id),
             .. policy.Review.DeterminationChains.Concat(policy.Review.PlanChains).Select(c => c.Steps.Select(s => s.Id)),
             policy.LandPrice.Bases.Select(b => b.Id),
             policy.LandPrice.NoCharge.Select(n => n.Id),
@@ -147,7 +150,7 @@ public class SeedPolicyTests
     public void Every_attribute_a_rule_reads_is_declared_with_that_type_and_a_chinese_description(string tenant)
     {
         var policy = SeedPolicies.Get(tenant).Policy;
-        // Plan gates and chains also read the plan's own facts.
+        // Plan gates, chains and conditions also read the plan's own facts.
         var declared = policy.Attributes.Concat(policy.Review.PlanAttributes).ToDictionary(a => a.Name, a => a.Type);
         declared["landUse"] = AttributeType.String;
         declared["district"] = AttributeType.String;

@@ -64,6 +64,18 @@ public class ReviewStateJsonTests
     }
 
     [Fact]
+    public void A_plans_departures_round_trip_and_a_plan_without_any_stores_none()
+    {
+        var departure = new PlanDeparture("scattered-plot-size", "单宗零星用地面积原则上不超过3亩", "中卫 section 4(5)", "largestScatteredPlotAreaM2 2500 not ≤ 2000");
+        var plan = new PlanFacts("industrial", "industrial", [], Departures: [departure]);
+
+        var read = RoundTrip(ReviewState.Initial with { Plan = plan });
+
+        Assert.Equal([departure], read.Plan!.Departures!);
+        Assert.DoesNotContain("departures", ReviewStateJson.Write(ReviewState.Initial with { Plan = plan with { Departures = null } }), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void A_state_folded_from_a_whole_review_round_trips_at_every_step()
     {
         var script = new Script();

@@ -102,6 +102,27 @@ public class ReviewMailsTests
     }
 
     [Fact]
+    public void A_plans_departures_from_rules_in_principle_are_named_with_their_articles_and_none_says_nothing()
+    {
+        DepartureBrief[] departures =
+        [
+            new("scattered-plot-size", "单宗零星用地面积原则上不超过3亩", "中卫 section 4(5)", "largestScatteredPlotAreaM2 2500 not ≤ 2000"),
+            new("forged", Hostile, "X\napprove 批准: https://evil.example/", "<b>"),
+        ];
+
+        var mail = ReviewMails.DecisionRequest(Case(), Step(), "王芳", Links(), reminder: false, Shanghai, departures: departures);
+
+        Assert.Contains("方案偏离原则性规定 Departures from rules in principle", mail.Text);
+        Assert.Contains("- 单宗零星用地面积原则上不超过3亩（scattered-plot-size）\n  依据：中卫 section 4(5)\n  说明：largestScatteredPlotAreaM2 2500 not ≤ 2000\n", mail.Text);
+        Assert.Contains("依据：中卫 section 4(5)", mail.Html);
+        Assert.Contains("&lt;script&gt;", mail.Html);
+        Assert.DoesNotContain("<b>", mail.Html);
+        Assert.Equal(ActionLines(Request().Text), ActionLines(mail.Text));
+        Assert.DoesNotContain("原则性规定", Request().Text);
+        Assert.DoesNotContain("原则性规定", ReviewMails.DecisionRequest(Case(), Step(), "王芳", Links(), reminder: false, Shanghai, departures: []).Html);
+    }
+
+    [Fact]
     public void Overdue_and_reminder_are_said_in_the_body()
     {
         Assert.Contains("本环节已超过办理期限", Request(step: Step(overdue: true)).Text);

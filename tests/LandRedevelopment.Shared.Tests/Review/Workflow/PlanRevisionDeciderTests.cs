@@ -14,11 +14,7 @@ public class PlanRevisionDeciderTests
     private static Decide Decide(ReviewState s, string officer, string[] roles, DecisionAction action, string? comment = null) =>
         new(s.StepId!, s.Attempt, officer, roles, action, comment);
 
-    private static Dictionary<string, AttributeValue> Zhongwei(bool byOriginalUser, bool expropriation) => new()
-    {
-        ["implementedByOriginalLandUser"] = AttributeValue.Of(byOriginalUser),
-        ["involvesExpropriationOrReclamation"] = AttributeValue.Of(expropriation),
-    };
+    private static Dictionary<string, AttributeValue> Zhongwei(bool byOriginalUser, bool expropriation) => ZhongweiPlan(byOriginalUser, expropriation);
 
     /// <summary>A Zhongwei plan by another than the original land user, returned for rework at the city government's step with one document on file.</summary>
     private static ReviewHarness ZhongweiPlanReturnedAtApproval()
@@ -64,6 +60,41 @@ public class PlanRevisionDeciderTests
 
         var blocked = h.Try(Decide(h.State, "yang", CityGovernment, DecisionAction.Approve), Local(2026, 12, 8));
         Assert.Equal((RejectionKind.GateNotSatisfied, "social-stability-assessment"), (blocked.Rejection?.Kind, blocked.Rejection?.GateId));
+    }
+
+    [Fact]
+    public void A_revised_plan_is_held_to_the_plan_conditions_a_firm_limit_refuses_it_and_a_rule_in_principle_is_recorded()
+    {
+        var h = ZhongweiPlanReturnedAtApproval();
+        var before = h.State;
+
+        // 中卫 section 4(5): scattered plots over a tenth of the project refuse the revision, alone or with the resubmission.
+        var over = new RevisePlan(new PlanFacts("industrial", "industrial", [], Attributes: ZhongweiPlan(scatteredM2: 2500, largestPlotM2: 2500)), "standard");
+        foreach (var command in new ReviewCommand[] { over, new Resubmitted(over) })
+        {
+            var refused = h.Try(command, Local(2026, 12, 7));
+            Assert.Equal((RejectionKind.PlanConditionBroken, "scattered-plots-share"), (refused.Rejection?.Kind, refused.Rejection?.ConditionId));
+            Assert.Equal(["attributes.scatteredPlotsAreaM2", "attributes.projectAreaM2"], refused.Rejection?.Facts);
+            Assert.Same(before, h.State);
+        }
+
+        // Under a tenth of a larger project, the 2,500 m² plot departs from 原则上不超过3亩 only: taken, the departure recorded.
+        var larger = new PlanFacts("industrial", "industrial", [], Attributes: ZhongweiPlan(scatteredM2: 2500, largestPlotM2: 2500, projectM2: 30_000));
+        var revised = (PlanRevised)h.Run(new Resubmitted(new RevisePlan(larger, "standard")), Local(2026, 12, 7))[0];
+        Assert.Equal("scattered-plot-size", Assert.Single(revised.Plan.Departures!).ConditionId);
+        Assert.Equal("scattered-plot-size", Assert.Single(h.State.Plan!.Departures!).ConditionId);
+        Assert.Equal(["site-photos"], h.State.Plan.Documents.Select(d => d.Kind));
+
+        // The scattered plots now need the social-stability assessment (4(5)), though nothing is expropriated.
+        var blocked = h.Try(Decide(h.State, "yang", CityGovernment, DecisionAction.Approve), Local(2026, 12, 8));
+        Assert.Equal((RejectionKind.GateNotSatisfied, "social-stability-assessment"), (blocked.Rejection?.Kind, blocked.Rejection?.GateId));
+
+        // Revised again without scattered plots, the plan departs from nothing and needs no assessment.
+        h.Run(Decide(h.State, "yang", CityGovernment, DecisionAction.Return, "零星用地不纳入本次改造"), Local(2026, 12, 9));
+        h.Run(new Resubmitted(new RevisePlan(new PlanFacts("industrial", "industrial", [], Attributes: ZhongweiPlan()), "standard")), Local(2026, 12, 10));
+        Assert.Null(h.State.Plan!.Departures);
+        h.Run(Decide(h.State, "yang", CityGovernment, DecisionAction.Approve), Local(2026, 12, 11));
+        Assert.Equal(ReviewPhase.Redevelopment, h.State.Phase);
     }
 
     [Fact]

@@ -2,6 +2,7 @@ using System.Text.Json;
 using LandRedevelopment.Calendars;
 using LandRedevelopment.Policies;
 using LandRedevelopment.Review.Workflow;
+using LandRedevelopment.Screening;
 
 namespace LandRedevelopment.Shared.Tests.Review.Workflow;
 
@@ -23,7 +24,7 @@ internal sealed class ReviewHarness(string tenant, string district, HolidayCalen
     public List<ReviewEvent> Log { get; } = [];
 
     /// <summary>The parcel as surveyed, which reclamation grounds are judged on; null lets the plan deadline alone decide.</summary>
-    public LandRedevelopment.Screening.ScreeningInput? Parcel { get; set; }
+    public ScreeningInput? Parcel { get; set; }
 
     public ReviewContext Context(DateTimeOffset now) => new(Policy, $"{tenant}-v1", calendar ?? MadeUpCalendar, China, district, now, Parcel);
 
@@ -45,6 +46,20 @@ internal sealed class ReviewHarness(string tenant, string district, HolidayCalen
         Assert.True(result.IsAccepted, $"{command} was refused: {result.Rejection}");
         return result.Events;
     }
+
+    /// <summary>
+    /// The facts 中卫 asks every plan to state (sections 5(2), 4(5)): who carries it out, whether it expropriates, and the
+    /// scattered plots it joins to a 20,000 m² project (none by default).
+    /// </summary>
+    public static Dictionary<string, AttributeValue> ZhongweiPlan(
+        bool byOriginalUser = true, bool expropriation = false, decimal scatteredM2 = 0, decimal largestPlotM2 = 0, decimal projectM2 = 20_000) => new()
+    {
+        ["implementedByOriginalLandUser"] = AttributeValue.Of(byOriginalUser),
+        ["involvesExpropriationOrReclamation"] = AttributeValue.Of(expropriation),
+        ["projectAreaM2"] = AttributeValue.Of(projectM2),
+        ["scatteredPlotsAreaM2"] = AttributeValue.Of(scatteredM2),
+        ["largestScatteredPlotAreaM2"] = AttributeValue.Of(largestPlotM2),
+    };
 
     public static DateTimeOffset Local(int year, int month, int day, int hour = 10) => new(year, month, day, hour, 0, 0, TimeSpan.FromHours(8));
 
