@@ -126,7 +126,7 @@ public static partial class ReviewApi
         };
         var outcome = await ClaimedAsync(tenant, caseId, key, "PlanReceived", submissionId!, cases, () => review.ExecuteAsync(tenant, caseId, c =>
         {
-            var facts = new PlanFacts(c.Case.LandUse, newLandUse!, documents.Where(d => d.Kind is not null).Select(d => new PlanDocument(d.Kind!, [])).ToList(), greenChannel ?? false,
+            var facts = new PlanFacts(c.Case.LandUse, newLandUse!, documents.Where(d => d.Kind is not null).Select(d => d.Kind!).Distinct(StringComparer.Ordinal).Select(kind => new PlanDocument(kind, [])).ToList(), greenChannel ?? false,
                 attributes.Count == 0 ? null : attributes);
             var chain = ReviewChainSelector.Select(c.Context.Policy.Review.PlanChains, facts.ToRuleInput(c.Case.District, c.Context.Today));
             return new PlanSubmitted(facts, chain.Id);

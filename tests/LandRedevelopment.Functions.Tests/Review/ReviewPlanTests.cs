@@ -259,6 +259,23 @@ public sealed class ReviewPlanTests(ReviewFixture fixture) : IClassFixture<Revie
     }
 
     [Fact]
+    public async Task Two_files_of_one_kind_put_that_kind_on_file_once()
+    {
+        var town = fixture.City("jiamusi");
+        var caseId = await town.StartCaseAsync();
+        await town.DetermineAsync(caseId, "district-investigation", "city-bureau-determination");
+        await ServeAsync(town, caseId);
+
+        // A consent in two parts is one document of its kind: it takes one of the kinds a plan keeps, not two.
+        using var submitted = await town.SendAsync(HttpMethod.Post, $"cases/{caseId}/plan",
+            Plan(town.Tenant, "industrial", ("同意书-1.pdf", "original-land-user-consent"), ("同意书-2.pdf", "original-land-user-consent"), ("测绘.pdf", "survey-map")));
+        var view = await SurveyKit.Json(submitted);
+        Assert.True(submitted.StatusCode == HttpStatusCode.OK, view.ToString());
+        var kinds = view.GetProperty("review").GetProperty("plan").GetProperty("documents").EnumerateArray().Select(d => d.GetProperty("kind").GetString()).ToList();
+        Assert.Equal(["original-land-user-consent", "survey-map"], kinds);
+    }
+
+    [Fact]
     public async Task A_plan_that_keeps_its_land_use_needs_no_soil_survey()
     {
         var (town, caseId) = await ZhongweiServedAsync();
