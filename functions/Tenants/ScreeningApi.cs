@@ -121,7 +121,14 @@ public static class ScreeningApi
 
             try
             {
-                attributes[property.Name] = AttributeValue.FromJson(property.Value, definition.Type);
+                var value = AttributeValue.FromJson(property.Value, definition.Type);
+                if (definition.Type == AttributeType.Number && OutOfBounds(value.AsNumber(), definition) is { } bound)
+                {
+                    errors.Add(new FieldError(at, bound));
+                    continue;
+                }
+
+                attributes[property.Name] = value;
             }
             catch (AttributeValueException)
             {
@@ -131,6 +138,14 @@ public static class ScreeningApi
 
         return attributes;
     }
+
+    // The policy's bounds of a number, as the rule a value breaks (e.g. an area below 0).
+    private static string? OutOfBounds(decimal value, AttributeDefinition definition) =>
+        value < definition.Minimum ? $"must be at least {definition.Minimum.Value.ToString(System.Globalization.CultureInfo.InvariantCulture)}{Unit(definition)} (the policy's minimum for {definition.Name})"
+        : value > definition.Maximum ? $"must be at most {definition.Maximum.Value.ToString(System.Globalization.CultureInfo.InvariantCulture)}{Unit(definition)} (the policy's maximum for {definition.Name})"
+        : null;
+
+    private static string Unit(AttributeDefinition definition) => definition.Unit is { } unit ? " " + unit : "";
 
     private static string TypeWord(AttributeType type) => type switch
     {

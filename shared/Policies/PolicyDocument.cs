@@ -124,6 +124,12 @@ public sealed record AttributeDefinition
 
     [Description("Unit of a number, e.g. m², storeys.")]
     public string? Unit { get; init; }
+
+    [Description("The least a number may be (e.g. 0 for an area or a floor-area ratio); a survey or plan stating less is refused.")]
+    public decimal? Minimum { get; init; }
+
+    [Description("The most a number may be; a survey or plan stating more is refused.")]
+    public decimal? Maximum { get; init; }
 }
 
 /// <summary>The screening rules: preconditions, exemptions, exclusions and the criteria.</summary>

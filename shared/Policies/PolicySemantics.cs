@@ -26,6 +26,31 @@ internal sealed partial class PolicySemantics(PolicyDocument policy)
     // What the rules being checked may read, as an error names it when a rule reads something else.
     private string readable = SurveyAttributes;
 
+    // Bounds belong to numbers, and a lower bound above the upper one would refuse every value.
+    private void Bounds(IReadOnlyList<AttributeDefinition> definitions, string path)
+    {
+        for (var i = 0; i < definitions.Count; i++)
+        {
+            var a = definitions[i];
+            if (a.Type != AttributeType.Number)
+            {
+                if (a.Minimum is not null)
+                {
+                    Error(Path(path, i, "minimum"), $"must be absent: '{a.Name}' is a {a.Type.ToString().ToLowerInvariant()}, and only numbers have bounds");
+                }
+
+                if (a.Maximum is not null)
+                {
+                    Error(Path(path, i, "maximum"), $"must be absent: '{a.Name}' is a {a.Type.ToString().ToLowerInvariant()}, and only numbers have bounds");
+                }
+            }
+            else if (a.Minimum > a.Maximum)
+            {
+                Error(Path(path, i, "maximum"), $"must not be less than minimum ({a.Minimum}), or no value of '{a.Name}' could be stated");
+            }
+        }
+    }
+
     public List<PolicyError> Run()
     {
         foreach (var attribute in policy.Attributes)
@@ -38,6 +63,8 @@ internal sealed partial class PolicySemantics(PolicyDocument policy)
         Unique(policy.Sources, s => s.Id, "$", "sources", "id");
         Unique(policy.LandUses, l => l.Code, "$", "landUses", "code");
         Unique(policy.Attributes, a => a.Name, "$", "attributes", "name");
+        Bounds(policy.Attributes, "$.attributes");
+        Bounds(policy.Review.PlanAttributes, "$.review.planAttributes");
         for (var i = 0; i < policy.Attributes.Count; i++)
         {
             if (ParcelFields.ContainsKey(policy.Attributes[i].Name))

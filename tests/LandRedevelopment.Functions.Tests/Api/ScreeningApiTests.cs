@@ -94,6 +94,19 @@ public class ScreeningApiTests(AppFixture fixture) : IClassFixture<AppFixture>
     }
 
     [Fact]
+    public async Task A_number_below_the_policys_minimum_is_400_naming_the_field_and_the_bound()
+    {
+        var (tenant, key) = await OnboardKaramayAsync();
+
+        using var response = await Screen(tenant, key, Parcel("industrial", new() { ["floorAreaRatio"] = -0.3, ["contiguousIdleAreaM2"] = 0 }));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var error = Assert.Single((await Json(response)).GetProperty("errors").EnumerateArray());
+        Assert.Equal("$.attributes.floorAreaRatio", error.GetProperty("path").GetString());
+        Assert.Equal("must be at least 0 (the policy's minimum for floorAreaRatio)", error.GetProperty("message").GetString());
+    }
+
+    [Fact]
     public async Task The_policy_schema_and_reference_are_published()
     {
         using var schema = await fixture.Http.GetAsync("api/policy-schema.json");

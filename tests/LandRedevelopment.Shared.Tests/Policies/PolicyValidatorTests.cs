@@ -626,6 +626,35 @@ public class PolicyValidatorTests
     }
 
     [Fact]
+    public void Bounds_belong_to_number_attributes_and_the_least_is_not_above_the_most()
+    {
+        var result = SamplePolicy.ValidateEdited(d =>
+        {
+            var attributes = d.At("attributes").AsArray();
+            attributes.Add(new JsonObject { ["name"] = "ownershipClearFlag", ["type"] = "boolean", ["description"] = "权属清晰", ["minimum"] = 0 });
+            attributes.Add(new JsonObject { ["name"] = "coverageRatio", ["type"] = "number", ["description"] = "建筑密度", ["minimum"] = 1, ["maximum"] = 0.5 });
+        });
+
+        Assert.Null(result.Policy);
+        var errors = result.Errors.Select(e => (e.Path, e.Message)).ToList();
+        Assert.Equal(2, errors.Count);
+        Assert.Matches(@"^\$\.attributes\[\d+\]\.minimum$", errors[0].Path);
+        Assert.Contains("only numbers have bounds", errors[0].Message, StringComparison.Ordinal);
+        Assert.Matches(@"^\$\.attributes\[\d+\]\.maximum$", errors[1].Path);
+        Assert.Contains("must not be less than minimum (1)", errors[1].Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_number_attribute_may_have_a_range()
+    {
+        var result = SamplePolicy.ValidateEdited(d => d.At("attributes").AsArray().Add(
+            new JsonObject { ["name"] = "coverageRatio", ["type"] = "number", ["description"] = "建筑密度", ["minimum"] = 0, ["maximum"] = 1 }));
+
+        Assert.True(result.IsValid, string.Join("\n", result.Errors));
+        Assert.Equal((0m, 1m), (result.Policy!.Attributes[^1].Minimum, result.Policy.Attributes[^1].Maximum));
+    }
+
+    [Fact]
     public void When_instalments_are_not_allowed_there_is_no_schedule()
     {
         var result = SamplePolicy.ValidateEdited(d =>

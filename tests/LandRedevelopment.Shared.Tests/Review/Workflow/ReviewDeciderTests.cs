@@ -454,6 +454,20 @@ public class ReviewDeciderTests
     }
 
     [Fact]
+    public void Zhongwei_a_largest_scattered_plot_stated_larger_than_their_total_is_refused_as_a_misstatement()
+    {
+        var h = ZhongweiServed();
+        var before = h.State;
+
+        var misstated = new PlanFacts("industrial", "industrial", [], Attributes: ZhongweiPlan(scatteredM2: 500, largestPlotM2: 1500));
+        var refused = h.Try(new PlanSubmitted(misstated, "standard"), Local(2026, 12, 1));
+
+        Assert.Equal((RejectionKind.PlanConditionBroken, "largest-scattered-plot-within-their-total"), (refused.Rejection?.Kind, refused.Rejection?.ConditionId));
+        Assert.Equal(["attributes.largestScatteredPlotAreaM2", "attributes.scatteredPlotsAreaM2"], refused.Rejection?.Facts);
+        Assert.Same(before, h.State);
+    }
+
+    [Fact]
     public void Zhongwei_a_scattered_plot_over_3_mu_is_taken_in_principle_with_its_departure_recorded_and_needs_the_social_stability_assessment()
     {
         var h = ZhongweiServed();
