@@ -19,7 +19,7 @@ public sealed class BenchOptions
     public int LatencyPerGroup { get; set; } = 40;
     public int[] SweepPending { get; set; } = [1_000, 10_000, 100_000];
     public int[] SweepDue { get; set; } = [10, 100, 1_000];
-    public int SweepRepeats { get; set; } = 3;
+    public int SweepRepeats { get; set; } = 7;
     public int[] OutboxRows { get; set; } = [1_000, 10_000, 100_000];
     public int ReviewCases { get; set; } = 40;
     public int ReviewConcurrency { get; set; } = 8;
