@@ -135,21 +135,20 @@ internal sealed partial class PolicySemantics(PolicyDocument policy)
             }
         }
 
+        // Gates and conditions read what the decider gives them: the plan's facts and the parcel's own fields, not the
+        // survey's attributes — so a gate naming a fact no plan states (a typo) is refused rather than never applying.
         Unique(review.PlanGates, g => g.Id, "$.review", "planGates", "id");
-        for (var i = 0; i < review.PlanGates.Count; i++)
-        {
-            // A gate reads the plan's facts (its new land use, …), not the survey's attributes, so only the
-            // shape and the land-use codes of its rule can be checked here.
-            Rule(review.PlanGates[i].When, Path("$.review.planGates", i, "when"), checkAttributes: false);
-        }
-
-        // A condition reads what the decider gives it: the plan's facts and the parcel's own fields, not the survey's attributes.
         Unique(review.PlanConditions, c => c.Id, "$.review", "planConditions", "id");
         Reading(
             [(PlanFacts.NewLandUseName, AttributeType.String), (PlanFacts.GreenChannelName, AttributeType.Boolean), .. planAttributes],
             $"a fact of the plan (review.planAttributes, {PlanFacts.NewLandUseName}, {PlanFacts.GreenChannelName}) or of the parcel (district, zone, parcelAreaM2)",
             () =>
             {
+                for (var i = 0; i < review.PlanGates.Count; i++)
+                {
+                    Rule(review.PlanGates[i].When, Path("$.review.planGates", i, "when"), checkAttributes: true);
+                }
+
                 for (var i = 0; i < review.PlanConditions.Count; i++)
                 {
                     Rule(review.PlanConditions[i].Rule, Path("$.review.planConditions", i, "rule"), checkAttributes: true);

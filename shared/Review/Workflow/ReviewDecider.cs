@@ -313,7 +313,7 @@ public static class ReviewDecider
     private static DecisionResult ApprovePlan(ReviewState state, StepApproved approved, ReviewChain chain, ReviewStep step, string role, string officerId, ReviewContext context)
     {
         var plan = state.Plan ?? throw new InvalidOperationException("A plan is in review but the state holds no plan.");
-        var input = plan.ToRuleInput(context.District, context.Today);
+        var input = PlanInput(plan, context);
         foreach (var gate in context.Policy.Review.PlanGates)
         {
             if (!ScreeningEngine.Holds(gate.When, input, gate.Id))
@@ -413,7 +413,7 @@ public static class ReviewDecider
     /// </summary>
     private static (PlanFacts Plan, DecisionResult? Broken) Conditions(PlanFacts plan, ReviewContext context)
     {
-        var input = plan.ToRuleInput(context.District, context.Today) with { Zone = context.Parcel?.Zone, ParcelAreaM2 = context.Parcel?.ParcelAreaM2 };
+        var input = PlanInput(plan, context);
         var stated = context.Policy.Review.PlanAttributes.Select(a => a.Name).ToHashSet(StringComparer.Ordinal);
         var departures = new List<PlanDeparture>();
         foreach (var condition in context.Policy.Review.PlanConditions)
@@ -661,6 +661,10 @@ public static class ReviewDecider
     }
 
     private static IReadOnlyList<string> Roles(params IEnumerable<string> roles) => roles.Distinct(StringComparer.Ordinal).ToList();
+
+    /// <summary>What plan gates and conditions read: the plan's facts and the parcel's own fields (district, zone, area).</summary>
+    private static ScreeningInput PlanInput(PlanFacts plan, ReviewContext context) =>
+        plan.ToRuleInput(context.District, context.Today) with { Zone = context.Parcel?.Zone, ParcelAreaM2 = context.Parcel?.ParcelAreaM2 };
 
     private static ReviewChain ChainOf(ReviewState state, ReviewContext context)
     {

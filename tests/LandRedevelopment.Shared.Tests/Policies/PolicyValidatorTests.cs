@@ -454,6 +454,20 @@ public class PolicyValidatorTests
     }
 
     [Fact]
+    public void A_plan_gate_naming_a_fact_no_plan_states_is_refused_rather_than_never_applying()
+    {
+        // A typo, and a survey attribute (gates are judged on the plan's facts, which do not carry the survey's).
+        SamplePolicy.ValidateEdited(d => d.At("review.planGates[1]")["when"] = JsonNode.Parse("""{ "attributeIn": { "attribute": "newLandUze", "values": ["residential"] } }"""))
+            .SingleError("$.review.planGates[1].when.attributeIn.attribute", "'newLandUze' is not a fact of the plan (review.planAttributes, newLandUse, greenChannel) or of the parcel");
+        SamplePolicy.ValidateEdited(d => d.At("review.planGates[1]")["when"] = JsonNode.Parse("""{ "flag": "heritageListed" }"""))
+            .SingleError("$.review.planGates[1].when.flag", "'heritageListed' is not a fact of the plan");
+
+        // The parcel's own fields are there for gates as for conditions.
+        var byArea = SamplePolicy.ValidateEdited(d => d.At("review.planGates[1]")["when"] = JsonNode.Parse("""{ "compare": { "attribute": "parcelAreaM2", "over": 10000 } }"""));
+        Assert.True(byArea.IsValid, string.Join("\n", byArea.Errors));
+    }
+
+    [Fact]
     public void A_land_use_code_a_rule_names_must_be_defined()
     {
         var result = SamplePolicy.ValidateEdited(d => d.At("screening.criteria[0].rule.allOf[0].landUseIn").AsArray().Add("farmland"));

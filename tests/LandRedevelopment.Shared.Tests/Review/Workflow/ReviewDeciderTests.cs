@@ -415,9 +415,11 @@ public class ReviewDeciderTests
     }
 
     /// <summary>A Zhongwei case determined on the standard chain and served, waiting for a plan.</summary>
-    private static ReviewHarness ZhongweiServed()
+    /// <summary>A 中卫 case whose determination was served; <paramref name="setup"/> may give the harness a parcel or a policy variant first.</summary>
+    private static ReviewHarness ZhongweiServed(Action<ReviewHarness>? setup = null)
     {
         var h = new ReviewHarness("zhongwei", "沙坡头区");
+        setup?.Invoke(h);
         h.Run(new StartReview("standard"), Local(2026, 11, 2));
         h.Run(Approve(h.State, "ma", ["district-government:沙坡头区"]), Local(2026, 11, 3));
         h.Run(Approve(h.State, "niu", CityBureau), Local(2026, 11, 4));
@@ -451,6 +453,40 @@ public class ReviewDeciderTests
         var submitted = h.Run(new PlanSubmitted(new PlanFacts("industrial", "industrial", [], Attributes: ZhongweiPlan(scatteredM2: 2000, largestPlotM2: 2000)), "standard"), Local(2026, 12, 1));
         Assert.Null(((PlanSubmittedEvent)submitted[0]).Plan.Departures);
         Assert.Equal(ReviewPhase.PlanInReview, h.State.Phase);
+    }
+
+    [Fact]
+    public void A_plan_gate_reads_the_parcels_own_fields_as_a_condition_does()
+    {
+        // A city asks an assessment of every plan on a parcel over one hectare: the gate reads the surveyed parcel's area.
+        var h = ZhongweiServed(h =>
+        {
+            h.Parcel = new ScreeningInput { LandUse = "industrial", District = "沙坡头区", SurveyedOn = new DateOnly(2026, 6, 1), ParcelAreaM2 = 12_000, Zone = "shapotou-old-town" };
+            h.Policy = h.Policy with
+            {
+                Review = h.Policy.Review with
+                {
+                    PlanGates =
+                    [
+                        .. h.Policy.Review.PlanGates,
+                        new LandRedevelopment.Policies.PlanGate
+                        {
+                            Id = "large-parcel", Description = "一公顷以上地块须有评估", Source = "测试", RequiredDocument = "large-parcel-assessment",
+                            When = new LandRedevelopment.Policies.Rule { Compare = new LandRedevelopment.Policies.CompareRule { Attribute = "parcelAreaM2", Over = 10_000 } },
+                        },
+                    ],
+                },
+            };
+        });
+        h.Run(new PlanSubmitted(new PlanFacts("industrial", "industrial", [], Attributes: ZhongweiPlan()), "standard"), Local(2026, 12, 1));
+        h.Run(Approve(h.State, "niu", CityBureau), Local(2026, 12, 2));
+
+        var blocked = h.Try(Approve(h.State, "yang", ["city-government"]), Local(2026, 12, 3));
+
+        Assert.Equal((RejectionKind.GateNotSatisfied, "large-parcel"), (blocked.Rejection?.Kind, blocked.Rejection?.GateId));
+        h.Run(new RecordPlanDocument(new PlanDocument("large-parcel-assessment", [])), Local(2026, 12, 3));
+        h.Run(Approve(h.State, "yang", ["city-government"]), Local(2026, 12, 4));
+        Assert.Equal(ReviewPhase.Redevelopment, h.State.Phase);
     }
 
     [Fact]

@@ -17,7 +17,8 @@ internal sealed class ReviewHarness(string tenant, string district, HolidayCalen
 
     public static readonly TimeZoneInfo China = TimeZoneInfo.FindSystemTimeZoneById("Asia/Shanghai");
 
-    public PolicyDocument Policy { get; } = SeedPolicies.Get(tenant).Policy;
+    /// <summary>The tenant's built-in policy; a test may set a variant of it before the first command.</summary>
+    public PolicyDocument Policy { get; set; } = SeedPolicies.Get(tenant).Policy;
 
     public ReviewState State { get; private set; } = ReviewState.Initial;
 
