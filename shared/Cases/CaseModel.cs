@@ -174,6 +174,13 @@ public sealed record CaseTransition(ParcelCase Updated, Azure.ETag ETag)
     public IReadOnlyList<EvidenceFile> AddEvidence { get; init; } = [];
     public IReadOnlyList<CaseTimer> SetTimers { get; init; } = [];
     public IReadOnlyList<CaseTimer> CancelTimers { get; init; } = [];
+
+    /// <summary>
+    /// Timers set before that fall due at another time now (a deadline the holiday calendar moved): each row is replaced
+    /// under the ETag it was read with. The index row of the earlier time stays until it comes up, and is then dropped
+    /// as stale (the case lists the timer later than it says).
+    /// </summary>
+    public IReadOnlyList<CaseTimer> MoveTimers { get; init; } = [];
 }
 
 /// <summary>Messages the case store sends the review through the outbox (queue <see cref="QueueName"/>).</summary>

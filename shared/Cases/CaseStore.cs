@@ -563,7 +563,7 @@ public sealed class CaseStore(TableServiceClient tables, BlobServiceClient blobs
             timers.Remove(cancelled.Key);
         }
 
-        foreach (var set in transition.SetTimers)
+        foreach (var set in transition.SetTimers.Concat(transition.MoveTimers))
         {
             timers[set.Key] = set.DueAt;
         }
@@ -581,6 +581,7 @@ public sealed class CaseStore(TableServiceClient tables, BlobServiceClient blobs
         actions.AddRange(transition.AddEvidence.Select(f => new TableTransactionAction(TableTransactionActionType.Add, EvidenceEntity(partition, f))));
         actions.AddRange(transition.SetTimers.Select(t => new TableTransactionAction(TableTransactionActionType.Add, TimerEntity(partition, t))));
         actions.AddRange(transition.CancelTimers.Select(t => new TableTransactionAction(TableTransactionActionType.Delete, new TableEntity(partition, t.Key), t.ETag)));
+        actions.AddRange(transition.MoveTimers.Select(t => new TableTransactionAction(TableTransactionActionType.UpdateReplace, TimerEntity(partition, t), t.ETag)));
         var results = await SubmitAsync(partition, actions, ct).ConfigureAwait(false);
         await UpsertIndexStateAsync(updated, ct).ConfigureAwait(false);
         return WrittenOutbox(actions, results);

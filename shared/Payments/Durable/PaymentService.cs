@@ -257,7 +257,8 @@ public sealed class PaymentService(CaseStore cases, ReviewService review, Tenant
     public bool Owns(string key) => key.StartsWith(TimerPrefix, StringComparison.Ordinal);
 
     /// <inheritdoc />
-    public async Task<TimerFiring> FireAsync(string tenantId, string caseId, string key, CancellationToken ct)
+    /// <remarks>Payment timers are never moved, so the indexed due time says nothing the case row does not.</remarks>
+    public async Task<TimerFiring> FireAsync(string tenantId, string caseId, string key, DateTimeOffset dueAt, CancellationToken ct)
     {
         var timer = await cases.GetTimerAsync(tenantId, caseId, key, ct).ConfigureAwait(false);
         if (timer is null)

@@ -21,8 +21,9 @@ public interface ICaseTimerOwner
     /// <summary>Whether the timer row <paramref name="key"/> is this owner's.</summary>
     bool Owns(string key);
 
-    /// <summary>Fires the timer row <paramref name="key"/> of a case.</summary>
-    Task<TimerFiring> FireAsync(string tenantId, string caseId, string key, CancellationToken ct);
+    /// <summary>Fires the timer row <paramref name="key"/> of a case, as indexed to fall due at <paramref name="dueAt"/>.</summary>
+    /// <remarks>A timer the case now lists later than <paramref name="dueAt"/> was moved, and has an index entry of its own at the later time: this one is stale.</remarks>
+    Task<TimerFiring> FireAsync(string tenantId, string caseId, string key, DateTimeOffset dueAt, CancellationToken ct);
 }
 
 /// <summary>Fires a durable timer through whichever part of the case owns it.</summary>
@@ -35,6 +36,6 @@ public sealed class CaseTimers(IEnumerable<ICaseTimerOwner> owners)
     {
         ArgumentNullException.ThrowIfNull(timer);
         var owner = _owners.FirstOrDefault(o => o.Owns(timer.TimerKey));
-        return owner is null ? TimerFiring.Unchanged : await owner.FireAsync(timer.TenantId, timer.CaseId, timer.TimerKey, ct).ConfigureAwait(false);
+        return owner is null ? TimerFiring.Unchanged : await owner.FireAsync(timer.TenantId, timer.CaseId, timer.TimerKey, timer.DueAt, ct).ConfigureAwait(false);
     }
 }

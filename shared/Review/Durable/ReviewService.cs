@@ -118,8 +118,10 @@ public sealed class ReviewService(CaseStore cases, TenantDirectory tenants, Revi
             var desired = ReviewTimers.Desired(state);
             var setTimers = desired.Where(d => timers.All(t => t.Key != d.Key)).ToList();
             var cancelTimers = timers.Where(t => desired.All(d => d.Key != t.Key)).ToList();
+            var moveTimers = desired.Select(d => (Wanted: d, Row: timers.FirstOrDefault(t => t.Key == d.Key)))
+                .Where(p => p.Row is not null && p.Row.DueAt != p.Wanted.DueAt).Select(p => p.Wanted with { ETag = p.Row!.ETag }).ToList();
             var extra = amendment ?? new CaseAmendment();
-            if (decision.Events.Count == 0 && setTimers.Count == 0 && cancelTimers.Count == 0 && amendment is null)
+            if (decision.Events.Count == 0 && setTimers.Count == 0 && cancelTimers.Count == 0 && moveTimers.Count == 0 && amendment is null)
             {
                 return new ReviewOutcome(ReviewOutcomeKind.Unchanged, loaded.Case, state, []);
             }
@@ -145,7 +147,7 @@ public sealed class ReviewService(CaseStore cases, TenantDirectory tenants, Revi
                 outbox.AddRange(await MailsAsync(loaded, updated, state, decision.Events, ct).ConfigureAwait(false));
             }
 
-            outbox.AddRange(setTimers.Select(t => OutboxMessage.Timer(new DurableTimer(tenantId, caseId, t.Key, t.DueAt))));
+            outbox.AddRange(setTimers.Concat(moveTimers).Select(t => OutboxMessage.Timer(new DurableTimer(tenantId, caseId, t.Key, t.DueAt))));
             if (issued is not null)
             {
                 // Written before the commit under a name of this try alone, which the event records: the notice exists
@@ -163,6 +165,7 @@ public sealed class ReviewService(CaseStore cases, TenantDirectory tenants, Revi
                     AddEvidence = extra.AddEvidence,
                     SetTimers = setTimers,
                     CancelTimers = cancelTimers,
+                    MoveTimers = moveTimers,
                 }, ct).ConfigureAwait(false);
             }
             catch (TableTransactionFailedException e) when (e.Status is 409 or 412)
@@ -353,8 +356,8 @@ public sealed class ReviewService(CaseStore cases, TenantDirectory tenants, Revi
     public bool Owns(string key) => ReviewTimers.Owns(key);
 
     /// <inheritdoc />
-    public async Task<TimerFiring> FireAsync(string tenantId, string caseId, string key, CancellationToken ct) =>
-        await FireTimerAsync(tenantId, caseId, key, ct).ConfigureAwait(false) switch
+    public async Task<TimerFiring> FireAsync(string tenantId, string caseId, string key, DateTimeOffset dueAt, CancellationToken ct) =>
+        await FireTimerAsync(tenantId, caseId, key, dueAt, ct).ConfigureAwait(false) switch
         {
             null => TimerFiring.NotDue,
             { Kind: ReviewOutcomeKind.Applied } => TimerFiring.Applied,
@@ -365,7 +368,15 @@ public sealed class ReviewService(CaseStore cases, TenantDirectory tenants, Revi
     /// Fires the case timer <paramref name="timerKey"/>. Null when it is not due yet (the caller waits and tries again);
     /// otherwise the outcome — unchanged when the timer was cancelled or already fired.
     /// </summary>
-    public async Task<ReviewOutcome?> FireTimerAsync(string tenantId, string caseId, string timerKey, CancellationToken ct)
+    public Task<ReviewOutcome?> FireTimerAsync(string tenantId, string caseId, string timerKey, CancellationToken ct) =>
+        FireTimerAsync(tenantId, caseId, timerKey, null, ct);
+
+    /// <summary>
+    /// Fires the case timer <paramref name="timerKey"/> as indexed to fall due at <paramref name="indexedDueAt"/> (null: as
+    /// the case lists it). A timer the case lists later than that was moved (a deadline the holiday calendar put back)
+    /// and has an index entry at its new time: this firing is stale and changes nothing.
+    /// </summary>
+    public async Task<ReviewOutcome?> FireTimerAsync(string tenantId, string caseId, string timerKey, DateTimeOffset? indexedDueAt, CancellationToken ct)
     {
         if (ReviewTimers.CommandFor(timerKey) is not { } command)
         {
@@ -379,6 +390,7 @@ public sealed class ReviewService(CaseStore cases, TenantDirectory tenants, Revi
         {
             seen = loaded.Case.Timers is not { } timers ? TimerSeen.Unlisted
                 : !timers.TryGetValue(timerKey, out var dueAt) ? TimerSeen.Gone
+                : indexedDueAt < dueAt ? TimerSeen.Gone
                 : loaded.Context.Now < dueAt ? TimerSeen.NotDue
                 : TimerSeen.Due;
             return seen == TimerSeen.Due ? command : null;

@@ -270,7 +270,7 @@ public static class ReviewDecider
 
                 // A plan rejected after its deadline leaves no time for another plan, and the deadline's
                 // timer already fired while the plan was in review: the case goes to reclamation now.
-                return track == ReviewTrack.Plan && state.PlanDeadlineAt is { } deadline && now >= deadline
+                return track == ReviewTrack.Plan && PlanDeadlineNow(state, context) is { } deadline && now >= deadline.At
                     ? DecisionResult.Accept(rejected, AfterPlanDeadline(state, context, role))
                     : DecisionResult.Accept(rejected);
 
@@ -540,7 +540,7 @@ public static class ReviewDecider
             return DecisionResult.Refuse(RejectionKind.NotAllowed, $"A plan is accepted only after the determination is served and while no plan is in review (phase {state.Phase}).");
         }
 
-        if (state.PlanDeadlineAt is { } deadline && context.Now >= deadline)
+        if (PlanDeadlineNow(state, context) is { } deadline && context.Now >= deadline.At)
         {
             return DecisionResult.Refuse(RejectionKind.NotAllowed, $"The plan deadline ended at {deadline:O}.");
         }
@@ -600,9 +600,38 @@ public static class ReviewDecider
             return DecisionResult.Nothing;
         }
 
-        return context.Now < deadline
-            ? DecisionResult.Refuse(RejectionKind.NotDue, $"The plan deadline ends at {deadline:O}.")
+        var now = PlanDeadlineNow(state, context)!.Value;
+        if (now.At > deadline && context.Now < now.At)
+        {
+            // A holiday calendar loaded since the service put the last day on a rest day: the timer moves on with it.
+            return DecisionResult.Accept(new PlanDeadlineRecounted(context.Now, state.PlanDeadlineLastDay!.Value, now.LastDay, now.At,
+                context.Policy.Deadlines.PlanSubmission!.Source + "; Civil Code art. 203 (a last day on a rest day moves to the next working day)"));
+        }
+
+        return context.Now < now.At
+            ? DecisionResult.Refuse(RejectionKind.NotDue, $"The plan deadline ends at {now.At:O}.")
             : DecisionResult.Accept(AfterPlanDeadline(state, context, null));
+    }
+
+    /// <summary>
+    /// The plan deadline as the holiday calendar counts it now: a calendar loaded after the service can make the last day
+    /// counted then a rest day, which moves it on (art. 203). Never earlier than the deadline counted at service, which
+    /// the land user was told. Null when the case has no plan deadline.
+    /// </summary>
+    private static (DateOnly LastDay, DateTimeOffset At)? PlanDeadlineNow(ReviewState state, ReviewContext context)
+    {
+        if (state.PlanDeadlineAt is not { } counted || state.PlanDeadlineLastDay is not { } countedDay)
+        {
+            return state.PlanDeadlineAt is { } at ? (LegalPeriods.LocalDate(at, context.TimeZone), at) : null;
+        }
+
+        if (state.ServedOn is { } served && context.Policy.Deadlines.PlanSubmission is { StartsAt: DeadlineStart.DeterminationServed } deadline
+            && LegalPeriods.LastDay(served, deadline.Period, context.Calendar) is var day && day > countedDay)
+        {
+            return (day, LegalPeriods.EndInstant(day, context.TimeZone));
+        }
+
+        return (countedDay, counted);
     }
 
     /// <summary>

@@ -38,6 +38,7 @@ public enum ReviewTrack
 [JsonDerivedType(typeof(PlanApproved), "planApproved")]
 [JsonDerivedType(typeof(ReclamationStarted), "reclamationStarted")]
 [JsonDerivedType(typeof(PlanDeadlineLapsed), "planDeadlineLapsed")]
+[JsonDerivedType(typeof(PlanDeadlineRecounted), "planDeadlineRecounted")]
 [JsonDerivedType(typeof(TransitionPeriodEnded), "transitionPeriodEnded")]
 public abstract record ReviewEvent(DateTimeOffset At);
 
@@ -161,6 +162,12 @@ public sealed record ReclamationStarted(DateTimeOffset At, string Reason, string
 /// reclaimed; <paramref name="NotifyRoles"/> are told, to follow the case up under the law.
 /// </summary>
 public sealed record PlanDeadlineLapsed(DateTimeOffset At, string Article, string Grounds, IReadOnlyList<string> NotifyRoles) : ReviewEvent(At);
+
+/// <summary>
+/// The plan deadline was counted again with the holiday calendar as it is now: one loaded after service made its last
+/// day (<paramref name="WasLastDay"/>) a rest day, so the deadline moves on to the next working day (Civil Code art. 203).
+/// </summary>
+public sealed record PlanDeadlineRecounted(DateTimeOffset At, DateOnly WasLastDay, DateOnly LastDay, DateTimeOffset DeadlineAt, string Article) : ReviewEvent(At);
 
 /// <summary>The transition period ran out.</summary>
 public sealed record TransitionPeriodEnded(DateTimeOffset At, string? Article, IReadOnlyList<string> NotifyRoles) : ReviewEvent(At);

@@ -198,6 +198,7 @@ public sealed record ReviewState
             PlanApproved e => this with { Phase = ReviewPhase.Redevelopment, TransitionEndsOn = e.TransitionEndsOn, TransitionEndsAt = e.TransitionEndsAt },
             ReclamationStarted e => this with { Phase = ReviewPhase.Reclamation, ReclamationReason = $"{e.Reason} ({e.Article})" },
             PlanDeadlineLapsed e => this with { PlanDeadlineLapsedAt = e.At },
+            PlanDeadlineRecounted e => this with { PlanDeadlineLastDay = e.LastDay, PlanDeadlineAt = e.DeadlineAt },
             TransitionPeriodEnded => this with { Phase = ReviewPhase.TransitionOver },
             _ => throw new ArgumentException($"Unknown review event {reviewEvent.GetType().Name}.", nameof(reviewEvent)),
         };

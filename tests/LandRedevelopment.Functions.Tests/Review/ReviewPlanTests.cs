@@ -9,9 +9,9 @@ namespace LandRedevelopment.Functions.Tests.Review;
 /// <summary>After the determination: service, the plan deadline, the plan's review, and the reclamation track.</summary>
 public sealed class ReviewPlanTests(ReviewFixture fixture) : IClassFixture<ReviewFixture>
 {
-    private static readonly string[] KaramayChain = ["district-investigation", "district-government-confirmation", "city-bureau-review", "district-determination"];
+    internal static readonly string[] KaramayChain = ["district-investigation", "district-government-confirmation", "city-bureau-review", "district-determination"];
 
-    private static readonly TimeZoneInfo Shanghai = TimeZoneInfo.FindSystemTimeZoneById("Asia/Shanghai");
+    internal static readonly TimeZoneInfo Shanghai = TimeZoneInfo.FindSystemTimeZoneById("Asia/Shanghai");
 
     [Fact]
     public async Task Six_months_without_a_plan_after_service_moves_allocated_land_to_reclamation_and_tells_the_officers()

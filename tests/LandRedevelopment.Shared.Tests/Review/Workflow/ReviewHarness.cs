@@ -27,7 +27,10 @@ internal sealed class ReviewHarness(string tenant, string district, HolidayCalen
     /// <summary>The parcel as surveyed, which reclamation grounds are judged on; null lets the plan deadline alone decide.</summary>
     public ScreeningInput? Parcel { get; set; }
 
-    public ReviewContext Context(DateTimeOffset now) => new(Policy, $"{tenant}-v1", calendar ?? MadeUpCalendar, China, district, now, Parcel);
+    /// <summary>The tenant's holiday calendar as the next command sees it (a test may load a year later, as an administrator does).</summary>
+    public HolidayCalendar Calendar { get; set; } = calendar ?? MadeUpCalendar;
+
+    public ReviewContext Context(DateTimeOffset now) => new(Policy, $"{tenant}-v1", Calendar, China, district, now, Parcel);
 
     public DecisionResult Try(ReviewCommand command, DateTimeOffset now)
     {
