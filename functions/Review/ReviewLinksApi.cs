@@ -13,7 +13,7 @@ namespace LandRedevelopment.Functions.Review;
 /// <summary>
 /// The e-mailed decision links. <c>GET /api/review/{token}</c> only shows a confirmation page — mail scanners
 /// fetch links — and <c>POST</c> (the page's button) decides, once. Pages are HTML for browsers; a client that
-/// asks for JSON gets RFC 9457 problem details instead of the error pages.
+/// asks for JSON gets RFC 9457 problem details instead of the error pages, and the recorded decision as JSON.
 /// </summary>
 public static class ReviewLinksApi
 {
@@ -29,7 +29,7 @@ public static class ReviewLinksApi
             .Produces(404, contentType: "text/html").Produces(409, contentType: "text/html").Produces(410, contentType: "text/html");
         links.MapPost("/{token}", Act).WithName("ActOnDecisionLink")
             .WithSummary("Records the link's decision (form field 'comment'), once. A repeat shows the recorded outcome (409); an expired, forged or superseded link changes nothing.")
-            .Produces(200, contentType: "text/html").Produces(400, contentType: "text/html").Produces(403, contentType: "text/html")
+            .Produces<RecordedDecisionView>(200, "application/json").Produces(200, contentType: "text/html").Produces(400, contentType: "text/html").Produces(403, contentType: "text/html")
             .Produces(404, contentType: "text/html").Produces(409, contentType: "text/html").Produces(410, contentType: "text/html");
         return app;
     }
@@ -226,9 +226,29 @@ public static class ReviewLinksApi
             ("意见 Comment", decision.Comment ?? "—"),
         };
         facts.AddRange(Facts(loaded));
+        if (status < 400 && WantsJson(http.Request))
+        {
+            // A client that asks for JSON gets the recorded decision as JSON, as it gets refusals as problem details.
+            NoStore(http);
+            return Results.Json(new RecordedDecisionView(loaded.Case.CaseId, loaded.Case.LandCode, loaded.Case.State.ToString(), decision.StepId, decision.Attempt,
+                decision.Action.ToWire(), decision.OfficerId, decision.At, decision.Comment), statusCode: status);
+        }
+
         return status < 400
             ? Html(http, status, ReviewPages.Outcome(title, message, facts))
             : Page(http, status, title, message, "token", "is for a step that was already decided", facts);
+    }
+
+    /// <summary>A decision a link recorded, as a client that asks for JSON gets it.</summary>
+    public sealed record RecordedDecisionView(string CaseId, string LandCode, string State, string StepId, int Attempt, string Action, string OfficerId, DateTimeOffset At, string? Comment);
+
+    private static void NoStore(HttpContext http)
+    {
+        var headers = http.Response.Headers;
+        headers.CacheControl = "no-store";
+        headers["Referrer-Policy"] = "no-referrer";
+        headers["X-Robots-Tag"] = "noindex, nofollow";
+        headers["X-Content-Type-Options"] = "nosniff";
     }
 
     private static List<(string, string)> Facts(LoadedCase loaded) =>
@@ -253,12 +273,8 @@ public static class ReviewLinksApi
 
     private static IResult Html(HttpContext http, int status, string html)
     {
-        var headers = http.Response.Headers;
-        headers.CacheControl = "no-store";
-        headers["Referrer-Policy"] = "no-referrer";
-        headers["X-Robots-Tag"] = "noindex, nofollow";
-        headers["X-Content-Type-Options"] = "nosniff";
-        headers.ContentSecurityPolicy = ReviewPages.ContentSecurityPolicy;
+        NoStore(http);
+        http.Response.Headers.ContentSecurityPolicy = ReviewPages.ContentSecurityPolicy;
         return Results.Text(html, "text/html; charset=utf-8", System.Text.Encoding.UTF8, status);
     }
 

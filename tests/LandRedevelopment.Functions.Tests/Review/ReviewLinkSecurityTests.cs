@@ -1,4 +1,5 @@
 using System.Net;
+using System.Text.Json;
 using System.Text.RegularExpressions;
 using LandRedevelopment.Functions.Tests.Cases;
 using LandRedevelopment.Testing;
@@ -15,6 +16,25 @@ public sealed class ReviewLinkSecurityTests(ReviewFixture fixture) : IClassFixtu
     private const string First = "district-investigation";
 
     private readonly ReviewCity _karamay = fixture.City("karamay");
+
+    [Fact]
+    public async Task A_client_that_asks_for_json_gets_the_recorded_decision_as_json_and_a_repeat_as_a_problem()
+    {
+        var (caseId, mail) = await StartAsync(_karamay);
+
+        using (var decided = await fixture.SendLinkAsJsonAsync(HttpMethod.Post, ReviewFixture.Link(mail, "approve"), "材料齐全"))
+        {
+            Assert.Equal(HttpStatusCode.OK, decided.StatusCode);
+            Assert.Equal("application/json", decided.Content.Headers.ContentType?.MediaType);
+            Assert.Equal("no-store", decided.Headers.CacheControl?.ToString());
+            var body = JsonDocument.Parse(await decided.Content.ReadAsStringAsync()).RootElement;
+            Assert.Equal((caseId, First, 1, "approve", "材料齐全"), (body.GetProperty("caseId").GetString(), body.GetProperty("stepId").GetString(),
+                body.GetProperty("attempt").GetInt32(), body.GetProperty("action").GetString(), body.GetProperty("comment").GetString()));
+        }
+
+        using var repeat = await fixture.SendLinkAsJsonAsync(HttpMethod.Post, ReviewFixture.Link(mail, "approve"));
+        await ReviewFixture.AssertProblemAsync(repeat, HttpStatusCode.Conflict, "token");
+    }
 
     [Fact]
     public async Task A_link_with_one_character_of_its_signature_changed_is_forbidden()
