@@ -462,13 +462,30 @@ public static class ReviewDecider
             return DecisionResult.Nothing;
         }
 
-        if (context.Now < state.StepDueAt)
+        // A holiday calendar loaded since the step was entered may put its last day on a rest day: the time limit, counted
+        // again from the same day, then ends later, and the step is not overdue before it. Never earlier than first counted.
+        var dueAt = state.StepDueAt!.Value;
+        if (state.StepEnteredAt is { } entered && ChainOf(state, context).Steps[state.StepIndex] is { } step && step.Id == state.StepId)
         {
-            return DecisionResult.Refuse(RejectionKind.NotDue, $"The step is due at {state.StepDueAt:O}.");
+            var (lastDay, recounted, _) = StepTimes(step.TimeLimit.Period, context.Policy.Review.ReminderBefore, context.Calendar, context.TimeZone, entered);
+            if (recounted > dueAt)
+            {
+                if (context.Now < recounted)
+                {
+                    return DecisionResult.Accept(new StepDeadlineRecounted(context.Now, state.StepId!, state.Attempt, dueAt, lastDay, recounted));
+                }
+
+                dueAt = recounted;
+            }
+        }
+
+        if (context.Now < dueAt)
+        {
+            return DecisionResult.Refuse(RejectionKind.NotDue, $"The step is due at {dueAt:O}.");
         }
 
         var escalation = context.Policy.Review.Escalation;
-        return DecisionResult.Accept(new StepOverdue(context.Now, state.StepId!, state.Attempt, state.StepRole!, state.StepDueAt!.Value, escalation.NotifyRole, escalation.Source));
+        return DecisionResult.Accept(new StepOverdue(context.Now, state.StepId!, state.Attempt, state.StepRole!, dueAt, escalation.NotifyRole, escalation.Source));
     }
 
     private static DecisionResult RemindOverdue(ReviewState state, OverdueReminderDue command, ReviewContext context)

@@ -39,6 +39,7 @@ public enum ReviewTrack
 [JsonDerivedType(typeof(ReclamationStarted), "reclamationStarted")]
 [JsonDerivedType(typeof(PlanDeadlineLapsed), "planDeadlineLapsed")]
 [JsonDerivedType(typeof(PlanDeadlineRecounted), "planDeadlineRecounted")]
+[JsonDerivedType(typeof(StepDeadlineRecounted), "stepDeadlineRecounted")]
 [JsonDerivedType(typeof(TransitionPeriodEnded), "transitionPeriodEnded")]
 public abstract record ReviewEvent(DateTimeOffset At);
 
@@ -168,6 +169,12 @@ public sealed record PlanDeadlineLapsed(DateTimeOffset At, string Article, strin
 /// day (<paramref name="WasLastDay"/>) a rest day, so the deadline moves on to the next working day (Civil Code art. 203).
 /// </summary>
 public sealed record PlanDeadlineRecounted(DateTimeOffset At, DateOnly WasLastDay, DateOnly LastDay, DateTimeOffset DeadlineAt, string Article) : ReviewEvent(At);
+
+/// <summary>
+/// A step's time limit was counted again with the holiday calendar as it is now: one loaded after the step was entered
+/// made its last day a rest day, so the step is due at the end of the next working day instead of <paramref name="WasDueAt"/>.
+/// </summary>
+public sealed record StepDeadlineRecounted(DateTimeOffset At, string StepId, int Attempt, DateTimeOffset WasDueAt, DateOnly LastDay, DateTimeOffset DueAt) : ReviewEvent(At);
 
 /// <summary>The transition period ran out.</summary>
 public sealed record TransitionPeriodEnded(DateTimeOffset At, string? Article, IReadOnlyList<string> NotifyRoles) : ReviewEvent(At);

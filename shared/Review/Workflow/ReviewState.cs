@@ -70,6 +70,9 @@ public sealed record ReviewState
     /// <summary>The role that decides the current step.</summary>
     public string? StepRole { get; init; }
 
+    /// <summary>When the current step (visit) was entered: its time limit is counted from that day. Null in states stored before it was kept.</summary>
+    public DateTimeOffset? StepEnteredAt { get; init; }
+
     /// <summary>When the current step is overdue.</summary>
     public DateTimeOffset? StepDueAt { get; init; }
 
@@ -165,6 +168,7 @@ public sealed record ReviewState
                 StepId = e.StepId,
                 Attempt = e.Attempt,
                 StepRole = e.Role,
+                StepEnteredAt = e.At,
                 StepDueAt = e.DueAt,
                 StepRemindAt = e.RemindAt,
                 Reminded = false,
@@ -199,6 +203,7 @@ public sealed record ReviewState
             ReclamationStarted e => this with { Phase = ReviewPhase.Reclamation, ReclamationReason = $"{e.Reason} ({e.Article})" },
             PlanDeadlineLapsed e => this with { PlanDeadlineLapsedAt = e.At },
             PlanDeadlineRecounted e => this with { PlanDeadlineLastDay = e.LastDay, PlanDeadlineAt = e.DeadlineAt },
+            StepDeadlineRecounted e => this with { StepDueAt = e.DueAt },
             TransitionPeriodEnded => this with { Phase = ReviewPhase.TransitionOver },
             _ => throw new ArgumentException($"Unknown review event {reviewEvent.GetType().Name}.", nameof(reviewEvent)),
         };

@@ -6,7 +6,8 @@ namespace LandRedevelopment.Functions.Tests.Review;
 /// <summary>
 /// A plan deadline counted at service, before the year's holiday calendar was loaded: the administrator loads a calendar
 /// in which the last day is a holiday, and the deadline moves on to the next working day instead of reclaiming the land a
-/// day early. On a fixture of its own: the calendar it loads would move other tests' deadlines.
+/// day early; and a step's time limit, the same way. On a fixture of its own: the calendars loaded would move other tests'
+/// deadlines.
 /// </summary>
 public sealed class PlanDeadlineCalendarTests(ReviewFixture fixture) : IClassFixture<ReviewFixture>
 {
@@ -25,11 +26,7 @@ public sealed class PlanDeadlineCalendarTests(ReviewFixture fixture) : IClassFix
         var (lastDay, at) = await DeadlineAsync(town, caseId);
 
         // The State Council's arrangement for that year, loaded after the service, makes the last day a holiday.
-        using (var loaded = await fixture.App.Http.SendAsync(fixture.Admin(HttpMethod.Put, $"api/admin/tenants/karamay/calendars/{lastDay.Year}",
-            new { holidays = new[] { lastDay.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) }, workingDays = Array.Empty<string>(), source = "测试：国务院办公厅通知" })))
-        {
-            Assert.Equal(HttpStatusCode.OK, loaded.StatusCode);
-        }
+        await LoadHolidayAsync(lastDay);
 
         var next = lastDay.AddDays(1);
         while (next.DayOfWeek is DayOfWeek.Saturday or DayOfWeek.Sunday)
@@ -50,6 +47,35 @@ public sealed class PlanDeadlineCalendarTests(ReviewFixture fixture) : IClassFix
         var timeline = await town.TimelineAsync(caseId);
         Assert.Single(timeline, e => e.GetProperty("type").GetString() == "ReclamationStarted");
         Assert.Single(timeline, e => e.GetProperty("type").GetString() == "PlanDeadlineRecounted");
+    }
+
+    [Fact]
+    public async Task A_step_whose_last_day_a_calendar_loaded_later_makes_a_holiday_is_not_overdue_until_the_next_working_day_ends()
+    {
+        var town = fixture.City("karamay");
+        var caseId = await town.StartCaseAsync();
+        var dueAt = (await town.CaseAsync(caseId)).GetProperty("review").GetProperty("currentStep").GetProperty("dueAt").GetDateTimeOffset();
+        var lastDay = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(dueAt.AddTicks(-1), ReviewPlanTests.Shanghai).DateTime);
+        await LoadHolidayAsync(lastDay);
+
+        await fixture.AdvancePastAsync(dueAt);
+        await town.WaitEventsAsync(caseId, "StepDeadlineRecounted", 1);
+        var step = (await town.CaseAsync(caseId)).GetProperty("review").GetProperty("currentStep");
+        Assert.False(step.GetProperty("overdue").GetBoolean());
+        var movedDue = step.GetProperty("dueAt").GetDateTimeOffset();
+        Assert.True(movedDue >= dueAt.AddDays(1), $"{dueAt} → {movedDue}");
+
+        await fixture.AdvancePastAsync(movedDue);
+        await town.WaitEventsAsync(caseId, "StepOverdue", 1);
+        Assert.True((await town.CaseAsync(caseId)).GetProperty("review").GetProperty("currentStep").GetProperty("overdue").GetBoolean());
+    }
+
+    /// <summary>Loads the year's calendar with <paramref name="day"/> its one holiday, as an administrator loads the State Council's arrangement.</summary>
+    private async Task LoadHolidayAsync(DateOnly day)
+    {
+        using var loaded = await fixture.App.Http.SendAsync(fixture.Admin(HttpMethod.Put, $"api/admin/tenants/karamay/calendars/{day.Year}",
+            new { holidays = new[] { day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) }, workingDays = Array.Empty<string>(), source = "测试：国务院办公厅通知" }));
+        Assert.Equal(HttpStatusCode.OK, loaded.StatusCode);
     }
 
     private static async Task<(DateOnly LastDay, DateTimeOffset At)> DeadlineAsync(ReviewCity town, string caseId)

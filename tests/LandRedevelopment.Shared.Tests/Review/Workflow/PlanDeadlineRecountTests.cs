@@ -79,3 +79,41 @@ public class PlanDeadlineRecountTests
         Assert.Equal(ReviewPhase.PlanInReview, told.State.Phase);
     }
 }
+
+/// <summary>A step's time limit follows a holiday calendar loaded after the step was entered, the same way.</summary>
+public class StepDeadlineRecountTests
+{
+    [Fact]
+    public void A_step_whose_last_day_became_a_holiday_is_not_overdue_until_the_next_working_day_ends()
+    {
+        var h = new ReviewHarness("karamay", "克拉玛依区");
+        var entered = h.Run(new StartReview("standard"), Local(2026, 11, 2)).OfType<StepEntered>().Single();
+        var lastDay = entered.LastDay;
+        var next = lastDay.AddDays(1);
+        while (next.DayOfWeek is DayOfWeek.Saturday or DayOfWeek.Sunday)
+        {
+            next = next.AddDays(1);
+        }
+
+        // The year's calendar, loaded while the step is open, makes its last day a holiday.
+        h.Calendar = new HolidayCalendar([lastDay], []);
+        var events = h.Run(new StepDeadlinePassed(entered.StepId, entered.Attempt), entered.DueAt.AddMinutes(1));
+
+        var recounted = Assert.IsType<StepDeadlineRecounted>(Assert.Single(events));
+        Assert.Equal((entered.DueAt, next), (recounted.WasDueAt, recounted.LastDay));
+        Assert.Equal((false, recounted.DueAt), (h.State.Overdue, h.State.StepDueAt));
+        Assert.Equal(RejectionKind.NotDue, h.Try(new StepDeadlinePassed(entered.StepId, entered.Attempt), recounted.DueAt.AddMinutes(-1)).Rejection?.Kind);
+
+        var overdue = h.Run(new StepDeadlinePassed(entered.StepId, entered.Attempt), recounted.DueAt.AddMinutes(1));
+        Assert.Equal(recounted.DueAt, Assert.IsType<StepOverdue>(Assert.Single(overdue)).DueAt);
+    }
+
+    [Fact]
+    public void Without_a_later_calendar_the_step_is_overdue_at_its_deadline()
+    {
+        var h = new ReviewHarness("karamay", "克拉玛依区");
+        var entered = h.Run(new StartReview("standard"), Local(2026, 11, 2)).OfType<StepEntered>().Single();
+
+        Assert.IsType<StepOverdue>(Assert.Single(h.Run(new StepDeadlinePassed(entered.StepId, entered.Attempt), entered.DueAt.AddMinutes(1))));
+    }
+}
