@@ -257,12 +257,12 @@ public sealed class PaymentService(CaseStore cases, ReviewService review, Tenant
     public bool Owns(string key) => key.StartsWith(TimerPrefix, StringComparison.Ordinal);
 
     /// <inheritdoc />
-    /// <remarks>Payment timers are never moved, so the indexed due time says nothing the case row does not.</remarks>
     public async Task<TimerFiring> FireAsync(string tenantId, string caseId, string key, DateTimeOffset dueAt, CancellationToken ct)
     {
         var timer = await cases.GetTimerAsync(tenantId, caseId, key, ct).ConfigureAwait(false);
-        if (timer is null)
+        if (timer is null || dueAt < timer.DueAt)
         {
+            // Gone, or moved later (a due date a holiday calendar put back), with an index entry of its own at the new time.
             return TimerFiring.Unchanged;
         }
 
@@ -298,9 +298,22 @@ public sealed class PaymentService(CaseStore cases, ReviewService review, Tenant
 
             if (kind == "due" && !current.Overdue.Contains(number))
             {
+                // A holiday calendar loaded since the schedule was computed may make the due date a rest day: the day moves
+                // on (Civil Code art. 203), and so does this timer (the desired timers count it the same way); nothing is overdue yet.
+                var dueOn = loaded.Context.Calendar.NextWorkingDayOnOrAfter(instalment.DueOn);
+                if (loaded.Context.Now < LegalPeriods.EndInstant(dueOn, loaded.Context.TimeZone))
+                {
+                    return Change(current, [], []);
+                }
+
+                if (dueOn != instalment.DueOn)
+                {
+                    lines = [.. lines, $"{instalment.DueOn:yyyy-MM-dd} 为法定休假日，缴纳期限顺延至 {dueOn:yyyy-MM-dd}（《民法典》第二百零三条）。"];
+                }
+
                 return Change(current with { Overdue = current.Overdue.Add(number) },
-                    [("PaymentOverdue", new { number, instalment.DueOn, outstanding = outstanding.ToPlain() })],
-                    Mails(loaded, officers, "payment-overdue", number, ReviewMails.Notice(brief, $"土地价款逾期：第 {number} 期已于 {instalment.DueOn:yyyy-MM-dd} 到期未缴清", lines)));
+                    [("PaymentOverdue", new { number, instalment.DueOn, movedTo = dueOn == instalment.DueOn ? (DateOnly?)null : dueOn, outstanding = outstanding.ToPlain() })],
+                    Mails(loaded, officers, "payment-overdue", number, ReviewMails.Notice(brief, $"土地价款逾期：第 {number} 期已于 {dueOn:yyyy-MM-dd} 到期未缴清", lines)));
             }
 
             return Change(current, [], []);
@@ -328,10 +341,14 @@ public sealed class PaymentService(CaseStore cases, ReviewService review, Tenant
         return lines;
     }
 
-    /// <summary>The timers a payment state wants: for every instalment not paid in full, its reminder and its overdue instant.</summary>
-    public IReadOnlyList<CaseTimer> DesiredTimers(PaymentState? state, TimeZoneInfo zone)
+    /// <summary>
+    /// The timers a payment state wants: for every instalment not paid in full, its reminder and its overdue instant — the
+    /// end of its due date, or, where <paramref name="calendar"/> (as loaded now) makes that a rest day, of the next working day.
+    /// </summary>
+    public IReadOnlyList<CaseTimer> DesiredTimers(PaymentState? state, TimeZoneInfo zone, HolidayCalendar calendar)
     {
         ArgumentNullException.ThrowIfNull(zone);
+        ArgumentNullException.ThrowIfNull(calendar);
         if (state is not { Status: PaymentStatus.Scheduled, Schedule: { } schedule })
         {
             return [];
@@ -355,7 +372,7 @@ public sealed class PaymentService(CaseStore cases, ReviewService review, Tenant
 
             if (!state.Overdue.Contains(instalment.Number))
             {
-                timers.Add(new CaseTimer(Key(state.Contract.Version, "due", instalment.Number), LegalPeriods.EndInstant(instalment.DueOn, zone)));
+                timers.Add(new CaseTimer(Key(state.Contract.Version, "due", instalment.Number), LegalPeriods.EndInstant(calendar.NextWorkingDayOnOrAfter(instalment.DueOn), zone)));
             }
         }
 
@@ -405,10 +422,12 @@ public sealed class PaymentService(CaseStore cases, ReviewService review, Tenant
 
             var next = decision.Next ?? current;
             var existing = (await cases.GetTimersAsync(loaded.Case, ct).ConfigureAwait(false)).Where(t => Owns(t.Key)).ToList();
-            var desired = DesiredTimers(next, loaded.Context.TimeZone);
+            var desired = DesiredTimers(next, loaded.Context.TimeZone, loaded.Context.Calendar);
             var set = desired.Where(d => existing.All(t => t.Key != d.Key)).ToList();
             var cancel = existing.Where(t => desired.All(d => d.Key != t.Key)).ToList();
-            if (decision.Next is null || (decision.Events.Count == 0 && set.Count == 0 && cancel.Count == 0))
+            var move = desired.Select(d => (Wanted: d, Row: existing.FirstOrDefault(t => t.Key == d.Key)))
+                .Where(p => p.Row is not null && p.Row.DueAt != p.Wanted.DueAt).Select(p => p.Wanted with { ETag = p.Row!.ETag }).ToList();
+            if (decision.Next is null || (decision.Events.Count == 0 && set.Count == 0 && cancel.Count == 0 && move.Count == 0))
             {
                 return new PaymentOutcome(PaymentOutcomeKind.Unchanged, current);
             }
@@ -419,7 +438,7 @@ public sealed class PaymentService(CaseStore cases, ReviewService review, Tenant
                 Version = loaded.Case.Version + decision.Events.Count,
                 UpdatedAt = loaded.Context.Now,
             };
-            var outbox = decision.Outbox.Concat(set.Select(t => OutboxMessage.Timer(new DurableTimer(tenantId, caseId, t.Key, t.DueAt)))).ToList();
+            var outbox = decision.Outbox.Concat(set.Concat(move).Select(t => OutboxMessage.Timer(new DurableTimer(tenantId, caseId, t.Key, t.DueAt)))).ToList();
             IReadOnlyList<LandRedevelopment.Storage.Tables.TableEntity> written;
             try
             {
@@ -429,6 +448,7 @@ public sealed class PaymentService(CaseStore cases, ReviewService review, Tenant
                     Outbox = outbox,
                     SetTimers = set,
                     CancelTimers = cancel,
+                    MoveTimers = move,
                 }, ct).ConfigureAwait(false);
             }
             catch (TableTransactionFailedException e) when (e.Status is 404 or 409 or 412 && attempt < MaxAttempts)

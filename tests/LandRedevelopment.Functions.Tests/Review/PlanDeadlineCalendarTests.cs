@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Net;
+using LandRedevelopment.Functions.Tests.Payments;
 
 namespace LandRedevelopment.Functions.Tests.Review;
 
@@ -28,11 +29,7 @@ public sealed class PlanDeadlineCalendarTests(ReviewFixture fixture) : IClassFix
         // The State Council's arrangement for that year, loaded after the service, makes the last day a holiday.
         await LoadHolidayAsync(lastDay);
 
-        var next = lastDay.AddDays(1);
-        while (next.DayOfWeek is DayOfWeek.Saturday or DayOfWeek.Sunday)
-        {
-            next = next.AddDays(1);
-        }
+        var next = NextWorkingDay(lastDay);
 
         // Past the deadline as counted at service: the timer recounts it, and nothing is reclaimed.
         await fixture.AdvancePastAsync(at);
@@ -68,6 +65,47 @@ public sealed class PlanDeadlineCalendarTests(ReviewFixture fixture) : IClassFix
         await fixture.AdvancePastAsync(movedDue);
         await town.WaitEventsAsync(caseId, "StepOverdue", 1);
         Assert.True((await town.CaseAsync(caseId)).GetProperty("review").GetProperty("currentStep").GetProperty("overdue").GetBoolean());
+    }
+
+    [Fact]
+    public async Task An_instalment_whose_due_date_a_calendar_loaded_later_makes_a_holiday_falls_overdue_only_after_the_next_working_day()
+    {
+        var (town, caseId, today) = await PaymentsKit.RedevelopmentAsync(fixture, "karamay");
+        var contract = PaymentsKit.Contract("appraisal-difference", today, newAmount: "2000000.00", originalAmount: "0.00",
+            plan: [("1000000.00", today.AddDays(20)), ("1000000.00", today.AddDays(200))]).WithConsent().WithTransfer();
+        using (var recorded = await town.SendAsync(HttpMethod.Post, $"cases/{caseId}/contract", contract))
+        {
+            Assert.Equal(HttpStatusCode.Accepted, recorded.StatusCode);
+        }
+
+        var payments = await PaymentsKit.WaitPaymentsAsync(town, caseId, "scheduled");
+        var dueOn = DateOnly.Parse(payments.GetProperty("instalments")[0].GetProperty("dueOn").GetString()!, CultureInfo.InvariantCulture);
+        await LoadHolidayAsync(dueOn);
+        var next = NextWorkingDay(dueOn);
+
+        // The end of the due date as counted at recording passes: the timer moves on, and nothing is overdue.
+        await fixture.AdvancePastAsync(new DateTimeOffset(dueOn.AddDays(1).ToDateTime(TimeOnly.MinValue), TimeSpan.FromHours(8)));
+        await Task.Delay(1500);
+        Assert.DoesNotContain(await town.TimelineAsync(caseId), e => e.GetProperty("type").GetString() == "PaymentOverdue");
+
+        // After the next working day it is overdue, once, and the mail says the date moved.
+        await fixture.AdvancePastAsync(new DateTimeOffset(next.AddDays(1).ToDateTime(TimeOnly.MinValue), TimeSpan.FromHours(8)));
+        await town.WaitEventsAsync(caseId, "PaymentOverdue", 1);
+        var mail = await fixture.MailDev.WaitForAsync(m => m.Header("x-case-id") == caseId && m.Header("x-payment-kind") == "payment-overdue", TimeSpan.FromSeconds(30));
+        Assert.Contains($"顺延至 {next:yyyy-MM-dd}", mail.Text, StringComparison.Ordinal);
+        Assert.Contains($"已于 {next:yyyy-MM-dd} 到期", mail.Subject, StringComparison.Ordinal);
+        Assert.Single(await town.TimelineAsync(caseId), e => e.GetProperty("type").GetString() == "PaymentOverdue");
+    }
+
+    private static DateOnly NextWorkingDay(DateOnly day)
+    {
+        var next = day.AddDays(1);
+        while (next.DayOfWeek is DayOfWeek.Saturday or DayOfWeek.Sunday)
+        {
+            next = next.AddDays(1);
+        }
+
+        return next;
     }
 
     /// <summary>Loads the year's calendar with <paramref name="day"/> its one holiday, as an administrator loads the State Council's arrangement.</summary>
