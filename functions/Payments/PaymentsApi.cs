@@ -11,7 +11,11 @@ using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace LandRedevelopment.Functions.Payments;
 
-public sealed record InstalmentView(int Number, string Amount, DateOnly DueOn, string Paid, string Outstanding, string Status, bool Reminded);
+public sealed record InstalmentView(int Number, string Amount, DateOnly DueOn, string Paid, string Outstanding, string Status, bool Reminded)
+{
+    /// <summary>The working day the due date moved to, where the tenant's holiday calendar as loaded now makes <see cref="DueOn"/> a rest day (Civil Code art. 203); null otherwise.</summary>
+    public DateOnly? MovedTo { get; init; }
+}
 
 public sealed record ReceiptView(string Reference, string Amount, DateOnly ReceivedOn, DateTimeOffset RecordedAt);
 
@@ -98,7 +102,7 @@ public static partial class PaymentsApi
         }
 
         return found.Value.State is { } state
-            ? TypedResults.Ok(View(caseId, state, found.Value.Case.Context.Today))
+            ? TypedResults.Ok(View(caseId, state, found.Value.Case.Context.Today, found.Value.Case.Context.Calendar))
             : RequestProblems.NotFound("This case has no contract.", $"Case {caseId} has no land-price contract yet; POST it to /api/t/{tenant}/cases/{caseId}/contract.");
     }
 
@@ -179,21 +183,25 @@ public static partial class PaymentsApi
     private static async Task<PaymentsView> CurrentAsync(string tenant, string caseId, PaymentService payments, CancellationToken ct)
     {
         var found = (await payments.GetAsync(tenant, caseId, ct))!.Value;
-        return View(caseId, found.State!, found.Case.Context.Today);
+        return View(caseId, found.State!, found.Case.Context.Today, found.Case.Context.Calendar);
     }
 
-    internal static PaymentsView View(string caseId, PaymentState state, DateOnly today)
+    internal static PaymentsView View(string caseId, PaymentState state, DateOnly today, LandRedevelopment.Calendars.HolidayCalendar calendar)
     {
         var schedule = state.Schedule;
         var paid = state.PaidPerInstalment();
         var instalments = (schedule?.Instalments ?? []).Select((i, n) =>
         {
             var outstanding = i.Amount - paid[n];
+            var dueBy = calendar.NextWorkingDayOnOrAfter(i.DueOn);
             var status = outstanding == Money.Zero ? "paid"
-                : state.Overdue.Contains(i.Number) || today > i.DueOn ? "overdue"
+                : state.Overdue.Contains(i.Number) || today > dueBy ? "overdue"
                 : paid[n] > Money.Zero ? "partiallyPaid"
                 : "pending";
-            return new InstalmentView(i.Number, i.Amount.ToPlain(), i.DueOn, paid[n].ToPlain(), outstanding.ToPlain(), status, state.Reminded.Contains(i.Number));
+            return new InstalmentView(i.Number, i.Amount.ToPlain(), i.DueOn, paid[n].ToPlain(), outstanding.ToPlain(), status, state.Reminded.Contains(i.Number))
+            {
+                MovedTo = dueBy == i.DueOn ? null : dueBy,
+            };
         }).ToList();
         return new PaymentsView(caseId, state.Contract.ContractId, state.Contract.Version, Camel(state.Status.ToString()),
             schedule?.Due.Amount.ToPlain(), schedule?.Due.Basis, schedule?.Due.NoCharge, schedule?.Due.Explanation, schedule?.Due.Source,

@@ -87,6 +87,8 @@ public sealed class PlanDeadlineCalendarTests(ReviewFixture fixture) : IClassFix
         await fixture.AdvancePastAsync(new DateTimeOffset(dueOn.AddDays(1).ToDateTime(TimeOnly.MinValue), TimeSpan.FromHours(8)));
         await Task.Delay(1500);
         Assert.DoesNotContain(await town.TimelineAsync(caseId), e => e.GetProperty("type").GetString() == "PaymentOverdue");
+        var moved = (await PaymentsKit.WaitPaymentsAsync(town, caseId, "scheduled")).GetProperty("instalments")[0];
+        Assert.Equal(("pending", next.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)), (moved.GetProperty("status").GetString(), moved.GetProperty("movedTo").GetString()));
 
         // After the next working day it is overdue, once, and the mail says the date moved.
         await fixture.AdvancePastAsync(new DateTimeOffset(next.AddDays(1).ToDateTime(TimeOnly.MinValue), TimeSpan.FromHours(8)));
