@@ -159,6 +159,22 @@ public sealed record CaseTimer(string Key, DateTimeOffset DueAt)
 {
     /// <summary>The row's version, to cancel it only as read.</summary>
     public Azure.ETag ETag { get; init; }
+
+    /// <summary>
+    /// What makes a part's timer rows (<paramref name="existing"/>) match what its state wants (<paramref name="desired"/>):
+    /// rows to add, rows to delete, and rows whose key stays but whose time changed (each with the ETag it was read with).
+    /// </summary>
+    public static (IReadOnlyList<CaseTimer> Set, IReadOnlyList<CaseTimer> Cancel, IReadOnlyList<CaseTimer> Move) Changes(
+        IReadOnlyList<CaseTimer> existing, IReadOnlyList<CaseTimer> desired)
+    {
+        ArgumentNullException.ThrowIfNull(existing);
+        ArgumentNullException.ThrowIfNull(desired);
+        var set = desired.Where(d => existing.All(t => t.Key != d.Key)).ToList();
+        var cancel = existing.Where(t => desired.All(d => d.Key != t.Key)).ToList();
+        var move = desired.Select(d => (Wanted: d, Row: existing.FirstOrDefault(t => t.Key == d.Key)))
+            .Where(p => p.Row is not null && p.Row.DueAt != p.Wanted.DueAt).Select(p => p.Wanted with { ETag = p.Row!.ETag }).ToList();
+        return (set, cancel, move);
+    }
 }
 
 /// <summary>An event to append, with who caused it.</summary>

@@ -423,10 +423,7 @@ public sealed class PaymentService(CaseStore cases, ReviewService review, Tenant
             var next = decision.Next ?? current;
             var existing = (await cases.GetTimersAsync(loaded.Case, ct).ConfigureAwait(false)).Where(t => Owns(t.Key)).ToList();
             var desired = DesiredTimers(next, loaded.Context.TimeZone, loaded.Context.Calendar);
-            var set = desired.Where(d => existing.All(t => t.Key != d.Key)).ToList();
-            var cancel = existing.Where(t => desired.All(d => d.Key != t.Key)).ToList();
-            var move = desired.Select(d => (Wanted: d, Row: existing.FirstOrDefault(t => t.Key == d.Key)))
-                .Where(p => p.Row is not null && p.Row.DueAt != p.Wanted.DueAt).Select(p => p.Wanted with { ETag = p.Row!.ETag }).ToList();
+            var (set, cancel, move) = CaseTimer.Changes(existing, desired);
             if (decision.Next is null || (decision.Events.Count == 0 && set.Count == 0 && cancel.Count == 0 && move.Count == 0))
             {
                 return new PaymentOutcome(PaymentOutcomeKind.Unchanged, current);

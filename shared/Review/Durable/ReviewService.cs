@@ -116,10 +116,7 @@ public sealed class ReviewService(CaseStore cases, TenantDirectory tenants, Revi
             var state = ReviewState.Evolve(loaded.State, decision.Events);
             var timers = (await cases.GetTimersAsync(loaded.Case, ct).ConfigureAwait(false)).Where(t => ReviewTimers.Owns(t.Key)).ToList();
             var desired = ReviewTimers.Desired(state);
-            var setTimers = desired.Where(d => timers.All(t => t.Key != d.Key)).ToList();
-            var cancelTimers = timers.Where(t => desired.All(d => d.Key != t.Key)).ToList();
-            var moveTimers = desired.Select(d => (Wanted: d, Row: timers.FirstOrDefault(t => t.Key == d.Key)))
-                .Where(p => p.Row is not null && p.Row.DueAt != p.Wanted.DueAt).Select(p => p.Wanted with { ETag = p.Row!.ETag }).ToList();
+            var (setTimers, cancelTimers, moveTimers) = CaseTimer.Changes(timers, desired);
             var extra = amendment ?? new CaseAmendment();
             if (decision.Events.Count == 0 && setTimers.Count == 0 && cancelTimers.Count == 0 && moveTimers.Count == 0 && amendment is null)
             {

@@ -261,10 +261,7 @@ public sealed class ReviewPlanTests(ReviewFixture fixture) : IClassFixture<Revie
     [Fact]
     public async Task Two_files_of_one_kind_put_that_kind_on_file_once()
     {
-        var town = fixture.City("jiamusi");
-        var caseId = await town.StartCaseAsync();
-        await town.DetermineAsync(caseId, "district-investigation", "city-bureau-determination");
-        await ServeAsync(town, caseId);
+        var (town, caseId) = await JiamusiServedAsync();
 
         // A consent in two parts is one document of its kind: it takes one of the kinds a plan keeps, not two.
         using var submitted = await town.SendAsync(HttpMethod.Post, $"cases/{caseId}/plan",
@@ -292,10 +289,7 @@ public sealed class ReviewPlanTests(ReviewFixture fixture) : IClassFixture<Revie
     [Fact]
     public async Task A_jiamusi_plan_through_the_green_channel_is_reviewed_by_the_city_bureau_alone()
     {
-        var town = fixture.City("jiamusi");
-        var caseId = await town.StartCaseAsync();
-        await town.DetermineAsync(caseId, "district-investigation", "city-bureau-determination");
-        await ServeAsync(town, caseId);
+        var (town, caseId) = await JiamusiServedAsync();
         var plan = Plan(town.Tenant, "commercial-services");
         plan["greenChannel"] = true;
         using (var submitted = await town.SendAsync(HttpMethod.Post, $"cases/{caseId}/plan", plan))
@@ -371,10 +365,7 @@ public sealed class ReviewPlanTests(ReviewFixture fixture) : IClassFixture<Revie
     [Fact]
     public async Task A_revised_plan_waiting_for_new_evidence_takes_the_chain_its_facts_choose_once_the_files_are_in()
     {
-        var town = fixture.City("jiamusi");
-        var caseId = await town.StartCaseAsync();
-        await town.DetermineAsync(caseId, "district-investigation", "city-bureau-determination");
-        await ServeAsync(town, caseId);
+        var (town, caseId) = await JiamusiServedAsync();
         using (var submitted = await town.SendAsync(HttpMethod.Post, $"cases/{caseId}/plan", Plan(town.Tenant, "commercial-services")))
         {
             Assert.Equal(HttpStatusCode.OK, submitted.StatusCode);
@@ -476,6 +467,16 @@ public sealed class ReviewPlanTests(ReviewFixture fixture) : IClassFixture<Revie
         using var response = await town.SendAsync(HttpMethod.Post, $"cases/{caseId}/plan/documents", new { kind, approvedBy, failed });
         var body = await SurveyKit.Json(response);
         Assert.True(response.StatusCode == HttpStatusCode.OK, body.ToString());
+    }
+
+    /// <summary>A 佳木斯 case whose determination was served: it takes plans (佳木斯 sets no plan deadline).</summary>
+    private async Task<(ReviewCity Town, string CaseId)> JiamusiServedAsync()
+    {
+        var town = fixture.City("jiamusi");
+        var caseId = await town.StartCaseAsync();
+        await town.DetermineAsync(caseId, "district-investigation", "city-bureau-determination");
+        await ServeAsync(town, caseId);
+        return (town, caseId);
     }
 
     private async Task<JsonElement> ServeAsync(ReviewCity town, string caseId)
