@@ -51,8 +51,17 @@ internal static class ReviewViews
         var policy = loaded.Context.Policy;
         if (state.PlanDeadlineAt is { } planAt)
         {
+            var planDay = state.PlanDeadlineLastDay;
+            var running = state.Phase == ReviewPhase.DeterminationServed && state.PlanDeadlineLapsedAt is null;
+            if (running && planDay is not null && ReviewDecider.PlanDeadlineNow(state, loaded.Context) is var (day, at))
+            {
+                // As the holiday calendar counts it now: a last day a calendar loaded since the service makes a rest day
+                // shows the working day it moved to, as the deadline's timer will count it, before the timer has.
+                (planDay, planAt) = (day, at);
+            }
+
             var status = state.Phase == ReviewPhase.Reclamation ? "passed" : state.Phase == ReviewPhase.DeterminationServed ? (now >= planAt ? "passed" : "pending") : "met";
-            deadlines.Add(new DeadlineView("plan-submission", state.PlanDeadlineLastDay, planAt, policy.Deadlines.PlanSubmission?.Source, status));
+            deadlines.Add(new DeadlineView("plan-submission", planDay, planAt, policy.Deadlines.PlanSubmission?.Source, status));
         }
 
         if (state.TransitionEndsAt is { } transitionAt)

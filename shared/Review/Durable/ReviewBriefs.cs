@@ -23,6 +23,6 @@ public static class ReviewBriefs
     public static StepBrief? Step(LoadedCase loaded)
     {
         ArgumentNullException.ThrowIfNull(loaded);
-        return ReviewMessages.StepOf(loaded.State, loaded.Context.Policy, loaded.Context.TimeZone);
+        return ReviewMessages.StepOf(loaded.State, loaded.Context);
     }
 }

@@ -151,22 +151,25 @@ internal sealed class ReviewMessages(LoadedCase loaded, ParcelCase updated, Revi
 
     private List<Officer> Holding(string role) => officers.Where(o => o.Roles.Contains(role, StringComparer.Ordinal)).ToList();
 
-    private StepBrief CurrentStep(bool overdue) => StepOf(state, loaded.Context.Policy, Zone, overdue)
+    private StepBrief CurrentStep(bool overdue) => StepOf(state, loaded.Context, overdue)
         ?? throw new InvalidOperationException("The case is not at a step.");
 
     private string StepName(ReviewTrack track, string stepId) => FindStep(loaded.Context.Policy, track, stepId)?.Name ?? stepId;
 
-    /// <summary>The step a case is at, as mails and pages show it.</summary>
-    public static StepBrief? StepOf(ReviewState state, PolicyDocument policy, TimeZoneInfo zone, bool? overdue = null)
+    /// <summary>
+    /// The step a case is at, as mails and pages show it: due when the holiday calendar as loaded now says (a last day a
+    /// calendar loaded since the step began makes a rest day has moved on; <see cref="ReviewDecider.StepDueNow"/>).
+    /// </summary>
+    public static StepBrief? StepOf(ReviewState state, ReviewContext context, bool? overdue = null)
     {
-        if (state.StepId is null || state.StepDueAt is not { } dueAt)
+        ArgumentNullException.ThrowIfNull(context);
+        if (state.StepId is not { } stepId || ReviewDecider.StepDueNow(state, context) is not var (lastDay, dueAt))
         {
             return null;
         }
 
-        var step = FindStep(policy, state.Track, state.StepId);
-        var lastDay = LegalPeriods.LocalDate(dueAt.AddTicks(-1), zone);
-        return new StepBrief(state.StepId, step?.Name ?? state.StepId, state.Attempt, state.StepRole ?? "", step?.Source ?? "", lastDay, dueAt, overdue ?? state.Overdue);
+        var step = FindStep(context.Policy, state.Track, stepId);
+        return new StepBrief(stepId, step?.Name ?? stepId, state.Attempt, state.StepRole ?? "", step?.Source ?? "", lastDay, dueAt, overdue ?? state.Overdue);
     }
 
     private static ReviewStep? FindStep(PolicyDocument policy, ReviewTrack track, string stepId) =>

@@ -464,19 +464,11 @@ public static class ReviewDecider
 
         // A holiday calendar loaded since the step was entered may put its last day on a rest day: the time limit, counted
         // again from the same day, then ends later, and the step is not overdue before it. Never earlier than first counted.
-        var dueAt = state.StepDueAt!.Value;
-        if (state.StepEnteredAt is { } entered && ChainOf(state, context).Steps[state.StepIndex] is { } step && step.Id == state.StepId)
+        var counted = state.StepDueAt!.Value;
+        var (lastDay, dueAt) = StepDueNow(state, context)!.Value;
+        if (dueAt > counted && context.Now < dueAt)
         {
-            var (lastDay, recounted, _) = StepTimes(step.TimeLimit.Period, context.Policy.Review.ReminderBefore, context.Calendar, context.TimeZone, entered);
-            if (recounted > dueAt)
-            {
-                if (context.Now < recounted)
-                {
-                    return DecisionResult.Accept(new StepDeadlineRecounted(context.Now, state.StepId!, state.Attempt, dueAt, lastDay, recounted));
-                }
-
-                dueAt = recounted;
-            }
+            return DecisionResult.Accept(new StepDeadlineRecounted(context.Now, state.StepId!, state.Attempt, counted, lastDay, dueAt));
         }
 
         if (context.Now < dueAt)
@@ -635,8 +627,10 @@ public static class ReviewDecider
     /// counted then a rest day, which moves it on (art. 203). Never earlier than the deadline counted at service, which
     /// the land user was told. Null when the case has no plan deadline.
     /// </summary>
-    private static (DateOnly LastDay, DateTimeOffset At)? PlanDeadlineNow(ReviewState state, ReviewContext context)
+    public static (DateOnly LastDay, DateTimeOffset At)? PlanDeadlineNow(ReviewState state, ReviewContext context)
     {
+        ArgumentNullException.ThrowIfNull(state);
+        ArgumentNullException.ThrowIfNull(context);
         if (state.PlanDeadlineAt is not { } counted || state.PlanDeadlineLastDay is not { } countedDay)
         {
             return state.PlanDeadlineAt is { } at ? (LegalPeriods.LocalDate(at, context.TimeZone), at) : null;
@@ -649,6 +643,32 @@ public static class ReviewDecider
         }
 
         return (countedDay, counted);
+    }
+
+    /// <summary>
+    /// The current step's time limit as the holiday calendar counts it now: counted again from the day the step was entered,
+    /// a last day that a calendar loaded since then makes a rest day moves on to the next working day. Never earlier than
+    /// first counted, which the officers were told. Null when the case is not at a step.
+    /// </summary>
+    public static (DateOnly LastDay, DateTimeOffset DueAt)? StepDueNow(ReviewState state, ReviewContext context)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        ArgumentNullException.ThrowIfNull(context);
+        if (state.StepId is null || state.StepDueAt is not { } counted)
+        {
+            return null;
+        }
+
+        var first = (LegalPeriods.LocalDate(counted.AddTicks(-1), context.TimeZone), counted);
+        var chains = state.Track == ReviewTrack.Plan ? context.Policy.Review.PlanChains : context.Policy.Review.DeterminationChains;
+        if (state.StepEnteredAt is not { } entered || chains.FirstOrDefault(c => c.Id == state.ChainId) is not { } chain
+            || state.StepIndex >= chain.Steps.Count || chain.Steps[state.StepIndex] is not { } step || step.Id != state.StepId)
+        {
+            return first;
+        }
+
+        var (lastDay, recounted, _) = StepTimes(step.TimeLimit.Period, context.Policy.Review.ReminderBefore, context.Calendar, context.TimeZone, entered);
+        return recounted > counted ? (lastDay, recounted) : first;
     }
 
     /// <summary>

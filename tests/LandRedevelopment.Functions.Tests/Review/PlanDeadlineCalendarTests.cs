@@ -31,6 +31,11 @@ public sealed class PlanDeadlineCalendarTests(ReviewFixture fixture) : IClassFix
 
         var next = NextWorkingDay(lastDay);
 
+        // The case shows the moved deadline at once, before its timer has counted it again.
+        var (shownDay, shownAt) = await DeadlineAsync(town, caseId);
+        Assert.Equal(next, shownDay);
+        Assert.True(shownAt > at, $"{at} → {shownAt}");
+
         // Past the deadline as counted at service: the timer recounts it, and nothing is reclaimed.
         await fixture.AdvancePastAsync(at);
         await town.WaitEventsAsync(caseId, "PlanDeadlineRecounted", 1);
@@ -54,6 +59,11 @@ public sealed class PlanDeadlineCalendarTests(ReviewFixture fixture) : IClassFix
         var dueAt = (await town.CaseAsync(caseId)).GetProperty("review").GetProperty("currentStep").GetProperty("dueAt").GetDateTimeOffset();
         var lastDay = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(dueAt.AddTicks(-1), ReviewPlanTests.Shanghai).DateTime);
         await LoadHolidayAsync(lastDay);
+
+        // The case shows the step due on the next working day at once, before its timer has counted it again.
+        var shown = (await town.CaseAsync(caseId)).GetProperty("review").GetProperty("currentStep");
+        Assert.Equal(NextWorkingDay(lastDay).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), shown.GetProperty("lastDay").GetString());
+        Assert.True(shown.GetProperty("dueAt").GetDateTimeOffset() > dueAt);
 
         await fixture.AdvancePastAsync(dueAt);
         await town.WaitEventsAsync(caseId, "StepDeadlineRecounted", 1);

@@ -53,6 +53,15 @@ public class PlanDeadlineRecountTests
     }
 
     [Fact]
+    public void The_plan_deadline_now_follows_a_later_calendar_before_its_timer_fires()
+    {
+        var h = Served();
+        Assert.Equal((new DateOnly(2027, 5, 5), Local(2027, 5, 6, 0)), ReviewDecider.PlanDeadlineNow(h.State, h.Context(Local(2027, 1, 4))));
+        h.Calendar = LaterCalendar;
+        Assert.Equal((new DateOnly(2027, 5, 6), Local(2027, 5, 7, 0)), ReviewDecider.PlanDeadlineNow(h.State, h.Context(Local(2027, 1, 4))));
+    }
+
+    [Fact]
     public void A_plan_on_the_day_gained_is_taken_even_before_the_timer_has_recounted()
     {
         var h = Served();
@@ -106,6 +115,25 @@ public class StepDeadlineRecountTests
 
         var overdue = h.Run(new StepDeadlinePassed(entered.StepId, entered.Attempt), recounted.DueAt.AddMinutes(1));
         Assert.Equal(recounted.DueAt, Assert.IsType<StepOverdue>(Assert.Single(overdue)).DueAt);
+    }
+
+    [Fact]
+    public void The_step_due_now_follows_a_later_calendar_at_once_and_never_moves_earlier()
+    {
+        var h = new ReviewHarness("karamay", "克拉玛依区");
+        var entered = h.Run(new StartReview("standard"), Local(2026, 11, 2)).OfType<StepEntered>().Single();
+        Assert.Equal((entered.LastDay, entered.DueAt), ReviewDecider.StepDueNow(h.State, h.Context(Local(2026, 11, 3))));
+
+        // Before any timer fires, the count as of now already names the next working day.
+        h.Calendar = new HolidayCalendar([entered.LastDay], []);
+        var (lastDay, dueAt) = ReviewDecider.StepDueNow(h.State, h.Context(Local(2026, 11, 3)))!.Value;
+        Assert.True(lastDay > entered.LastDay && dueAt > entered.DueAt, $"{entered.LastDay} → {lastDay}");
+
+        // A calendar that makes an earlier day a working day never brings the deadline forward.
+        var weekendWorked = Enumerable.Range(1, 30).Select(d => new DateOnly(2026, 11, d)).Where(d => d.DayOfWeek is DayOfWeek.Saturday).ToArray();
+        h.Calendar = new HolidayCalendar([], weekendWorked);
+        Assert.Equal((entered.LastDay, entered.DueAt), ReviewDecider.StepDueNow(h.State, h.Context(Local(2026, 11, 3))));
+        Assert.Null(ReviewDecider.StepDueNow(ReviewState.Initial, h.Context(Local(2026, 11, 3))));
     }
 
     [Fact]
