@@ -60,6 +60,12 @@ internal static class ReviewViews
                 (planDay, planAt) = (day, at);
             }
 
+            if (state.PlanReminderAt is { } remindAt && (running || state.PlanRemindedAt is not null))
+            {
+                // The officers are told the deadline is near while no plan has come (cancelled once one does).
+                deadlines.Add(new DeadlineView("plan-submission-reminder", null, remindAt, policy.Deadlines.PlanSubmission?.Source, state.PlanRemindedAt is null ? "pending" : "sent"));
+            }
+
             var status = state.Phase == ReviewPhase.Reclamation ? "passed" : state.Phase == ReviewPhase.DeterminationServed ? (now >= planAt ? "passed" : "pending") : "met";
             deadlines.Add(new DeadlineView("plan-submission", planDay, planAt, policy.Deadlines.PlanSubmission?.Source, status));
         }

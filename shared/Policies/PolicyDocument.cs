@@ -440,6 +440,9 @@ public sealed record Deadline
 
     [Description("The article that sets it.")]
     public required string Source { get; init; }
+
+    [Description("Plan submission only: how long before the deadline ends the officers who issued the determination are reminded that no plan has come (the moment that much time remains, as a step's reminder). 30 days when not set, a service default: the sources set no reminder. Shorter than the period.")]
+    public Period? RemindBefore { get; init; }
 }
 
 /// <summary>How a supplementary land price is computed.</summary>

@@ -244,11 +244,25 @@ internal sealed partial class PolicySemantics(PolicyDocument policy)
         if (deadlines.PlanSubmission is { } planSubmission)
         {
             Period(planSubmission.Period, "$.deadlines.planSubmission.period", allowZero: false);
+            if (planSubmission.RemindBefore is { } before)
+            {
+                const string path = "$.deadlines.planSubmission.remindBefore";
+                var errorsBefore = errors.Count;
+                Period(before, path, allowZero: false);
+                if (errors.Count == errorsBefore && !RemindsWithin(planSubmission.Period, before))
+                {
+                    Error(path, "must be shorter than the deadline's period: the reminder comes while the deadline runs");
+                }
+            }
         }
 
         if (deadlines.TransitionPeriod is { } transition)
         {
             Period(transition.Period, "$.deadlines.transitionPeriod.period", allowZero: false);
+            if (transition.RemindBefore is not null)
+            {
+                Error("$.deadlines.transitionPeriod.remindBefore", "is not read: only the plan-submission deadline is reminded");
+            }
         }
     }
 
@@ -537,6 +551,32 @@ internal sealed partial class PolicySemantics(PolicyDocument policy)
         {
             Error(path, "must not be zero: give years, months, days or workingDays");
         }
+    }
+
+    // Whether a deadline of `period` served on a plain day (no holidays, and its last day not moved off a rest day)
+    // reminds after service.
+    private static bool RemindsWithin(Period period, Period before)
+    {
+        var served = new DateOnly(2025, 1, 8);
+        var weekendsOnly = new HolidayCalendar([], []);
+        DateOnly last;
+        try
+        {
+            last = LegalPeriods.LastDay(served, period, weekendsOnly, extendOverRestDays: false);
+        }
+        catch (ArgumentException)
+        {
+            // A period past the calendar's range: nothing to judge the reminder against.
+            return true;
+        }
+
+        if (before.IsWorkingDays)
+        {
+            return Enumerable.Range(1, Math.Max(0, last.DayNumber - served.DayNumber - 1)).Count(n => weekendsOnly.IsWorkingDay(last.AddDays(-n))) >= before.WorkingDays;
+        }
+
+        var months = (long)before.Years * 12 + before.Months;
+        return months <= (last.DayNumber - served.DayNumber) / 28 + 1 && last.AddMonths(-(int)months).AddDays(-Math.Min(before.Days, last.DayNumber)) is var remindDay && remindDay > served;
     }
 
     private void Share(decimal share, string path)

@@ -77,6 +77,12 @@ internal sealed class ReviewMessages(LoadedCase loaded, ParcelCase updated, Revi
                     Notify(reclaimed.NotifyRoles, "reclamation", "逾期未提交（或未获批准）再开发方案，转入土地收回程序",
                         $"依据：{reclaimed.Article}", state.PlanDeadlineAt is { } at ? $"方案提交期限：{NoticeFormat.Instant(at, Zone)}" : "");
                     break;
+                case PlanDeadlineReminderRaised reminded:
+                    Notify(reminded.NotifyRoles, "plan-deadline-reminder", $"再开发方案提交期限将至：{reminded.LastDay:yyyy-MM-dd}",
+                        $"认定书已于 {state.ServedOn:yyyy-MM-dd} 送达，至今尚未收到再开发方案。",
+                        $"方案提交期限：{reminded.LastDay:yyyy-MM-dd} 24:00（{reminded.Article}）",
+                        "期限届满仍未提交方案的，案件将按本地政策转入土地收回程序或由你们跟进处置；请及时督促土地使用权人。");
+                    break;
                 case PlanDeadlineLapsed lapsed:
                     Notify(lapsed.NotifyRoles, "plan-deadline-lapsed", "逾期未提交（或未获批准）再开发方案，本宗土地不符合本地政策规定的收回情形，请依法跟进处置",
                         $"方案提交期限依据：{lapsed.Article}", $"收回情形依据：{lapsed.Grounds}",

@@ -6,7 +6,7 @@ namespace LandRedevelopment.Review.Durable;
 
 /// <summary>
 /// The durable timers a review state wants, as timer rows of the case: a step's reminder and deadline, the plan
-/// deadline, the end of the transition period. Declarative: after every transition the rows are made to match
+/// deadline and its reminder, the end of the transition period. Declarative: after every transition the rows are made to match
 /// the state, so a decided step's timers are deleted in the same transaction (cancelled), and a timer that fires
 /// late for a step the case has left finds no row and does nothing.
 /// </summary>
@@ -16,6 +16,7 @@ public static class ReviewTimers
     private const string Due = "due";
     private const string OverdueRemind = "overdue";
     private const string PlanDeadline = "plan-deadline";
+    private const string PlanReminder = "plan-reminder";
     private const string TransitionEnd = "transition-end";
 
     /// <summary>Whether a timer row is the review's (the case's other timers, e.g. payment due dates, are not).</summary>
@@ -48,6 +49,10 @@ public static class ReviewTimers
         if (state.Phase == ReviewPhase.DeterminationServed && state.PlanDeadlineAt is { } planDeadline)
         {
             timers.Add(new CaseTimer(CaseStore.TimerRowPrefix + PlanDeadline, planDeadline));
+            if (state.PlanReminderAt is { } planReminder && state.PlanRemindedAt is null && state.PlanDeadlineLapsedAt is null && planReminder < planDeadline)
+            {
+                timers.Add(new CaseTimer(CaseStore.TimerRowPrefix + PlanReminder, planReminder));
+            }
         }
 
         if (state.Phase == ReviewPhase.Redevelopment && state.TransitionEndsAt is { } transitionEnds)
@@ -71,6 +76,7 @@ public static class ReviewTimers
         switch (rest)
         {
             case PlanDeadline: return new PlanDeadlinePassed();
+            case PlanReminder: return new PlanDeadlineReminderDue();
             case TransitionEnd: return new TransitionEnded();
         }
 

@@ -69,5 +69,8 @@ public sealed record RecordPlanDocument(PlanDocument Document) : ReviewCommand;
 /// <summary>The durable timer of the plan-submission deadline fired.</summary>
 public sealed record PlanDeadlinePassed : ReviewCommand;
 
+/// <summary>The durable timer of the plan deadline's reminder fired.</summary>
+public sealed record PlanDeadlineReminderDue : ReviewCommand;
+
 /// <summary>The durable timer of the transition period fired.</summary>
 public sealed record TransitionEnded : ReviewCommand;

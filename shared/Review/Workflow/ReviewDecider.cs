@@ -145,6 +145,7 @@ public static class ReviewDecider
             RecordPlanDocument c => RecordDocument(state, c, context),
             RevisePlan c => Revise(state, c, context),
             PlanDeadlinePassed => PlanDeadline(state, context),
+            PlanDeadlineReminderDue => RemindPlanDeadline(state, context),
             TransitionEnded => EndTransition(state, context),
             _ => throw new ArgumentException($"Unknown review command {command.GetType().Name}.", nameof(command)),
         };
@@ -538,7 +539,40 @@ public static class ReviewDecider
             : null;
         var endsAt = lastDay is { } day ? LegalPeriods.EndInstant(day, context.TimeZone) : (DateTimeOffset?)null;
         return DecisionResult.Accept(new DeterminationServedEvent(
-            context.Now, command.ServedOn, lastDay, endsAt, lastDay is null ? null : deadline!.Source, IssuingRoles(state, context, ReviewTrack.Determination)));
+            context.Now, command.ServedOn, lastDay, endsAt, lastDay is null ? null : deadline!.Source, IssuingRoles(state, context, ReviewTrack.Determination),
+            lastDay is { } last ? PlanReminderAt(last, deadline!.RemindBefore ?? DefaultPlanReminderBefore, context) : null));
+    }
+
+    /// <summary>How long before the plan deadline ends the officers are reminded when the policy does not say.</summary>
+    public static readonly Period DefaultPlanReminderBefore = new() { Days = 30 };
+
+    /// <summary>
+    /// The plan deadline's reminder: the moment <paramref name="before"/> remains before 24:00 of <paramref name="lastDay"/>
+    /// (working days counted back over the holiday calendar), or none when that is already past: the service mail has just
+    /// told the officers the deadline.
+    /// </summary>
+    private static DateTimeOffset? PlanReminderAt(DateOnly lastDay, Period before, ReviewContext context)
+    {
+        var remindDay = before.Validate().IsWorkingDays
+            ? WorkingDaysBack(lastDay, before.WorkingDays, context.Calendar)
+            : lastDay.AddMonths(-(before.Years * 12 + before.Months)).AddDays(-before.Days);
+        var remindAt = LegalPeriods.EndInstant(remindDay, context.TimeZone);
+        return remindDay < lastDay && remindAt > context.Now ? remindAt : null;
+    }
+
+    private static DecisionResult RemindPlanDeadline(ReviewState state, ReviewContext context)
+    {
+        // Only while the land user still owes a plan: one in review, approved, or a case already reclaimed needs none.
+        if (state.Phase != ReviewPhase.DeterminationServed || state.PlanReminderAt is not { } remindAt || state.PlanRemindedAt is not null
+            || state.PlanDeadlineLapsedAt is not null || PlanDeadlineNow(state, context) is not { } deadline || context.Now >= deadline.At)
+        {
+            return DecisionResult.Nothing;
+        }
+
+        return context.Now < remindAt
+            ? DecisionResult.Refuse(RejectionKind.NotDue, $"The plan deadline's reminder is due at {remindAt:O}.")
+            : DecisionResult.Accept(new PlanDeadlineReminderRaised(context.Now, deadline.LastDay, deadline.At,
+                context.Policy.Deadlines.PlanSubmission?.Source ?? "", IssuingRoles(state, context, ReviewTrack.Determination)));
     }
 
     private static DecisionResult SubmitPlan(ReviewState state, PlanSubmitted command, ReviewContext context)

@@ -39,6 +39,7 @@ public enum ReviewTrack
 [JsonDerivedType(typeof(ReclamationStarted), "reclamationStarted")]
 [JsonDerivedType(typeof(PlanDeadlineLapsed), "planDeadlineLapsed")]
 [JsonDerivedType(typeof(PlanDeadlineRecounted), "planDeadlineRecounted")]
+[JsonDerivedType(typeof(PlanDeadlineReminderRaised), "planDeadlineReminderRaised")]
 [JsonDerivedType(typeof(StepDeadlineRecounted), "stepDeadlineRecounted")]
 [JsonDerivedType(typeof(TransitionPeriodEnded), "transitionPeriodEnded")]
 public abstract record ReviewEvent(DateTimeOffset At);
@@ -131,10 +132,12 @@ public sealed record LinksReissued(DateTimeOffset At, string StepId, int Attempt
 
 /// <summary>
 /// The determination was served; where the policy has a plan deadline from service it runs to 24:00 of
-/// <paramref name="PlanDeadlineLastDay"/> (set a timer at <paramref name="PlanDeadlineAt"/>).
+/// <paramref name="PlanDeadlineLastDay"/> (set a timer at <paramref name="PlanDeadlineAt"/>), and the officers are reminded at
+/// <paramref name="PlanReminderAt"/> if no plan has come by then (none when that is already past at service).
 /// </summary>
 public sealed record DeterminationServedEvent(
-    DateTimeOffset At, DateOnly ServedOn, DateOnly? PlanDeadlineLastDay, DateTimeOffset? PlanDeadlineAt, string? PlanDeadlineSource, IReadOnlyList<string> NotifyRoles) : ReviewEvent(At);
+    DateTimeOffset At, DateOnly ServedOn, DateOnly? PlanDeadlineLastDay, DateTimeOffset? PlanDeadlineAt, string? PlanDeadlineSource, IReadOnlyList<string> NotifyRoles,
+    DateTimeOffset? PlanReminderAt = null) : ReviewEvent(At);
 
 /// <summary>The land user submitted a plan; it enters the plan chain <paramref name="ChainId"/>.</summary>
 public sealed record PlanSubmittedEvent(DateTimeOffset At, PlanFacts Plan, string ChainId, string ChainName, string Source) : ReviewEvent(At);
@@ -163,6 +166,12 @@ public sealed record ReclamationStarted(DateTimeOffset At, string Reason, string
 /// reclaimed; <paramref name="NotifyRoles"/> are told, to follow the case up under the law.
 /// </summary>
 public sealed record PlanDeadlineLapsed(DateTimeOffset At, string Article, string Grounds, IReadOnlyList<string> NotifyRoles) : ReviewEvent(At);
+
+/// <summary>
+/// The plan deadline is near and no plan has come: <paramref name="NotifyRoles"/> (the officers who issued the determination,
+/// and the supervising role) are told it ends at 24:00 of <paramref name="LastDay"/>, as the holiday calendar counts it now.
+/// </summary>
+public sealed record PlanDeadlineReminderRaised(DateTimeOffset At, DateOnly LastDay, DateTimeOffset DeadlineAt, string Article, IReadOnlyList<string> NotifyRoles) : ReviewEvent(At);
 
 /// <summary>
 /// The plan deadline was counted again with the holiday calendar as it is now: one loaded after service made its last

@@ -122,6 +122,12 @@ public sealed record ReviewState
     /// <summary>The instant the plan deadline ends (24:00 of its last day).</summary>
     public DateTimeOffset? PlanDeadlineAt { get; init; }
 
+    /// <summary>When the officers are reminded of the plan deadline if no plan has come.</summary>
+    public DateTimeOffset? PlanReminderAt { get; init; }
+
+    /// <summary>When they were.</summary>
+    public DateTimeOffset? PlanRemindedAt { get; init; }
+
     /// <summary>The plan under (or after) review.</summary>
     public PlanFacts? Plan { get; init; }
 
@@ -195,6 +201,7 @@ public sealed record ReviewState
                 ServedOn = e.ServedOn,
                 PlanDeadlineLastDay = e.PlanDeadlineLastDay,
                 PlanDeadlineAt = e.PlanDeadlineAt,
+                PlanReminderAt = e.PlanReminderAt,
             },
             PlanSubmittedEvent e => this with { Plan = e.Plan, Track = ReviewTrack.Plan, ChainId = e.ChainId },
             PlanDocumentRecorded e => this with { Plan = Plan?.WithDocument(e.Document) },
@@ -202,6 +209,7 @@ public sealed record ReviewState
             PlanApproved e => this with { Phase = ReviewPhase.Redevelopment, TransitionEndsOn = e.TransitionEndsOn, TransitionEndsAt = e.TransitionEndsAt },
             ReclamationStarted e => this with { Phase = ReviewPhase.Reclamation, ReclamationReason = $"{e.Reason} ({e.Article})" },
             PlanDeadlineLapsed e => this with { PlanDeadlineLapsedAt = e.At },
+            PlanDeadlineReminderRaised e => this with { PlanRemindedAt = e.At },
             PlanDeadlineRecounted e => this with { PlanDeadlineLastDay = e.LastDay, PlanDeadlineAt = e.DeadlineAt },
             StepDeadlineRecounted e => this with { StepDueAt = e.DueAt },
             TransitionPeriodEnded => this with { Phase = ReviewPhase.TransitionOver },

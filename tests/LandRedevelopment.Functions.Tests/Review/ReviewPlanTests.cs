@@ -29,10 +29,21 @@ public sealed class ReviewPlanTests(ReviewFixture fixture) : IClassFixture<Revie
         Assert.Equal("pending", deadline.GetProperty("status").GetString());
         await fixture.MailAsync(caseId, "served");
 
-        // A day before the deadline nothing happens.
+        // The officers are to be reminded when 30 days remain (the service default: the policy sets no reminder).
+        var reminder = served.GetProperty("deadlines").EnumerateArray().Single(d => d.GetProperty("kind").GetString() == "plan-submission-reminder");
+        var remindAt = new DateTimeOffset(lastDay.AddDays(-30).ToDateTime(TimeOnly.MinValue), TimeSpan.FromHours(8)).AddDays(1);
+        Assert.Equal((remindAt, "pending"), (reminder.GetProperty("at").GetDateTimeOffset(), reminder.GetProperty("status").GetString()));
+
+        // A day before the deadline nothing happens but the reminder, once: it names the last day.
         var at = deadline.GetProperty("at").GetDateTimeOffset();
         await fixture.AdvanceAsync(at - await fixture.NowAsync() - TimeSpan.FromDays(1));
-        Assert.Equal("DeterminationServed", (await town.CaseAsync(caseId)).GetProperty("state").GetString());
+        var reminded = await fixture.MailAsync(caseId, "plan-deadline-reminder");
+        Assert.Contains(lastDay.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), reminded.Subject, StringComparison.Ordinal);
+        Assert.Contains("尚未收到再开发方案", reminded.Text, StringComparison.Ordinal);
+        var beforeDeadline = await town.CaseAsync(caseId);
+        Assert.Equal("DeterminationServed", beforeDeadline.GetProperty("state").GetString());
+        Assert.Equal("sent", beforeDeadline.GetProperty("deadlines").EnumerateArray().Single(d => d.GetProperty("kind").GetString() == "plan-submission-reminder").GetProperty("status").GetString());
+        Assert.Single(await town.TimelineAsync(caseId), e => e.GetProperty("type").GetString() == "PlanDeadlineReminderRaised");
 
         await fixture.AdvancePastAsync(at);
         var view = await town.WaitStateAsync(caseId, "Reclamation", TimeSpan.FromSeconds(10));

@@ -565,6 +565,46 @@ public class PolicyValidatorTests
         result.SingleError("$." + at, "must not be zero");
     }
 
+    [Theory]
+    [InlineData("""{ "days": 30 }""")]
+    [InlineData("""{ "months": 5 }""")]
+    [InlineData("""{ "workingDays": 10 }""")]
+    public void A_plan_deadline_reminder_within_the_deadline_is_valid(string before)
+    {
+        var result = SamplePolicy.ValidateEdited(d => d.At("deadlines.planSubmission")["remindBefore"] = JsonNode.Parse(before));
+
+        Assert.True(result.IsValid, string.Join("\n", result.Errors));
+    }
+
+    [Theory]
+    [InlineData("""{ "months": 6 }""")]
+    [InlineData("""{ "days": 200 }""")]
+    [InlineData("""{ "workingDays": 130 }""")]
+    [InlineData("""{ "years": 2000000 }""")]
+    public void A_plan_deadline_reminder_as_long_as_the_deadline_is_refused(string before)
+    {
+        var result = SamplePolicy.ValidateEdited(d => d.At("deadlines.planSubmission")["remindBefore"] = JsonNode.Parse(before));
+
+        result.SingleError("$.deadlines.planSubmission.remindBefore", "must be shorter than the deadline's period");
+    }
+
+    [Fact]
+    public void A_plan_deadline_reminder_is_a_period()
+    {
+        var result = SamplePolicy.ValidateEdited(d => d.At("deadlines.planSubmission")["remindBefore"] = new JsonObject { ["days"] = 0 });
+
+        result.SingleError("$.deadlines.planSubmission.remindBefore", "must not be zero");
+    }
+
+    [Fact]
+    public void Only_the_plan_deadline_is_reminded()
+    {
+        var result = SamplePolicy.ValidateEdited(d => d.At("deadlines")["transitionPeriod"] = JsonNode.Parse(
+            """{ "period": { "years": 5 }, "startsAt": "planFiled", "source": "示例市 art. 11", "remindBefore": { "days": 30 } }"""));
+
+        result.SingleError("$.deadlines.transitionPeriod.remindBefore", "is not read: only the plan-submission deadline is reminded");
+    }
+
     [Fact]
     public void An_instalment_may_be_due_on_the_day()
     {
