@@ -551,7 +551,15 @@ internal sealed partial class PolicySemantics(PolicyDocument policy)
         {
             Error(path, "must not be zero: give years, months, days or workingDays");
         }
+        else if ((long)period.Years * 366 + (long)period.Months * 31 + period.Days > MaxPeriodDays || period.WorkingDays > MaxPeriodWorkingDays)
+        {
+            // Dates are counted to and from service, surveys and contracts: a period past the calendar would break the count.
+            Error(path, "must be at most 100 years (36,600 days, 26,000 working days)");
+        }
     }
+
+    private const long MaxPeriodDays = 36_600;
+    private const int MaxPeriodWorkingDays = 26_000;
 
     // Whether a deadline of `period` served on a plain day (no holidays, and its last day not moved off a rest day)
     // reminds after service.

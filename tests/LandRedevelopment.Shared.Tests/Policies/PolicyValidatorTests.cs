@@ -553,6 +553,28 @@ public class PolicyValidatorTests
     }
 
     [Theory]
+    [InlineData("deadlines.planSubmission.period", """{ "years": 101 }""")]
+    [InlineData("deadlines.planSubmission.period", """{ "years": 2000000000 }""")]
+    [InlineData("review.reminderBefore", """{ "workingDays": 26001 }""")]
+    [InlineData("screening.criteria[1].rule.duration.atLeast", """{ "months": 1300 }""")]
+    [InlineData("instalments.allWithin", """{ "days": 36601 }""")]
+    public void A_period_is_at_most_a_hundred_years(string at, string period)
+    {
+        var dot = at.LastIndexOf('.');
+        var result = SamplePolicy.ValidateEdited(d => d.At(at[..dot])[at[(dot + 1)..]] = JsonNode.Parse(period));
+
+        result.SingleError("$." + at, "must be at most 100 years");
+    }
+
+    [Fact]
+    public void A_hundred_years_is_a_period()
+    {
+        var result = SamplePolicy.ValidateEdited(d => d.At("deadlines.planSubmission")["period"] = new JsonObject { ["years"] = 100 });
+
+        Assert.True(result.IsValid, string.Join("\n", result.Errors));
+    }
+
+    [Theory]
     [InlineData("review.reminderBefore")]
     [InlineData("review.determinationChains[0].steps[0].timeLimit.period")]
     [InlineData("screening.criteria[1].rule.duration.atLeast")]
@@ -580,7 +602,7 @@ public class PolicyValidatorTests
     [InlineData("""{ "months": 6 }""")]
     [InlineData("""{ "days": 200 }""")]
     [InlineData("""{ "workingDays": 130 }""")]
-    [InlineData("""{ "years": 2000000 }""")]
+    [InlineData("""{ "years": 7 }""")]
     public void A_plan_deadline_reminder_as_long_as_the_deadline_is_refused(string before)
     {
         var result = SamplePolicy.ValidateEdited(d => d.At("deadlines.planSubmission")["remindBefore"] = JsonNode.Parse(before));
