@@ -28,6 +28,9 @@ public static class CasesApi
         tenant.MapGet("/cases", ListCases).WithName("ListCases").WithSummary("The tenant's cases, newest state first per page; filter by state and district.").ProducesProblem(400);
         tenant.MapGet("/parcels.geojson", Parcels).WithName("ParcelsGeoJson").WithSummary("A GeoJSON FeatureCollection of the tenant's parcels with state and screening outcome, for maps.")
             .Produces(200, contentType: "application/geo+json");
+        tenant.MapGet("/progress", Progress).WithName("Progress")
+            .WithSummary("Where the programme stands: the tenant's parcels and their surveyed area by state, for the city (or one district) and by district, as of now.")
+            .ProducesProblem(400);
         return tenant;
     }
 
@@ -82,6 +85,23 @@ public static class CasesApi
         {
             return RequestProblems.Validation("continuationToken", "is not a token this API issued");
         }
+    }
+
+    internal static async Task<Results<Ok<ProgressReport>, ProblemHttpResult>> Progress(string tenant, string? district, CaseStore cases, TimeProvider time, CancellationToken ct)
+    {
+        if (district is { Length: 0 or > 64 })
+        {
+            return RequestProblems.Validation("district", "must be 1 to 64 characters");
+        }
+
+        var asOf = time.GetUtcNow();
+        var all = new List<CaseSummary>();
+        await foreach (var summary in cases.AllAsync(tenant, district, ct))
+        {
+            all.Add(summary);
+        }
+
+        return TypedResults.Ok(ProgressReport.From(all, asOf, district));
     }
 
     internal static async Task<IResult> Parcels(string tenant, CaseStore cases, CancellationToken ct)

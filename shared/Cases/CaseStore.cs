@@ -812,6 +812,22 @@ public sealed class CaseStore(TableServiceClient tables, BlobServiceClient blobs
         return found;
     }
 
+    /// <summary>Every case of the tenant (of one district, if given) without its geometry, for reports.</summary>
+    public async IAsyncEnumerable<CaseSummary> AllAsync(string tenantId, string? district, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)
+    {
+        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {tenantId}");
+        if (district is not null)
+        {
+            filter += " and " + TableClient.CreateQueryFilter($"District eq {district}");
+        }
+
+        var select = new[] { "RowKey", "State", "LandCode", "District", "Zone", "LandUse", "AreaM2", "Outcome", "IsCandidate", "UpdatedAt", "MinLon", "MinLat", "MaxLon", "MaxLat" };
+        await foreach (var row in _index.QueryAsync(filter, maxPerPage: 1000, select, ct).ConfigureAwait(false))
+        {
+            yield return ToSummary(row);
+        }
+    }
+
     /// <summary>Every case of the tenant with its geometry, for the map feed.</summary>
     public async IAsyncEnumerable<(CaseSummary Summary, string GeometryJson)> AllWithGeometryAsync(string tenantId, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)
     {
