@@ -55,6 +55,35 @@ public static class LegalPeriods
         return extendOverRestDays ? calendar.NextWorkingDayOnOrAfter(last) : last;
     }
 
+    /// <summary>
+    /// The day <paramref name="before"/> ahead of <paramref name="lastDay"/>, for reminders: "N working days before" is the
+    /// Nth working day counted back from the last day (the moment N working days remain at its end); a calendar period
+    /// is taken back by corresponding day (months, then days), without moving off rest days.
+    /// </summary>
+    /// <exception cref="ArgumentException">The period is not valid.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">The count runs past the start of the calendar.</exception>
+    public static DateOnly DayBefore(DateOnly lastDay, Period before, HolidayCalendar calendar)
+    {
+        ArgumentNullException.ThrowIfNull(before);
+        ArgumentNullException.ThrowIfNull(calendar);
+        if (!before.Validate().IsWorkingDays)
+        {
+            return lastDay.AddMonths(-checked(before.Years * 12 + before.Months)).AddDays(-before.Days);
+        }
+
+        var day = lastDay;
+        for (var counted = 0; counted < before.WorkingDays;)
+        {
+            day = day.AddDays(-1);
+            if (calendar.IsWorkingDay(day))
+            {
+                counted++;
+            }
+        }
+
+        return day;
+    }
+
     // Years are counted as twelve months so that a period of years and months lands by one
     // corresponding-day step: DateOnly.AddMonths keeps the day number and falls back to the month's last
     // day, which is art. 202. Taking years and months in separate steps could differ (Feb 29 + 1 year

@@ -774,6 +774,9 @@ public sealed class CaseStore(TableServiceClient tables, BlobServiceClient blobs
         }
     }
 
+    // The index row's columns a case summary reads: all but the geometry.
+    private static readonly string[] SummaryColumns = ["RowKey", "State", "LandCode", "District", "Zone", "LandUse", "AreaM2", "Outcome", "IsCandidate", "UpdatedAt", "MinLon", "MinLat", "MaxLon", "MaxLat"];
+
     /// <summary>One page of the tenant's cases, filtered by state and district.</summary>
     public async Task<(IReadOnlyList<CaseSummary> Cases, string? ContinuationToken)> ListAsync(
         string tenantId, CaseState? state, string? district, string? continuationToken, int pageSize, CancellationToken ct)
@@ -789,8 +792,7 @@ public sealed class CaseStore(TableServiceClient tables, BlobServiceClient blobs
             filter += " and " + TableClient.CreateQueryFilter($"District eq {district}");
         }
 
-        var select = new[] { "RowKey", "State", "LandCode", "District", "Zone", "LandUse", "AreaM2", "Outcome", "IsCandidate", "UpdatedAt", "MinLon", "MinLat", "MaxLon", "MaxLat" };
-        await foreach (var page in _index.QueryAsync(filter, pageSize, select, ct).AsPages(continuationToken, pageSize).ConfigureAwait(false))
+        await foreach (var page in _index.QueryAsync(filter, pageSize, SummaryColumns, ct).AsPages(continuationToken, pageSize).ConfigureAwait(false))
         {
             return (page.Values.Select(ToSummary).ToList(), page.ContinuationToken);
         }
@@ -821,8 +823,7 @@ public sealed class CaseStore(TableServiceClient tables, BlobServiceClient blobs
             filter += " and " + TableClient.CreateQueryFilter($"District eq {district}");
         }
 
-        var select = new[] { "RowKey", "State", "LandCode", "District", "Zone", "LandUse", "AreaM2", "Outcome", "IsCandidate", "UpdatedAt", "MinLon", "MinLat", "MaxLon", "MaxLat" };
-        await foreach (var row in _index.QueryAsync(filter, maxPerPage: 1000, select, ct).ConfigureAwait(false))
+        await foreach (var row in _index.QueryAsync(filter, maxPerPage: 1000, SummaryColumns, ct).ConfigureAwait(false))
         {
             yield return ToSummary(row);
         }

@@ -562,29 +562,20 @@ internal sealed partial class PolicySemantics(PolicyDocument policy)
     private const int MaxPeriodWorkingDays = 26_000;
 
     // Whether a deadline of `period` served on a plain day (no holidays, and its last day not moved off a rest day)
-    // reminds after service.
+    // reminds after service. Called with `before` already checked (a valid period of at most 100 years).
     private static bool RemindsWithin(Period period, Period before)
     {
         var served = new DateOnly(2025, 1, 8);
         var weekendsOnly = new HolidayCalendar([], []);
-        DateOnly last;
         try
         {
-            last = LegalPeriods.LastDay(served, period, weekendsOnly, extendOverRestDays: false);
+            return LegalPeriods.DayBefore(LegalPeriods.LastDay(served, period, weekendsOnly, extendOverRestDays: false), before, weekendsOnly) > served;
         }
-        catch (ArgumentException)
+        catch (Exception e) when (e is ArgumentException or OverflowException)
         {
-            // A period past the calendar's range: nothing to judge the reminder against.
+            // The deadline's own period is out of range (reported on its own path): nothing to judge the reminder against.
             return true;
         }
-
-        if (before.IsWorkingDays)
-        {
-            return Enumerable.Range(1, Math.Max(0, last.DayNumber - served.DayNumber - 1)).Count(n => weekendsOnly.IsWorkingDay(last.AddDays(-n))) >= before.WorkingDays;
-        }
-
-        var months = (long)before.Years * 12 + before.Months;
-        return months <= (last.DayNumber - served.DayNumber) / 28 + 1 && last.AddMonths(-(int)months).AddDays(-Math.Min(before.Days, last.DayNumber)) is var remindDay && remindDay > served;
     }
 
     private void Share(decimal share, string path)

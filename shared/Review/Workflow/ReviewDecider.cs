@@ -169,9 +169,7 @@ public static class ReviewDecider
 
         // "N working days before the deadline" is the moment N working days remain: the end of the Nth
         // working day counted back from the last day.
-        var remindDay = reminderBefore.Validate().IsWorkingDays
-            ? WorkingDaysBack(lastDay, reminderBefore.WorkingDays, calendar)
-            : lastDay.AddMonths(-(reminderBefore.Years * 12 + reminderBefore.Months)).AddDays(-reminderBefore.Days);
+        var remindDay = LegalPeriods.DayBefore(lastDay, reminderBefore, calendar);
         var remindAt = remindDay == lastDay ? dueAt : LegalPeriods.EndInstant(remindDay, zone);
         if (remindAt < now)
         {
@@ -179,21 +177,6 @@ public static class ReviewDecider
         }
 
         return (lastDay, dueAt, remindAt);
-    }
-
-    private static DateOnly WorkingDaysBack(DateOnly from, int count, HolidayCalendar calendar)
-    {
-        var day = from;
-        for (var counted = 0; counted < count;)
-        {
-            day = day.AddDays(-1);
-            if (calendar.IsWorkingDay(day))
-            {
-                counted++;
-            }
-        }
-
-        return day;
     }
 
     private static DecisionResult Start(ReviewState state, StartReview command, ReviewContext context)
@@ -553,9 +536,7 @@ public static class ReviewDecider
     /// </summary>
     private static DateTimeOffset? PlanReminderAt(DateOnly lastDay, Period before, ReviewContext context)
     {
-        var remindDay = before.Validate().IsWorkingDays
-            ? WorkingDaysBack(lastDay, before.WorkingDays, context.Calendar)
-            : lastDay.AddMonths(-(before.Years * 12 + before.Months)).AddDays(-before.Days);
+        var remindDay = LegalPeriods.DayBefore(lastDay, before, context.Calendar);
         var remindAt = LegalPeriods.EndInstant(remindDay, context.TimeZone);
         return remindDay < lastDay && remindAt > context.Now ? remindAt : null;
     }
