@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using Azure;
+using LandRedevelopment.Finance;
 using LandRedevelopment.Outbox;
 using LandRedevelopment.Storage.Blobs;
 using LandRedevelopment.Storage.Tables;
@@ -41,7 +42,8 @@ public readonly record struct UploadSweep(int Uploads, int Deleted, long Deleted
 public sealed record CaseSummary(
     string CaseId, CaseState State, string LandCode, string District, string? Zone, string LandUse,
     decimal AreaM2, string Outcome, bool IsCandidate, DateTimeOffset UpdatedAt,
-    double MinLon, double MinLat, double MaxLon, double MaxLat);
+    double MinLon, double MinLat, double MaxLon, double MaxLat,
+    [property: System.Text.Json.Serialization.JsonIgnore] LandPriceFigures? LandPrice = null);
 
 /// <summary>
 /// Parcel cases on Table and Blob storage. Each case is one partition (<c>{tenant}|{caseId}</c>) holding
@@ -762,11 +764,22 @@ public sealed class CaseStore(TableServiceClient tables, BlobServiceClient blobs
     {
         try
         {
-            await _index.UpdateEntityAsync(new TableEntity(parcelCase.TenantId, parcelCase.CaseId)
+            var row = new TableEntity(parcelCase.TenantId, parcelCase.CaseId)
             {
                 ["State"] = parcelCase.State.ToString(),
                 ["UpdatedAt"] = parcelCase.UpdatedAt,
-            }, ETag.All, TableUpdateMode.Merge, ct).ConfigureAwait(false);
+            };
+            if (parcelCase.Payments is not null)
+            {
+                // The land price's figures for reports; a case without a contract has none (no columns).
+                var figures = Payments.Durable.PaymentState.Read(parcelCase.Payments)!.Figures();
+                row[LandPriceColumns[0]] = figures.Scheduled;
+                row[LandPriceColumns[1]] = figures.Due.Fen;
+                row[LandPriceColumns[2]] = figures.Paid.Fen;
+                row[LandPriceColumns[3]] = figures.Overdue.Fen;
+            }
+
+            await _index.UpdateEntityAsync(row, ETag.All, TableUpdateMode.Merge, ct).ConfigureAwait(false);
         }
         catch (RequestFailedException e) when (e.Status == 404)
         {
@@ -774,8 +787,11 @@ public sealed class CaseStore(TableServiceClient tables, BlobServiceClient blobs
         }
     }
 
+    // The index row's land-price figures (amounts in fen), written once a case has a contract.
+    private static readonly string[] LandPriceColumns = ["LandPriceScheduled", "LandPriceDueFen", "LandPricePaidFen", "LandPriceOverdueFen"];
+
     // The index row's columns a case summary reads: all but the geometry.
-    private static readonly string[] SummaryColumns = ["RowKey", "State", "LandCode", "District", "Zone", "LandUse", "AreaM2", "Outcome", "IsCandidate", "UpdatedAt", "MinLon", "MinLat", "MaxLon", "MaxLat"];
+    private static readonly string[] SummaryColumns = ["RowKey", "State", "LandCode", "District", "Zone", "LandUse", "AreaM2", "Outcome", "IsCandidate", "UpdatedAt", "MinLon", "MinLat", "MaxLon", "MaxLat", .. LandPriceColumns];
 
     /// <summary>One page of the tenant's cases, filtered by state and district.</summary>
     public async Task<(IReadOnlyList<CaseSummary> Cases, string? ContinuationToken)> ListAsync(
@@ -1047,5 +1063,8 @@ public sealed class CaseStore(TableServiceClient tables, BlobServiceClient blobs
         row.RowKey!, Enum.Parse<CaseState>(row.GetString("State")!), row.GetString("LandCode") ?? "", row.GetString("District") ?? "",
         row.GetString("Zone"), row.GetString("LandUse") ?? "", (decimal)(row.GetDouble("AreaM2") ?? 0), row.GetString("Outcome") ?? "",
         row.GetBoolean("IsCandidate") ?? false, row.GetDateTimeOffset("UpdatedAt") ?? default,
-        row.GetDouble("MinLon") ?? 0, row.GetDouble("MinLat") ?? 0, row.GetDouble("MaxLon") ?? 0, row.GetDouble("MaxLat") ?? 0);
+        row.GetDouble("MinLon") ?? 0, row.GetDouble("MinLat") ?? 0, row.GetDouble("MaxLon") ?? 0, row.GetDouble("MaxLat") ?? 0,
+        row.GetBoolean(LandPriceColumns[0]) is { } scheduled
+            ? new LandPriceFigures(scheduled, Money.FromFen(row.GetInt64(LandPriceColumns[1]) ?? 0), Money.FromFen(row.GetInt64(LandPriceColumns[2]) ?? 0), Money.FromFen(row.GetInt64(LandPriceColumns[3]) ?? 0))
+            : null);
 }

@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using LandRedevelopment.Cases;
 using LandRedevelopment.Finance;
 
 namespace LandRedevelopment.Payments.Durable;
@@ -92,6 +93,26 @@ public sealed record PaymentState
     /// <summary>The amount still owed.</summary>
     [JsonIgnore]
     public Money Balance => (Schedule?.Due.Amount ?? Money.Zero) - Paid;
+
+    /// <summary>
+    /// The figures the case index keeps for reports: the amount the schedule makes due (none before one is computed),
+    /// everything received, and what is unpaid of the instalments that fell overdue.
+    /// </summary>
+    public LandPriceFigures Figures()
+    {
+        var overdue = Money.Zero;
+        var instalments = Schedule?.Instalments ?? [];
+        var paid = PaidPerInstalment();
+        for (var i = 0; i < instalments.Count; i++)
+        {
+            if (Overdue.Contains(instalments[i].Number))
+            {
+                overdue += instalments[i].Amount - paid[i];
+            }
+        }
+
+        return new LandPriceFigures(Schedule is not null, Schedule?.Due.Amount ?? Money.Zero, Paid, overdue);
+    }
 
     private static readonly JsonSerializerOptions Options = new(JsonSerializerDefaults.Web)
     {

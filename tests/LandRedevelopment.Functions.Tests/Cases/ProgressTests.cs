@@ -77,7 +77,8 @@ public sealed class ProgressTests(ReviewFixture fixture) : IClassFixture<ReviewF
         Assert.Contains("district", problem.ToString(), StringComparison.Ordinal);
     }
 
-    private static async Task<JsonElement> ProgressAsync(ReviewCity town, string relative)
+    /// <summary>The progress report at <paramref name="relative"/> (200, as of a time on the service clock).</summary>
+    internal static async Task<JsonElement> ProgressAsync(ReviewCity town, string relative)
     {
         using var response = await town.SendAsync(HttpMethod.Get, relative);
         var body = await SurveyKit.Json(response);
