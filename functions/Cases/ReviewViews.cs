@@ -72,6 +72,11 @@ internal static class ReviewViews
 
         if (state.TransitionEndsAt is { } transitionAt)
         {
+            if (state.TransitionReminderAt is { } remindAt && (state.Phase == ReviewPhase.Redevelopment || state.TransitionRemindedAt is not null))
+            {
+                deadlines.Add(new DeadlineView("transition-period-reminder", null, remindAt, policy.Deadlines.TransitionPeriod?.Source, state.TransitionRemindedAt is null ? "pending" : "sent"));
+            }
+
             deadlines.Add(new DeadlineView("transition-period", state.TransitionEndsOn, transitionAt, policy.Deadlines.TransitionPeriod?.Source,
                 state.Phase == ReviewPhase.TransitionOver ? "passed" : "pending"));
         }

@@ -441,7 +441,7 @@ public sealed record Deadline
     [Description("The article that sets it.")]
     public required string Source { get; init; }
 
-    [Description("Plan submission only: how long before the deadline ends the officers who issued the determination are reminded that no plan has come (the moment that much time remains, as a step's reminder). 30 days when not set, a service default: the sources set no reminder. Shorter than the period.")]
+    [Description("How long before the deadline ends the officers are reminded (the moment that much time remains, as a step's reminder): for the plan submission, the officers who issued the determination, that no plan has come (30 days when not set); for the transition period, the officers who approved the plan, that it is ending (3 months when not set). The defaults are the service's: the sources set no reminder. Shorter than the period.")]
     public Period? RemindBefore { get; init; }
 }
 

@@ -243,25 +243,25 @@ internal sealed partial class PolicySemantics(PolicyDocument policy)
     {
         if (deadlines.PlanSubmission is { } planSubmission)
         {
-            Period(planSubmission.Period, "$.deadlines.planSubmission.period", allowZero: false);
-            if (planSubmission.RemindBefore is { } before)
-            {
-                const string path = "$.deadlines.planSubmission.remindBefore";
-                var errorsBefore = errors.Count;
-                Period(before, path, allowZero: false);
-                if (errors.Count == errorsBefore && !RemindsWithin(planSubmission.Period, before))
-                {
-                    Error(path, "must be shorter than the deadline's period: the reminder comes while the deadline runs");
-                }
-            }
+            Deadline(planSubmission, "$.deadlines.planSubmission");
         }
 
         if (deadlines.TransitionPeriod is { } transition)
         {
-            Period(transition.Period, "$.deadlines.transitionPeriod.period", allowZero: false);
-            if (transition.RemindBefore is not null)
+            Deadline(transition, "$.deadlines.transitionPeriod");
+        }
+    }
+
+    private void Deadline(Deadline deadline, string path)
+    {
+        Period(deadline.Period, path + ".period", allowZero: false);
+        if (deadline.RemindBefore is { } before)
+        {
+            var errorsBefore = errors.Count;
+            Period(before, path + ".remindBefore", allowZero: false);
+            if (errors.Count == errorsBefore && !RemindsWithin(deadline.Period, before))
             {
-                Error("$.deadlines.transitionPeriod.remindBefore", "is not read: only the plan-submission deadline is reminded");
+                Error(path + ".remindBefore", "must be shorter than the deadline's period: the reminder comes while the deadline runs");
             }
         }
     }

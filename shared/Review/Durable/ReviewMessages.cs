@@ -88,6 +88,11 @@ internal sealed class ReviewMessages(LoadedCase loaded, ParcelCase updated, Revi
                         $"方案提交期限依据：{lapsed.Article}", $"收回情形依据：{lapsed.Grounds}",
                         state.PlanDeadlineAt is { } due ? $"方案提交期限：{NoticeFormat.Instant(due, Zone)}" : "");
                     break;
+                case TransitionEndReminderRaised ending:
+                    Notify(ending.NotifyRoles, "transition-end-reminder", $"过渡期即将届满：{ending.LastDay:yyyy-MM-dd}",
+                        $"过渡期至 {ending.LastDay:yyyy-MM-dd} 24:00 届满（{ending.Article}）。",
+                        "期满后按本地政策办理相关手续（如协议出让、变更用途）；请提前告知土地使用权人，做好准备。");
+                    break;
                 case TransitionPeriodEnded ended:
                     Notify(ended.NotifyRoles, "transition-ended", "过渡期届满", $"依据：{ended.Article ?? "（无）"}");
                     break;

@@ -6,7 +6,7 @@ namespace LandRedevelopment.Review.Durable;
 
 /// <summary>
 /// The durable timers a review state wants, as timer rows of the case: a step's reminder and deadline, the plan
-/// deadline and its reminder, the end of the transition period. Declarative: after every transition the rows are made to match
+/// deadline and its reminder, the end of the transition period and its reminder. Declarative: after every transition the rows are made to match
 /// the state, so a decided step's timers are deleted in the same transaction (cancelled), and a timer that fires
 /// late for a step the case has left finds no row and does nothing.
 /// </summary>
@@ -18,6 +18,7 @@ public static class ReviewTimers
     private const string PlanDeadline = "plan-deadline";
     private const string PlanReminder = "plan-reminder";
     private const string TransitionEnd = "transition-end";
+    private const string TransitionReminder = "transition-reminder";
 
     /// <summary>Whether a timer row is the review's (the case's other timers, e.g. payment due dates, are not).</summary>
     public static bool Owns(string key) => CommandFor(key) is not null;
@@ -58,6 +59,10 @@ public static class ReviewTimers
         if (state.Phase == ReviewPhase.Redevelopment && state.TransitionEndsAt is { } transitionEnds)
         {
             timers.Add(new CaseTimer(CaseStore.TimerRowPrefix + TransitionEnd, transitionEnds));
+            if (state.TransitionReminderAt is { } transitionReminder && state.TransitionRemindedAt is null && transitionReminder < transitionEnds)
+            {
+                timers.Add(new CaseTimer(CaseStore.TimerRowPrefix + TransitionReminder, transitionReminder));
+            }
         }
 
         return timers;
@@ -78,6 +83,7 @@ public static class ReviewTimers
             case PlanDeadline: return new PlanDeadlinePassed();
             case PlanReminder: return new PlanDeadlineReminderDue();
             case TransitionEnd: return new TransitionEnded();
+            case TransitionReminder: return new TransitionEndReminderDue();
         }
 
         // {kind}-{attempt}-{step id}: the step id last, so its own dashes need no escaping.

@@ -74,3 +74,6 @@ public sealed record PlanDeadlineReminderDue : ReviewCommand;
 
 /// <summary>The durable timer of the transition period fired.</summary>
 public sealed record TransitionEnded : ReviewCommand;
+
+/// <summary>The durable timer of the transition period's reminder fired.</summary>
+public sealed record TransitionEndReminderDue : ReviewCommand;

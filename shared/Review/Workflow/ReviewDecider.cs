@@ -147,6 +147,7 @@ public static class ReviewDecider
             PlanDeadlinePassed => PlanDeadline(state, context),
             PlanDeadlineReminderDue => RemindPlanDeadline(state, context),
             TransitionEnded => EndTransition(state, context),
+            TransitionEndReminderDue => RemindTransitionEnd(state, context),
             _ => throw new ArgumentException($"Unknown review command {command.GetType().Name}.", nameof(command)),
         };
     }
@@ -335,7 +336,8 @@ public static class ReviewDecider
 
         return DecisionResult.Accept(
             approved,
-            new PlanApproved(context.Now, chain.Id, step.Id, officerId, endsOn, endsAt, endsOn is null ? null : transition!.Source, Roles(role, context.Policy.Review.Escalation.NotifyRole)));
+            new PlanApproved(context.Now, chain.Id, step.Id, officerId, endsOn, endsAt, endsOn is null ? null : transition!.Source, Roles(role, context.Policy.Review.Escalation.NotifyRole),
+                endsOn is { } last ? ReminderAt(last, transition!.RemindBefore ?? DefaultTransitionReminderBefore, context) : null));
     }
 
     private static DecisionResult Resubmit(ReviewState state, Resubmitted command, ReviewContext context)
@@ -523,18 +525,21 @@ public static class ReviewDecider
         var endsAt = lastDay is { } day ? LegalPeriods.EndInstant(day, context.TimeZone) : (DateTimeOffset?)null;
         return DecisionResult.Accept(new DeterminationServedEvent(
             context.Now, command.ServedOn, lastDay, endsAt, lastDay is null ? null : deadline!.Source, IssuingRoles(state, context, ReviewTrack.Determination),
-            lastDay is { } last ? PlanReminderAt(last, deadline!.RemindBefore ?? DefaultPlanReminderBefore, context) : null));
+            lastDay is { } last ? ReminderAt(last, deadline!.RemindBefore ?? DefaultPlanReminderBefore, context) : null));
     }
 
     /// <summary>How long before the plan deadline ends the officers are reminded when the policy does not say.</summary>
     public static readonly Period DefaultPlanReminderBefore = new() { Days = 30 };
 
+    /// <summary>How long before the transition period ends the officers are reminded when the policy does not say.</summary>
+    public static readonly Period DefaultTransitionReminderBefore = new() { Months = 3 };
+
     /// <summary>
-    /// The plan deadline's reminder: the moment <paramref name="before"/> remains before 24:00 of <paramref name="lastDay"/>
-    /// (working days counted back over the holiday calendar), or none when that is already past: the service mail has just
-    /// told the officers the deadline.
+    /// A deadline's reminder (the plan deadline's, the transition period's): the moment <paramref name="before"/> remains
+    /// before 24:00 of <paramref name="lastDay"/> (working days counted back over the holiday calendar), or none when that
+    /// is already past: the mail that started the period has just told the officers its end.
     /// </summary>
-    private static DateTimeOffset? PlanReminderAt(DateOnly lastDay, Period before, ReviewContext context)
+    private static DateTimeOffset? ReminderAt(DateOnly lastDay, Period before, ReviewContext context)
     {
         var remindDay = LegalPeriods.DayBefore(lastDay, before, context.Calendar);
         var remindAt = LegalPeriods.EndInstant(remindDay, context.TimeZone);
@@ -717,6 +722,21 @@ public static class ReviewDecider
         return holding is not null
             ? new ReclamationStarted(context.Now, ReclamationReasons.NoPlanByDeadline, $"{holding.Source}; {deadline.Source}", notify)
             : new PlanDeadlineLapsed(context.Now, deadline.Source, string.Join("; ", grounds.Select(g => g.Source).Distinct(StringComparer.Ordinal)), notify);
+    }
+
+    private static DecisionResult RemindTransitionEnd(ReviewState state, ReviewContext context)
+    {
+        // Only while the period runs.
+        if (state.Phase != ReviewPhase.Redevelopment || state.TransitionReminderAt is not { } remindAt || state.TransitionRemindedAt is not null
+            || state.TransitionEndsOn is not { } lastDay || state.TransitionEndsAt is not { } endsAt || context.Now >= endsAt)
+        {
+            return DecisionResult.Nothing;
+        }
+
+        return context.Now < remindAt
+            ? DecisionResult.Refuse(RejectionKind.NotDue, $"The transition period's reminder is due at {remindAt:O}.")
+            : DecisionResult.Accept(new TransitionEndReminderRaised(context.Now, lastDay, endsAt,
+                context.Policy.Deadlines.TransitionPeriod?.Source ?? "", IssuingRoles(state, context, ReviewTrack.Plan)));
     }
 
     private static DecisionResult EndTransition(ReviewState state, ReviewContext context)

@@ -42,6 +42,7 @@ public enum ReviewTrack
 [JsonDerivedType(typeof(PlanDeadlineReminderRaised), "planDeadlineReminderRaised")]
 [JsonDerivedType(typeof(StepDeadlineRecounted), "stepDeadlineRecounted")]
 [JsonDerivedType(typeof(TransitionPeriodEnded), "transitionPeriodEnded")]
+[JsonDerivedType(typeof(TransitionEndReminderRaised), "transitionEndReminderRaised")]
 public abstract record ReviewEvent(DateTimeOffset At);
 
 /// <summary>The determination review began on a chain, under a policy version the case keeps.</summary>
@@ -147,11 +148,12 @@ public sealed record PlanDocumentRecorded(DateTimeOffset At, PlanDocument Docume
 
 /// <summary>
 /// The plan's last step approved: the redevelopment track opens. Where the policy has a transition period it ends at
-/// <paramref name="TransitionEndsAt"/> (set a timer there).
+/// <paramref name="TransitionEndsAt"/> (set a timer there), and the officers are reminded at
+/// <paramref name="TransitionReminderAt"/> that it is ending (none when that is already past at approval).
 /// </summary>
 public sealed record PlanApproved(
     DateTimeOffset At, string ChainId, string StepId, string ApprovedBy, DateOnly? TransitionEndsOn, DateTimeOffset? TransitionEndsAt, string? TransitionSource,
-    IReadOnlyList<string> NotifyRoles) : ReviewEvent(At);
+    IReadOnlyList<string> NotifyRoles, DateTimeOffset? TransitionReminderAt = null) : ReviewEvent(At);
 
 /// <summary>The case moved to the reclamation track; <paramref name="NotifyRoles"/> are told.</summary>
 /// <param name="At">When.</param>
@@ -172,6 +174,13 @@ public sealed record PlanDeadlineLapsed(DateTimeOffset At, string Article, strin
 /// and the supervising role) are told it ends at 24:00 of <paramref name="LastDay"/>, as the holiday calendar counts it now.
 /// </summary>
 public sealed record PlanDeadlineReminderRaised(DateTimeOffset At, DateOnly LastDay, DateTimeOffset DeadlineAt, string Article, IReadOnlyList<string> NotifyRoles) : ReviewEvent(At);
+
+/// <summary>
+/// The transition period is ending: <paramref name="NotifyRoles"/> (the officers who approved the plan, and the supervising
+/// role) are told it ends at 24:00 of <paramref name="LastDay"/>, so that what the policy has follow it (an agreement
+/// transfer, a change of use) can be prepared with the land user in time.
+/// </summary>
+public sealed record TransitionEndReminderRaised(DateTimeOffset At, DateOnly LastDay, DateTimeOffset EndsAt, string Article, IReadOnlyList<string> NotifyRoles) : ReviewEvent(At);
 
 /// <summary>
 /// The plan deadline was counted again with the holiday calendar as it is now: one loaded after service made its last

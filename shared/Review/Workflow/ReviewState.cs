@@ -137,6 +137,12 @@ public sealed record ReviewState
     /// <summary>When the transition period ends.</summary>
     public DateTimeOffset? TransitionEndsAt { get; init; }
 
+    /// <summary>When the officers are reminded that the transition period is ending.</summary>
+    public DateTimeOffset? TransitionReminderAt { get; init; }
+
+    /// <summary>When they were.</summary>
+    public DateTimeOffset? TransitionRemindedAt { get; init; }
+
     /// <summary>Why the case went to reclamation, and the article.</summary>
     public string? ReclamationReason { get; init; }
 
@@ -206,13 +212,14 @@ public sealed record ReviewState
             PlanSubmittedEvent e => this with { Plan = e.Plan, Track = ReviewTrack.Plan, ChainId = e.ChainId },
             PlanDocumentRecorded e => this with { Plan = Plan?.WithDocument(e.Document) },
             PlanRevised e => this with { Plan = e.Plan, ChainId = e.ChainId, StepIndex = e.StepIndex },
-            PlanApproved e => this with { Phase = ReviewPhase.Redevelopment, TransitionEndsOn = e.TransitionEndsOn, TransitionEndsAt = e.TransitionEndsAt },
+            PlanApproved e => this with { Phase = ReviewPhase.Redevelopment, TransitionEndsOn = e.TransitionEndsOn, TransitionEndsAt = e.TransitionEndsAt, TransitionReminderAt = e.TransitionReminderAt },
             ReclamationStarted e => this with { Phase = ReviewPhase.Reclamation, ReclamationReason = $"{e.Reason} ({e.Article})" },
             PlanDeadlineLapsed e => this with { PlanDeadlineLapsedAt = e.At },
             PlanDeadlineReminderRaised e => this with { PlanRemindedAt = e.At },
             PlanDeadlineRecounted e => this with { PlanDeadlineLastDay = e.LastDay, PlanDeadlineAt = e.DeadlineAt },
             StepDeadlineRecounted e => this with { StepDueAt = e.DueAt },
             TransitionPeriodEnded => this with { Phase = ReviewPhase.TransitionOver },
+            TransitionEndReminderRaised e => this with { TransitionRemindedAt = e.At },
             _ => throw new ArgumentException($"Unknown review event {reviewEvent.GetType().Name}.", nameof(reviewEvent)),
         };
     }

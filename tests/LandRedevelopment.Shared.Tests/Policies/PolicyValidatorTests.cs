@@ -618,13 +618,24 @@ public class PolicyValidatorTests
         result.SingleError("$.deadlines.planSubmission.remindBefore", "must not be zero");
     }
 
-    [Fact]
-    public void Only_the_plan_deadline_is_reminded()
+    [Theory]
+    [InlineData("""{ "months": 6 }""", null)]
+    [InlineData("""{ "workingDays": 100 }""", null)]
+    [InlineData("""{ "years": 5 }""", "must be shorter than the deadline's period")]
+    [InlineData("""{ "days": 0 }""", "must not be zero")]
+    public void The_transition_periods_reminder_is_checked_as_the_plan_deadlines(string before, string? error)
     {
         var result = SamplePolicy.ValidateEdited(d => d.At("deadlines")["transitionPeriod"] = JsonNode.Parse(
-            """{ "period": { "years": 5 }, "startsAt": "planFiled", "source": "示例市 art. 11", "remindBefore": { "days": 30 } }"""));
+            """{ "period": { "years": 5 }, "startsAt": "planFiled", "source": "示例市 art. 11", "remindBefore": """ + before + " }"));
 
-        result.SingleError("$.deadlines.transitionPeriod.remindBefore", "is not read: only the plan-submission deadline is reminded");
+        if (error is null)
+        {
+            Assert.True(result.IsValid, string.Join("\n", result.Errors));
+        }
+        else
+        {
+            result.SingleError("$.deadlines.transitionPeriod.remindBefore", error);
+        }
     }
 
     [Fact]

@@ -13,26 +13,9 @@ namespace LandRedevelopment.Shared.Tests.Review.Workflow;
 /// </summary>
 public class PlanDeadlineReminderTests
 {
-    private static readonly HolidayCalendar WeekendsOnly = new([], []);
-
     /// <summary>A Karamay case served on Thursday 5 November 2026: six months to submit a plan, the last day Wednesday 5 May 2027.</summary>
-    private static ReviewHarness Served(Period? remindBefore = null, Period? deadline = null)
-    {
-        var h = new ReviewHarness("karamay", "克拉玛依区", WeekendsOnly);
-        var planSubmission = h.Policy.Deadlines.PlanSubmission!;
-        h.Policy = h.Policy with
-        {
-            Deadlines = h.Policy.Deadlines with { PlanSubmission = planSubmission with { RemindBefore = remindBefore, Period = deadline ?? planSubmission.Period } },
-        };
-        h.Run(new StartReview("standard"), Local(2026, 10, 12));
-        foreach (var roles in new[] { new[] { "district-bureau:克拉玛依区" }, ["district-government:克拉玛依区"], ["city-bureau"], ["district-bureau:克拉玛依区"] })
-        {
-            h.Run(new Decide(h.State.StepId!, h.State.Attempt, "officer", roles, DecisionAction.Approve, null), Local(2026, 10, 20));
-        }
-
-        h.Run(new DeterminationServed(new DateOnly(2026, 11, 5)), Local(2026, 11, 5));
-        return h;
-    }
+    private static ReviewHarness Served(Period? remindBefore = null, Period? deadline = null) =>
+        KaramayServed(d => d with { PlanSubmission = d.PlanSubmission! with { RemindBefore = remindBefore, Period = deadline ?? d.PlanSubmission.Period } });
 
     private static CaseTimer? ReminderTimer(ReviewState state) => ReviewTimers.Desired(state).SingleOrDefault(t => t.Key.EndsWith("plan-reminder", StringComparison.Ordinal));
 

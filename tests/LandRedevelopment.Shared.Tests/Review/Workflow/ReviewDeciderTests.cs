@@ -298,7 +298,7 @@ public class ReviewDeciderTests
         Assert.Empty(h.Run(new PlanDeadlinePassed(), h.State.PlanDeadlineAt!.Value));
 
         var approved = h.Run(Approve(h.State, "wang", DistrictBureau), Local(2027, 1, 5)).OfType<PlanApproved>().Single();
-        // Filing is the approval here (reading): five years from Tue 5 Jan 2027 is Wed 5 Jan 2032.
+        // Filing is the approval here (reading): five years from Tue 5 Jan 2027 is Mon 5 Jan 2032.
         Assert.Equal(new DateOnly(2032, 1, 5), approved.TransitionEndsOn);
         Assert.Equal(ReviewPhase.Redevelopment, h.State.Phase);
 

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using LandRedevelopment.Calendars;
 using LandRedevelopment.Policies;
+using LandRedevelopment.Review;
 using LandRedevelopment.Review.Workflow;
 using LandRedevelopment.Screening;
 
@@ -64,6 +65,25 @@ internal sealed class ReviewHarness(string tenant, string district, HolidayCalen
         ["scatteredPlotsAreaM2"] = AttributeValue.Of(scatteredM2),
         ["largestScatteredPlotAreaM2"] = AttributeValue.Of(largestPlotM2),
     };
+
+    /// <summary>
+    /// A Karamay case (克拉玛依区, weekends only as rest days) whose determination was served on Thursday 5 November 2026,
+    /// under the city's deadlines as <paramref name="deadlines"/> edits them.
+    /// </summary>
+    public static ReviewHarness KaramayServed(Func<DeadlineRules, DeadlineRules> deadlines)
+    {
+        ArgumentNullException.ThrowIfNull(deadlines);
+        var h = new ReviewHarness("karamay", "克拉玛依区", new HolidayCalendar([], []));
+        h.Policy = h.Policy with { Deadlines = deadlines(h.Policy.Deadlines) };
+        h.Run(new StartReview("standard"), Local(2026, 10, 12));
+        foreach (var roles in new[] { new[] { "district-bureau:克拉玛依区" }, ["district-government:克拉玛依区"], ["city-bureau"], ["district-bureau:克拉玛依区"] })
+        {
+            h.Run(new Decide(h.State.StepId!, h.State.Attempt, "officer", roles, DecisionAction.Approve, null), Local(2026, 10, 20));
+        }
+
+        h.Run(new DeterminationServed(new DateOnly(2026, 11, 5)), Local(2026, 11, 5));
+        return h;
+    }
 
     public static DateTimeOffset Local(int year, int month, int day, int hour = 10) => new(year, month, day, hour, 0, 0, TimeSpan.FromHours(8));
 
