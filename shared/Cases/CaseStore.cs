@@ -43,7 +43,8 @@ public sealed record CaseSummary(
     string CaseId, CaseState State, string LandCode, string District, string? Zone, string LandUse,
     decimal AreaM2, string Outcome, bool IsCandidate, DateTimeOffset UpdatedAt,
     double MinLon, double MinLat, double MaxLon, double MaxLat,
-    [property: System.Text.Json.Serialization.JsonIgnore] LandPriceFigures? LandPrice = null);
+    [property: System.Text.Json.Serialization.JsonIgnore] LandPriceFigures? LandPrice = null,
+    [property: System.Text.Json.Serialization.JsonIgnore] string? ReturnedTrack = null);
 
 /// <summary>
 /// Parcel cases on Table and Blob storage. Each case is one partition (<c>{tenant}|{caseId}</c>) holding
@@ -769,6 +770,12 @@ public sealed class CaseStore(TableServiceClient tables, BlobServiceClient blobs
                 ["State"] = parcelCase.State.ToString(),
                 ["UpdatedAt"] = parcelCase.UpdatedAt,
             };
+            if (parcelCase.State == CaseState.ReturnedForRework && parcelCase.Review is not null)
+            {
+                // Returned from which review: the determination's (more evidence) or the plan's (a revised plan).
+                row[ReturnedTrackColumn] = Review.Durable.ReviewStateJson.Read(parcelCase.Review).Track == Review.Workflow.ReviewTrack.Plan ? "plan" : "determination";
+            }
+
             if (parcelCase.Payments is not null)
             {
                 // The land price's figures for reports; a case without a contract has none (no columns).
@@ -787,11 +794,14 @@ public sealed class CaseStore(TableServiceClient tables, BlobServiceClient blobs
         }
     }
 
+    // The index row's track of a case returned for rework, rewritten with each return (read only in that state).
+    private const string ReturnedTrackColumn = "ReturnedTrack";
+
     // The index row's land-price figures (amounts in fen), written once a case has a contract.
     private static readonly string[] LandPriceColumns = ["LandPriceScheduled", "LandPriceDueFen", "LandPricePaidFen", "LandPriceOverdueFen"];
 
     // The index row's columns a case summary reads: all but the geometry.
-    private static readonly string[] SummaryColumns = ["RowKey", "State", "LandCode", "District", "Zone", "LandUse", "AreaM2", "Outcome", "IsCandidate", "UpdatedAt", "MinLon", "MinLat", "MaxLon", "MaxLat", .. LandPriceColumns];
+    private static readonly string[] SummaryColumns = ["RowKey", "State", "LandCode", "District", "Zone", "LandUse", "AreaM2", "Outcome", "IsCandidate", "UpdatedAt", "MinLon", "MinLat", "MaxLon", "MaxLat", ReturnedTrackColumn, .. LandPriceColumns];
 
     /// <summary>One page of the tenant's cases, filtered by state and district.</summary>
     public async Task<(IReadOnlyList<CaseSummary> Cases, string? ContinuationToken)> ListAsync(
@@ -1066,5 +1076,6 @@ public sealed class CaseStore(TableServiceClient tables, BlobServiceClient blobs
         row.GetDouble("MinLon") ?? 0, row.GetDouble("MinLat") ?? 0, row.GetDouble("MaxLon") ?? 0, row.GetDouble("MaxLat") ?? 0,
         row.GetBoolean(LandPriceColumns[0]) is { } scheduled
             ? new LandPriceFigures(scheduled, Money.FromFen(row.GetInt64(LandPriceColumns[1]) ?? 0), Money.FromFen(row.GetInt64(LandPriceColumns[2]) ?? 0), Money.FromFen(row.GetInt64(LandPriceColumns[3]) ?? 0))
-            : null);
+            : null,
+        row.GetString("State") == nameof(CaseState.ReturnedForRework) ? row.GetString(ReturnedTrackColumn) : null);
 }

@@ -28,8 +28,12 @@ public sealed record LandPriceProgress(int Scheduled, string Due, string Paid, s
     }
 }
 
-/// <summary>How many parcels, and how much land, are in one state.</summary>
-public sealed record StateProgress(CaseState State, int Cases, decimal AreaM2, decimal AreaMu);
+/// <summary>
+/// How many parcels, and how much land, are in one state. <see cref="CaseState.ReturnedForRework"/> comes once per review
+/// that returned its parcels: <c>determination</c> (more evidence) or <c>plan</c> (a revised plan); its
+/// <see cref="ReturnedTrack"/> is null for parcels returned before the index kept it.
+/// </summary>
+public sealed record StateProgress(CaseState State, int Cases, decimal AreaM2, decimal AreaMu, string? ReturnedTrack = null);
 
 /// <summary>One district's parcels by state.</summary>
 public sealed record DistrictProgress(string District, int Cases, decimal AreaM2, decimal AreaMu, LandPriceProgress LandPrice, IReadOnlyList<StateProgress> ByState);
@@ -55,7 +59,11 @@ public sealed record ProgressReport(
     }
 
     private static List<StateProgress> StatesOf(IReadOnlyCollection<CaseSummary> cases) =>
-        cases.GroupBy(c => c.State).OrderBy(g => g.Key).Select(g => new StateProgress(g.Key, g.Count(), Sum(g), Mu(Sum(g)))).ToList();
+        cases.GroupBy(c => (c.State, c.ReturnedTrack)).OrderBy(g => g.Key.State).ThenBy(g => Array.IndexOf(Tracks, g.Key.ReturnedTrack))
+            .Select(g => new StateProgress(g.Key.State, g.Count(), Sum(g), Mu(Sum(g)), g.Key.ReturnedTrack)).ToList();
+
+    // The order of a returned state's entries: the determination's, the plan's, then those of unknown track.
+    private static readonly string?[] Tracks = ["determination", "plan", null];
 
     private static decimal Sum(IEnumerable<CaseSummary> cases) => decimal.Round(cases.Sum(c => c.AreaM2), 2, MidpointRounding.AwayFromZero);
 

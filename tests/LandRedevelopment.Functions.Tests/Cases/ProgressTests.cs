@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net;
 using System.Text.Json;
+using LandRedevelopment.Functions.Tests.Payments;
 using LandRedevelopment.Functions.Tests.Review;
 
 namespace LandRedevelopment.Functions.Tests.Cases;
@@ -65,6 +66,21 @@ public sealed class ProgressTests(ReviewFixture fixture) : IClassFixture<ReviewF
 
         // Another city sees none of them.
         Assert.Equal(0, (await ProgressAsync(fixture.City("urumqi"), "progress")).GetProperty("cases").GetInt32());
+    }
+
+    [Fact]
+    public async Task A_parcel_returned_for_rework_counts_under_the_review_that_returned_it()
+    {
+        // 中卫, which the other test leaves alone: a plan returned for revision, and a parcel returned for more evidence.
+        var (town, plan, _) = await PaymentsKit.PlanInReviewAsync(fixture, "zhongwei");
+        await town.ReturnAsync(plan, "city-bureau-review#1", "请修改再开发方案");
+        var evidence = await town.StartCaseAsync();
+        await town.ReturnAsync(evidence, "district-survey#1");
+
+        var returned = (await ProgressAsync(town, "progress")).GetProperty("byState").EnumerateArray()
+            .Where(s => s.GetProperty("state").GetString() == "ReturnedForRework")
+            .Select(s => (s.GetProperty("returnedTrack").GetString(), s.GetProperty("cases").GetInt32()));
+        Assert.Equal([("determination", 1), ("plan", 1)], returned);
     }
 
     [Fact]

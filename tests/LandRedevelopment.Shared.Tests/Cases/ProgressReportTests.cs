@@ -52,6 +52,28 @@ public class ProgressReportTests
     }
 
     [Fact]
+    public void Parcels_returned_for_rework_are_counted_by_the_review_that_returned_them()
+    {
+        var report = ProgressReport.From(
+        [
+            Case("1", CaseState.ReturnedForRework, "克拉玛依区", 100m) with { ReturnedTrack = "plan" },
+            Case("2", CaseState.ReturnedForRework, "克拉玛依区", 200m) with { ReturnedTrack = "determination" },
+            Case("3", CaseState.ReturnedForRework, "克拉玛依区", 300m) with { ReturnedTrack = "plan" },
+            Case("4", CaseState.ReturnedForRework, "克拉玛依区", 400m),
+            Case("5", CaseState.InReview, "克拉玛依区", 500m),
+        ], Now);
+
+        Assert.Equal(
+            [
+                new StateProgress(CaseState.InReview, 1, 500m, 0.75m),
+                new StateProgress(CaseState.ReturnedForRework, 1, 200m, 0.3m, "determination"),
+                new StateProgress(CaseState.ReturnedForRework, 2, 400m, 0.6m, "plan"),
+                new StateProgress(CaseState.ReturnedForRework, 1, 400m, 0.6m),
+            ],
+            report.ByState);
+    }
+
+    [Fact]
     public void The_land_price_adds_up_the_parcels_schedules_and_receipts_and_owes_case_by_case()
     {
         var report = ProgressReport.From(
