@@ -9,7 +9,9 @@ namespace LandRedevelopment.Functions.Cases;
 /// The daily <c>EvidenceUploadSweeper</c> timer function: deletes direct uploads (files sent straight to storage through
 /// an upload URL) that were never completed, or that no evidence file refers to any more, once they are
 /// <see cref="CompletionWindow"/> old. Without it, every upload a field app abandons (a lost connection before its
-/// completion call, a retry through a fresh upload URL) would stay in storage for good.
+/// completion call, a retry through a fresh upload URL) would stay in storage for good. It deletes, as old, the blobs of
+/// work that never committed too: the geometry of a survey whose case was never written, and determination notices no
+/// committed event names (see <see cref="CaseStore.SweepAbandonedBlobsAsync"/>).
 /// </summary>
 public static class EvidenceUploadSweeper
 {
@@ -28,14 +30,14 @@ public static class EvidenceUploadSweeper
         var cases = services.GetRequiredService<CaseStore>();
         var writtenBefore = services.GetRequiredService<TimeProvider>().GetUtcNow() - CompletionWindow;
         var logs = new List<string>();
-        int uploads = 0, deleted = 0;
+        int uploads = 0, deleted = 0, orphans = 0;
         long bytes = 0;
         foreach (var tenant in await services.GetRequiredService<TenantDirectory>().ListAsync(http.RequestAborted))
         {
             try
             {
-                var swept = await cases.SweepAbandonedUploadsAsync(tenant.Id, writtenBefore, http.RequestAborted);
-                (uploads, deleted, bytes) = (uploads + swept.Uploads, deleted + swept.Deleted, bytes + swept.DeletedBytes);
+                var swept = await cases.SweepAbandonedBlobsAsync(tenant.Id, writtenBefore, http.RequestAborted);
+                (uploads, deleted, orphans, bytes) = (uploads + swept.Uploads, deleted + swept.Deleted, orphans + swept.Orphans, bytes + swept.DeletedBytes);
             }
             catch (Exception e) when (e is RequestFailedException or HttpRequestException)
             {
@@ -44,7 +46,7 @@ public static class EvidenceUploadSweeper
             }
         }
 
-        logs.Insert(0, $"Upload sweep: {uploads} direct uploads found, {deleted} abandoned ones deleted ({bytes} bytes), cut-off {writtenBefore:O}.");
+        logs.Insert(0, $"Upload sweep: {uploads} direct uploads found, {deleted} abandoned ones deleted, {orphans} blobs of work that never committed deleted ({bytes} bytes in all), cut-off {writtenBefore:O}.");
         return new InvocationResult { Logs = logs };
     }
 }

@@ -35,8 +35,13 @@ public enum CaseCreation
     ParcelLost,
 }
 
-/// <summary>What a sweep of a tenant's abandoned direct uploads found and deleted.</summary>
-public readonly record struct UploadSweep(int Uploads, int Deleted, long DeletedBytes);
+/// <summary>
+/// What a sweep of a tenant's abandoned blobs found and deleted: direct uploads (<paramref name="Uploads"/> found,
+/// <paramref name="Deleted"/> deleted), and the blobs of work that never committed (<paramref name="Orphans"/> deleted: the
+/// parcel geometry of a survey whose case was never written, a determination notice no committed event names);
+/// <paramref name="DeletedBytes"/> counts both.
+/// </summary>
+public readonly record struct UploadSweep(int Uploads, int Deleted, long DeletedBytes, int Orphans = 0);
 
 /// <summary>A row of the tenant's case index: enough to list, filter and map cases without opening them.</summary>
 public sealed record CaseSummary(
@@ -878,44 +883,43 @@ public sealed class CaseStore(TableServiceClient tables, BlobServiceClient blobs
     public static string DirectUploadBlob(string caseId, string name, string uploadId) => $"cases/{caseId}/uploads/{uploadId}/{name}";
 
     /// <summary>
-    /// Deletes the tenant's direct uploads (blobs written through an upload URL) that no evidence file refers to and that
-    /// storage last saw written before <paramref name="writtenBefore"/>: uploads whose completion never came, second copies,
-    /// and versions a file has since been moved off. The blob a file's verification recorded is kept whatever its age, and
-    /// so is every blob that is not a direct upload. A blob written again after it was listed is left for the next sweep.
+    /// Deletes the tenant's blobs that nothing refers to and that storage last saw written before
+    /// <paramref name="writtenBefore"/>:
+    /// <list type="bullet">
+    /// <item>direct uploads (blobs written through an upload URL) that no evidence file refers to: uploads whose completion
+    /// never came, second copies, and versions a file has since been moved off;</item>
+    /// <item>the parcel geometry of a survey whose case was never written (the request stopped after the geometry and was
+    /// never retried, or its parcel passed to another survey): a retry writes it again first, so it is never old;</item>
+    /// <item>a determination notice that no committed <c>DeterminationIssued</c> event names: written by a try that lost its
+    /// commit, or stopped before it.</item>
+    /// </list>
+    /// The blob a file's verification recorded is kept whatever its age, and so is every other blob. A blob written again
+    /// after it was listed is left for the next sweep.
     /// </summary>
-    public async Task<UploadSweep> SweepAbandonedUploadsAsync(string tenantId, DateTimeOffset writtenBefore, CancellationToken ct)
+    public async Task<UploadSweep> SweepAbandonedBlobsAsync(string tenantId, DateTimeOffset writtenBefore, CancellationToken ct)
     {
         var container = Container(tenantId);
-        int uploads = 0, deleted = 0;
+        int uploads = 0, deleted = 0, orphans = 0;
         long bytes = 0;
         try
         {
             await foreach (var blob in container.GetBlobsAsync("cases/", cancellationToken: ct).ConfigureAwait(false))
             {
-                if (DirectUploadOf(blob.Name) is not var (caseId, name))
+                var old = blob.Properties.LastModified is { } written && written < writtenBefore;
+                if (DirectUploadOf(blob.Name) is var (caseId, name))
                 {
-                    continue;
-                }
-
-                uploads++;
-                if (blob.Properties.LastModified is not { } written || written >= writtenBefore
-                    || (await GetEvidenceFileAsync(tenantId, caseId, name, ct).ConfigureAwait(false))?.BlobName == blob.Name)
-                {
-                    continue;
-                }
-
-                try
-                {
-                    var conditions = blob.Properties.ETag is { } etag ? new BlobRequestConditions { IfMatch = etag } : null;
-                    if ((await container.GetBlobClient(blob.Name).DeleteIfExistsAsync(conditions, ct).ConfigureAwait(false)).Value)
+                    uploads++;
+                    if (old && (await GetEvidenceFileAsync(tenantId, caseId, name, ct).ConfigureAwait(false))?.BlobName != blob.Name
+                        && await DeleteUnchangedAsync(container, blob, ct).ConfigureAwait(false))
                     {
                         deleted++;
                         bytes += blob.Properties.ContentLength ?? 0;
                     }
                 }
-                catch (RequestFailedException e) when (e.Status == 412)
+                else if (old && await IsOrphanAsync(tenantId, blob.Name, ct).ConfigureAwait(false) && await DeleteUnchangedAsync(container, blob, ct).ConfigureAwait(false))
                 {
-                    // Written again since the listing: its age starts over.
+                    orphans++;
+                    bytes += blob.Properties.ContentLength ?? 0;
                 }
             }
         }
@@ -924,8 +928,59 @@ public sealed class CaseStore(TableServiceClient tables, BlobServiceClient blobs
             // The tenant has never stored a file.
         }
 
-        return new UploadSweep(uploads, deleted, bytes);
+        return new UploadSweep(uploads, deleted, bytes, orphans);
     }
+
+    // A survey's geometry with no case, or a determination notice no committed event of its case names; false for any other blob.
+    private async Task<bool> IsOrphanAsync(string tenantId, string blobName, CancellationToken ct)
+    {
+        var parts = blobName.Split('/');
+        if (parts is not ["cases", { Length: > 0 } caseId, var file])
+        {
+            return false;
+        }
+
+        if (file == GeometryFile)
+        {
+            return await GetAsync(tenantId, caseId, ct).ConfigureAwait(false) is null;
+        }
+
+        if (!(file.StartsWith(NoticePrefix, StringComparison.Ordinal) && file.EndsWith(".html", StringComparison.Ordinal)
+            && file[NoticePrefix.Length..^".html".Length] is { Length: 32 } noticeId && noticeId.All(char.IsAsciiHexDigit)))
+        {
+            return false;
+        }
+
+        return !(await GetEventsAsync(tenantId, caseId, ct).ConfigureAwait(false)).Any(e =>
+            e.Type == "DeterminationIssued" && e.Data.ValueKind == JsonValueKind.Object
+            && e.Data.TryGetProperty(NoticeEventProperty, out var named) && named.ValueKind == JsonValueKind.String && named.GetString() == blobName);
+    }
+
+    // Deletes a listed blob unless it was written again since the listing (its age then starts over).
+    private static async Task<bool> DeleteUnchangedAsync(BlobContainerClient container, BlobItem blob, CancellationToken ct)
+    {
+        try
+        {
+            var conditions = blob.Properties.ETag is { } etag ? new BlobRequestConditions { IfMatch = etag } : null;
+            return (await container.GetBlobClient(blob.Name).DeleteIfExistsAsync(conditions, ct).ConfigureAwait(false)).Value;
+        }
+        catch (RequestFailedException e) when (e.Status == 412)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>
+    /// The name of a determination notice blob: one per try of the transition that issues it, so a try that loses its
+    /// commit never overwrites the notice of the one that won. The <c>DeterminationIssued</c> event names its notice in
+    /// its data's <see cref="NoticeEventProperty"/>.
+    /// </summary>
+    public static string NoticeBlob(string caseId, string noticeId) => $"cases/{caseId}/{NoticePrefix}{noticeId}.html";
+
+    /// <summary>The property of the DeterminationIssued event's data that names its notice blob.</summary>
+    public const string NoticeEventProperty = "notice";
+
+    private const string NoticePrefix = "determination-notice-";
 
     /// <summary>The case and file name of a direct upload's blob name; null for any other blob.</summary>
     internal static (string CaseId, string Name)? DirectUploadOf(string blobName)
@@ -936,7 +991,9 @@ public sealed class CaseStore(TableServiceClient tables, BlobServiceClient blobs
             : null;
     }
 
-    private static string GeometryBlob(string caseId) => $"cases/{caseId}/parcel.geojson";
+    private const string GeometryFile = "parcel.geojson";
+
+    private static string GeometryBlob(string caseId) => $"cases/{caseId}/{GeometryFile}";
 
     private static string Partition(string tenantId, string caseId) => tenantId + "|" + caseId;
 

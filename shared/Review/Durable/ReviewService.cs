@@ -36,18 +36,14 @@ public sealed class ReviewService(CaseStore cases, TenantDirectory tenants, Revi
     /// </summary>
     public Func<ParcelCase, CancellationToken, Task>? AfterCommit { get; set; }
 
-    /// <summary>
-    /// The name of a determination notice blob in the tenant's container: one per try of the transition that issues it,
-    /// so a try that loses its commit never overwrites the notice of the one that won. The DeterminationIssued event
-    /// names its notice (<see cref="NoticeProperty"/>).
-    /// </summary>
-    public static string NoticeBlob(string caseId, string noticeId) => $"cases/{caseId}/determination-notice-{noticeId}.html";
+    /// <summary>The name of a determination notice blob in the tenant's container (see <see cref="CaseStore.NoticeBlob"/>).</summary>
+    public static string NoticeBlob(string caseId, string noticeId) => CaseStore.NoticeBlob(caseId, noticeId);
 
     /// <summary>Where notices were kept before the event named its own (one name per case); read for such events only.</summary>
     public static string LegacyNoticeBlob(string caseId) => $"cases/{caseId}/determination-notice.html";
 
     /// <summary>The property of the DeterminationIssued event's data that names its notice blob.</summary>
-    public const string NoticeProperty = "notice";
+    public const string NoticeProperty = CaseStore.NoticeEventProperty;
 
     /// <summary>
     /// The written determination of the case's committed DeterminationIssued event, or null when no determination

@@ -50,10 +50,16 @@ public class UploadSweepTests(SweepAppFixture fixture) : IClassFixture<SweepAppF
         var uploads = await UploadsOf(field.Tenant, caseId);
         Assert.Equal(3, uploads.Count);
 
+        // The geometry of a survey that stopped before its case was written, and was never sent again.
+        var container = new BlobServiceClient(fixture.ConnectionString).GetBlobContainerClient("t-" + field.Tenant);
+        var ghost = container.GetBlobClient($"cases/{Guid.NewGuid():N}/parcel.geojson");
+        await ghost.UploadAsync(new BinaryData("{\"type\":\"Polygon\",\"coordinates\":[]}"u8.ToArray()), new BlobUploadOptions());
+
         // Within the window nothing goes.
         var early = await SweepAsync();
         Assert.Equal(uploads, await UploadsOf(field.Tenant, caseId));
-        Assert.Contains("0 abandoned ones deleted", early, StringComparison.Ordinal);
+        Assert.Contains("0 abandoned ones deleted, 0 blobs of work that never committed deleted", early, StringComparison.Ordinal);
+        Assert.True((await ghost.ExistsAsync()).Value);
 
         using (var advanced = await fixture.Http.SendAsync(fixture.Admin(HttpMethod.Post, "api/admin/clock",
             new { advance = System.Xml.XmlConvert.ToString(EvidenceUploadSweeper.CompletionWindow + TimeSpan.FromHours(1)) })))
@@ -64,7 +70,9 @@ public class UploadSweepTests(SweepAppFixture fixture) : IClassFixture<SweepAppF
         var late = await SweepAsync();
 
         Assert.Equal([$"cases/{caseId}/uploads/{completedId}/report.pdf"], await UploadsOf(field.Tenant, caseId));
-        Assert.Contains($"2 abandoned ones deleted ({report.Length + plan.Length} bytes)", late, StringComparison.Ordinal);
+        Assert.Contains($"2 abandoned ones deleted, 1 blobs of work that never committed deleted ({report.Length + plan.Length + 35} bytes in all)", late, StringComparison.Ordinal);
+        Assert.False((await ghost.ExistsAsync()).Value);
+        Assert.True((await container.GetBlobClient($"cases/{caseId}/parcel.geojson").ExistsAsync()).Value);
         using var download = await field.SendAsync(HttpMethod.Get, $"cases/{caseId}/evidence/report.pdf");
         Assert.Equal(HttpStatusCode.OK, download.StatusCode);
         Assert.Equal(SHA256.HashData(report), SHA256.HashData(await download.Content.ReadAsByteArrayAsync()));
