@@ -29,7 +29,8 @@ public static class CasesApi
         tenant.MapGet("/parcels.geojson", Parcels).WithName("ParcelsGeoJson").WithSummary("A GeoJSON FeatureCollection of the tenant's parcels with state and screening outcome, for maps.")
             .Produces(200, contentType: "application/geo+json");
         tenant.MapGet("/progress", Progress).WithName("Progress")
-            .WithSummary("Where the programme stands: the tenant's parcels and their surveyed area by state, for the city (or one district) and by district, as of now.")
+            .WithSummary("Where the programme stands: the tenant's parcels and their surveyed area by state, for the city (or one district) and by district, with the land price, as of now; format=csv gives it as a table.")
+            .Produces(200, contentType: ProgressCsv.ContentType)
             .ProducesProblem(400);
         return tenant;
     }
@@ -87,11 +88,17 @@ public static class CasesApi
         }
     }
 
-    internal static async Task<Results<Ok<ProgressReport>, ProblemHttpResult>> Progress(string tenant, string? district, CaseStore cases, TimeProvider time, CancellationToken ct)
+    internal static async Task<Results<Ok<ProgressReport>, FileContentHttpResult, ProblemHttpResult>> Progress(
+        string tenant, string? district, string? format, CaseStore cases, TimeProvider time, CancellationToken ct)
     {
         if (district is { Length: 0 or > 64 })
         {
             return RequestProblems.Validation("district", "must be 1 to 64 characters");
+        }
+
+        if (format is not (null or "json" or "csv"))
+        {
+            return RequestProblems.Validation("format", "must be json or csv");
         }
 
         var asOf = time.GetUtcNow();
@@ -101,7 +108,11 @@ public static class CasesApi
             all.Add(summary);
         }
 
-        return TypedResults.Ok(ProgressReport.From(all, asOf, district));
+        var report = ProgressReport.From(all, asOf, district);
+        return format == "csv"
+            ? TypedResults.File(ProgressCsv.Write(report), ProgressCsv.ContentType,
+                string.Create(CultureInfo.InvariantCulture, $"progress-{tenant}-{asOf:yyyyMMdd}.csv"))
+            : TypedResults.Ok(report);
     }
 
     internal static async Task<IResult> Parcels(string tenant, CaseStore cases, CancellationToken ct)

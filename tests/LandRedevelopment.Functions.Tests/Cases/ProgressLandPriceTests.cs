@@ -52,6 +52,31 @@ public sealed class ProgressLandPriceTests(ReviewFixture fixture) : IClassFixtur
         Assert.Equal(2, districts[district].GetProperty("cases").GetInt32());
         Assert.Contains(report.GetProperty("byState").EnumerateArray(), s => s.GetProperty("state").GetString() == "Redevelopment");
 
+        // The same figures as a table for a spreadsheet: the city, then the district, each with a row per state.
+        using (var csv = await town.SendAsync(HttpMethod.Get, "progress?format=csv"))
+        {
+            var bytes = await csv.Content.ReadAsByteArrayAsync();
+            Assert.Equal(HttpStatusCode.OK, csv.StatusCode);
+            Assert.Equal("text/csv", csv.Content.Headers.ContentType?.MediaType);
+            Assert.StartsWith("progress-karamay-", csv.Content.Headers.ContentDisposition?.FileName?.Trim('"'), StringComparison.Ordinal);
+            Assert.Equal([0xEF, 0xBB, 0xBF], bytes[..3]);
+            using var reader = CsvHelper.CsvReader.Create(bytes[3..], null);
+            string[] columns = ["scope", "district", "state", "cases", "areaM2", "landPriceScheduled", "landPriceDue", "landPricePaid", "landPriceOutstanding", "landPriceOverdue"];
+            var rows = new List<Dictionary<string, string>>();
+            while (reader.Read())
+            {
+                rows.Add(columns.ToDictionary(c => c, c => reader.GetString(c)));
+            }
+
+            var city = Assert.Single(rows, r => r["scope"] == "city" && r["state"] == "");
+            Assert.Equal(("2", "1", due, "500000.00", "1500000.00", "700000.00"),
+                (city["cases"], city["landPriceScheduled"], city["landPriceDue"], city["landPricePaid"], city["landPriceOutstanding"], city["landPriceOverdue"]));
+            var inDistrict = rows.Where(r => r["scope"] == "district" && r["district"] == district).ToList();
+            Assert.Equal(("2", "700000.00"), (inDistrict[0]["cases"], inDistrict[0]["landPriceOverdue"]));
+            Assert.Contains(inDistrict, r => r["state"] == "Redevelopment" && r["cases"] == "1" && r["landPriceDue"] == "");
+            Assert.Equal(report.GetProperty("areaM2").GetDecimal(), decimal.Parse(city["areaM2"], System.Globalization.CultureInfo.InvariantCulture));
+        }
+
         // Another city's progress has none of it.
         AssertLandPrice(await ProgressAsync(fixture.City("urumqi"), "progress"), 0, "0.00", "0.00", "0.00", "0.00");
     }

@@ -83,14 +83,16 @@ public sealed class ProgressTests(ReviewFixture fixture) : IClassFixture<ReviewF
         Assert.Equal([("determination", 1), ("plan", 1)], returned);
     }
 
-    [Fact]
-    public async Task An_empty_district_is_refused_by_name()
+    [Theory]
+    [InlineData("progress?district=", "district")]
+    [InlineData("progress?format=xlsx", "format")]
+    public async Task A_bad_query_is_refused_by_name(string query, string field)
     {
-        using var response = await fixture.City("karamay").SendAsync(HttpMethod.Get, "progress?district=");
+        using var response = await fixture.City("karamay").SendAsync(HttpMethod.Get, query);
         var problem = await SurveyKit.Json(response);
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
-        Assert.Contains("district", problem.ToString(), StringComparison.Ordinal);
+        Assert.Contains(field, problem.ToString(), StringComparison.Ordinal);
     }
 
     /// <summary>The progress report at <paramref name="relative"/> (200, as of a time on the service clock).</summary>
