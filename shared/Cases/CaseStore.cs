@@ -951,9 +951,16 @@ public sealed class CaseStore(TableServiceClient tables, BlobServiceClient blobs
             return false;
         }
 
-        return !(await GetEventsAsync(tenantId, caseId, ct).ConfigureAwait(false)).Any(e =>
-            e.Type == "DeterminationIssued" && e.Data.ValueKind == JsonValueKind.Object
-            && e.Data.TryGetProperty(NoticeEventProperty, out var named) && named.ValueKind == JsonValueKind.String && named.GetString() == blobName);
+        return !(await GetEventsAsync(tenantId, caseId, ct).ConfigureAwait(false)).Any(e => e.Type == nameof(Review.Workflow.DeterminationIssued) && NoticeNamedBy(e) == blobName);
+    }
+
+    /// <summary>The notice blob a <c>DeterminationIssued</c> event names (<see cref="NoticeEventProperty"/>); null for one stored before events named theirs.</summary>
+    public static string? NoticeNamedBy(CaseEvent issued)
+    {
+        ArgumentNullException.ThrowIfNull(issued);
+        return issued.Data.ValueKind == JsonValueKind.Object && issued.Data.TryGetProperty(NoticeEventProperty, out var named) && named.ValueKind == JsonValueKind.String
+            ? named.GetString()
+            : null;
     }
 
     // Deletes a listed blob unless it was written again since the listing (its age then starts over).

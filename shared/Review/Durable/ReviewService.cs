@@ -58,9 +58,7 @@ public sealed class ReviewService(CaseStore cases, TenantDirectory tenants, Revi
             return null;
         }
 
-        var name = issued.Data.ValueKind == JsonValueKind.Object && issued.Data.TryGetProperty(NoticeProperty, out var named) && named.ValueKind == JsonValueKind.String
-            ? named.GetString()!
-            : LegacyNoticeBlob(caseId);
+        var name = CaseStore.NoticeNamedBy(issued) ?? LegacyNoticeBlob(caseId);
         try
         {
             var download = await cases.Container(tenantId).GetBlobClient(name).DownloadStreamingAsync(cancellationToken: ct).ConfigureAwait(false);
