@@ -34,6 +34,9 @@ public sealed class ReviewSweeper(TimerIndex index, ReviewService review, Outbox
     /// <summary>Outbox rows younger than this are left to the relay of the transition that wrote them.</summary>
     public static readonly TimeSpan OutboxGrace = TimeSpan.FromSeconds(10);
 
+    /// <summary>How many cases a sweep fires timers for at once; each case's own timers fire in turn.</summary>
+    public const int CasesAtOnce = 8;
+
     /// <summary>
     /// Timers overdue by less than this are left to their queue messages, which show when the timer is due and are
     /// picked up within the queue's polling interval; a periodic sweep firing them too would only race those messages.
@@ -73,31 +76,44 @@ public sealed class ReviewSweeper(TimerIndex index, ReviewService review, Outbox
         }
 
 
-        foreach (var timer in due.OrderBy(t => t.DueAt))
+        // Cases are independent, so several fire at once (after downtime, or the clock moved a month, thousands fall
+        // due together); a case's own timers fire one after another in the order they fell due, as they would have.
+        var cases = due.GroupBy(t => (t.TenantId, t.CaseId))
+            .Select(g => g.OrderBy(t => t.DueAt).ToList())
+            .OrderBy(g => g[0].DueAt)
+            .ToList();
+        var options = new ParallelOptions { MaxDegreeOfParallelism = CasesAtOnce, CancellationToken = ct };
+        await Parallel.ForEachAsync(cases, options, async (timers, token) =>
         {
-            try
+            foreach (var timer in timers)
             {
-                var outcome = await _timers.FireAsync(timer, ct).ConfigureAwait(false);
-                if (outcome == TimerFiring.NotDue)
+                try
                 {
-                    continue;
-                }
+                    var outcome = await _timers.FireAsync(timer, token).ConfigureAwait(false);
+                    if (outcome == TimerFiring.NotDue)
+                    {
+                        continue;
+                    }
 
-                await index.RemoveAsync(timer, ct).ConfigureAwait(false);
-                if (outcome == TimerFiring.Applied)
-                {
-                    fired++;
+                    await index.RemoveAsync(timer, token).ConfigureAwait(false);
+                    if (outcome == TimerFiring.Applied)
+                    {
+                        Interlocked.Increment(ref fired);
+                    }
+                    else
+                    {
+                        Interlocked.Increment(ref cleared);
+                    }
                 }
-                else
+                catch (Exception e) when (e is RequestFailedException or TableTransactionFailedException or InvalidOperationException or HttpRequestException)
                 {
-                    cleared++;
+                    lock (failures)
+                    {
+                        failures.Add($"{timer.TenantId}/{timer.CaseId}/{timer.TimerKey}: {e.Message}");
+                    }
                 }
             }
-            catch (Exception e) when (e is RequestFailedException or TableTransactionFailedException or InvalidOperationException or HttpRequestException)
-            {
-                failures.Add($"{timer.TenantId}/{timer.CaseId}/{timer.TimerKey}: {e.Message}");
-            }
-        }
+        }).ConfigureAwait(false);
 
         var now = time.GetUtcNow();
         var last = Interlocked.Read(ref _fullScanTicks);

@@ -40,6 +40,9 @@ internal sealed class MixedLoad(ReviewFixture fixture, Func<int, HttpClient> tar
     /// </summary>
     public int? MaxSurveys { get; init; }
 
+    /// <summary>How long each survey worker waits after a survey, so that a bounded load still spans the whole run.</summary>
+    public TimeSpan SurveyPause { get; init; }
+
     private int _surveys;
 
     /// <summary>Cases on the redevelopment track, made before the load, for its contracts.</summary>
@@ -94,6 +97,18 @@ internal sealed class MixedLoad(ReviewFixture fixture, Func<int, HttpClient> tar
                         Uploads.Add((caseId, "site.jpg"));
                         break;
                     }
+                }
+            }
+
+            if (SurveyPause > TimeSpan.Zero && !until.IsCancellationRequested)
+            {
+                try
+                {
+                    await Task.Delay(SurveyPause, until);
+                }
+                catch (OperationCanceledException)
+                {
+                    return;
                 }
             }
         }

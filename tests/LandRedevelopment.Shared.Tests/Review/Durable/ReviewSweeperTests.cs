@@ -1,3 +1,4 @@
+using LandRedevelopment.Outbox;
 using LandRedevelopment.Review;
 using LandRedevelopment.Review.Durable;
 using LandRedevelopment.Review.Workflow;
@@ -124,5 +125,70 @@ public class ReviewSweeperTests(AzuriteFixture azurite)
         var after = await world.Sweeper.SweepAsync(ReviewSweeper.OutboxGrace, None);
 
         Assert.Equal([true, false, false, true, false], new[] { first, next, beforeADay, aDayOn, after }.Select(s => s.FullOutboxScan));
+    }
+
+    [Fact]
+    public async Task Many_cases_due_at_once_fire_side_by_side_and_each_cases_own_timers_fire_in_turn_in_due_order()
+    {
+        var world = await ReviewWorld.CreateAsync(azurite);
+        var owner = new RecordingOwner();
+        var sweeper = new ReviewSweeper(world.Timers, world.Review, world.Relay, world.Clock, new CaseTimers([owner]));
+        var now = world.Clock.GetUtcNow();
+        var cases = Enumerable.Range(0, ReviewSweeper.CasesAtOnce * 3).Select(i => $"c{i:00}").ToList();
+        foreach (var caseId in cases)
+        {
+            // Indexed out of order; the second timer of each case fell due first.
+            await world.Timers.ScheduleAsync(new DurableTimer(ReviewWorld.TenantId, caseId, "t:b", now.AddHours(1)), None);
+            await world.Timers.ScheduleAsync(new DurableTimer(ReviewWorld.TenantId, caseId, "t:a", now.AddMinutes(30)), None);
+        }
+
+        world.Clock.Advance(TimeSpan.FromHours(2));
+        var swept = await sweeper.SweepAsync(ReviewSweeper.OutboxGrace, None);
+
+        Assert.Empty(swept.Failures);
+        Assert.Equal(cases.Count * 2, swept.TimersFired);
+        foreach (var caseId in cases)
+        {
+            Assert.Equal(["t:a", "t:b"], owner.Fired.Where(f => f.CaseId == caseId).Select(f => f.Key));
+            Assert.Empty(await world.IndexedKeysAsync(caseId));
+        }
+
+        Assert.Equal(1, owner.MostAtOnceInOneCase);
+        Assert.InRange(owner.MostAtOnce, 2, ReviewSweeper.CasesAtOnce);
+    }
+
+    /// <summary>Fires every timer it is given after a short wait, recording the order and how many were in flight.</summary>
+    private sealed class RecordingOwner : ICaseTimerOwner
+    {
+        private readonly Dictionary<string, int> _inCase = [];
+        private int _inFlight;
+
+        public List<(string CaseId, string Key)> Fired { get; } = [];
+
+        public int MostAtOnce { get; private set; }
+
+        public int MostAtOnceInOneCase { get; private set; }
+
+        public bool Owns(string key) => key.StartsWith("t:", StringComparison.Ordinal);
+
+        public async Task<TimerFiring> FireAsync(string tenantId, string caseId, string key, DateTimeOffset dueAt, CancellationToken ct)
+        {
+            lock (Fired)
+            {
+                MostAtOnce = Math.Max(MostAtOnce, ++_inFlight);
+                _inCase[caseId] = _inCase.GetValueOrDefault(caseId) + 1;
+                MostAtOnceInOneCase = Math.Max(MostAtOnceInOneCase, _inCase[caseId]);
+            }
+
+            await Task.Delay(20, ct);
+            lock (Fired)
+            {
+                _inFlight--;
+                _inCase[caseId]--;
+                Fired.Add((caseId, key));
+            }
+
+            return TimerFiring.Applied;
+        }
     }
 }
