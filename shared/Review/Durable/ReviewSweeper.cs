@@ -75,7 +75,6 @@ public sealed class ReviewSweeper(TimerIndex index, ReviewService review, Outbox
             failures.Add(found.MoveInFailure);
         }
 
-
         // Cases are independent, so several fire at once (after downtime, or the clock moved a month, thousands fall
         // due together); a case's own timers fire one after another in the order they fell due, as they would have.
         var cases = due.GroupBy(t => (t.TenantId, t.CaseId))
