@@ -1,10 +1,8 @@
 using LandRedevelopment.Functions.Admin;
-using LandRedevelopment.Functions.Cases;
 using LandRedevelopment.Functions.Health;
 using LandRedevelopment.Functions.Hosting;
 using LandRedevelopment.Functions.Hosting.Local;
 using LandRedevelopment.Functions.Problems;
-using LandRedevelopment.Functions.Payments;
 using LandRedevelopment.Functions.Review;
 using LandRedevelopment.Functions.Tenants;
 using LandRedevelopment.Tenants;
@@ -110,23 +108,9 @@ app.UseApiProblems();
 app.UseRouting();
 app.UseStorageReadiness();
 app.MapOpenApi("/api/openapi/{documentName}.json");
-app.UseSwaggerUI(o =>
-{
-    o.RoutePrefix = "api/docs";
-    o.SwaggerEndpoint("/api/openapi/v1.json", "v1");
-    o.DocumentTitle = "Land redevelopment API";
-});
+app.UseApiDocsPage("/api/openapi/v1.json");
 
-app.MapHealthApi();
-app.MapTenantsAdminApi();
-app.MapTenantResourcesAdminApi();
-app.MapFieldApi();
-app.MapPolicyDocs();
-app.MapClockApi();
-app.MapReviewLinks();
-app.MapReviewTriggers();
-app.MapEvidenceUploadSweeper();
-app.MapPaymentTriggers();
+app.MapServiceEndpoints();
 
 app.Run();
 

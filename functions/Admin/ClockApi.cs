@@ -1,5 +1,6 @@
 using System.Xml;
 using LandRedevelopment.Clock;
+using LandRedevelopment.Functions.Hosting;
 using LandRedevelopment.Functions.Problems;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -27,7 +28,7 @@ public static class ClockApi
         var clock = app.MapGroup("/api/admin/clock").WithTags("Admin: clock")
             .AddEndpointFilter(async (context, next) =>
                 IsEnabled(context.HttpContext.RequestServices.GetRequiredService<IConfiguration>()) ? await next(context) : Results.NotFound())
-            .AddEndpointFilter<AdminAuthorization>()
+            .AddServiceFilter<AdminAuthorization>()
             .ProducesProblem(401).ProducesProblem(404);
         clock.MapGet("/", Get).WithName("GetClock").WithSummary("The service's current time and how far it is ahead of real time.");
         clock.MapPost("/", Advance).WithName("AdvanceClock")

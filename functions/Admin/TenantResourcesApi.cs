@@ -1,4 +1,5 @@
 using System.Net.Mail;
+using LandRedevelopment.Functions.Hosting;
 using LandRedevelopment.Functions.Problems;
 using LandRedevelopment.Review.Durable;
 using LandRedevelopment.Tenants;
@@ -35,7 +36,7 @@ public static class TenantResourcesApi
 
     public static RouteGroupBuilder MapTenantResourcesAdminApi(this IEndpointRouteBuilder app)
     {
-        var admin = app.MapGroup("/api/admin/tenants/{tenant}").WithTags("Admin: tenant resources").AddEndpointFilter<AdminAuthorization>()
+        var admin = app.MapGroup("/api/admin/tenants/{tenant}").WithTags("Admin: tenant resources").AddServiceFilter<AdminAuthorization>()
             .ProducesProblem(401).ProducesProblem(404);
 
         admin.MapPut("/officers/{officerId}", PutOfficer).WithName("PutOfficer")

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using LandRedevelopment.Functions.Hosting;
 using LandRedevelopment.Functions.Problems;
 using LandRedevelopment.Policies;
 using LandRedevelopment.Tenants;
@@ -38,7 +39,7 @@ public static class TenantsApi
 {
     public static RouteGroupBuilder MapTenantsAdminApi(this IEndpointRouteBuilder app)
     {
-        var admin = app.MapGroup("/api/admin/tenants").WithTags("Admin: tenants").AddEndpointFilter<AdminAuthorization>()
+        var admin = app.MapGroup("/api/admin/tenants").WithTags("Admin: tenants").AddServiceFilter<AdminAuthorization>()
             .ProducesProblem(401);
 
         admin.MapPost("/", CreateTenant).WithName("CreateTenant").WithSummary("Onboards a city with its policy; answers its first field-app API key, shown once.")

@@ -1,5 +1,6 @@
 using LandRedevelopment.Functions.Admin;
 using LandRedevelopment.Functions.Cases;
+using LandRedevelopment.Functions.Hosting;
 using LandRedevelopment.Functions.Payments;
 using LandRedevelopment.Tenants;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -11,7 +12,7 @@ public static class FieldApi
 {
     public static RouteGroupBuilder MapFieldApi(this IEndpointRouteBuilder app)
     {
-        var tenant = app.MapGroup("/api/t/{tenant}").WithTags("Field app").AddEndpointFilter<TenantApiKeyFilter>().ProducesProblem(401);
+        var tenant = app.MapGroup("/api/t/{tenant}").WithTags("Field app").AddServiceFilter<TenantApiKeyFilter>().ProducesProblem(401);
 
         tenant.MapGet("/policy", GetPolicy).WithName("GetTenantPolicy")
             .WithSummary("The tenant's current policy: the land uses and attributes a survey reports, and the rules it is screened by.");

@@ -60,6 +60,24 @@ public class OpenApiTests(AppFixture fixture) : IClassFixture<AppFixture>
         Assert.Contains("swagger", html, StringComparison.OrdinalIgnoreCase);
     }
 
+    [Fact]
+    public async Task The_API_docs_page_loads_the_served_document_and_its_bare_address_leads_to_it()
+    {
+        // The page is served from its own branch of the pipeline, built at its first request.
+        using var script = await fixture.Http.GetAsync("api/docs/index.js");
+        Assert.Equal(HttpStatusCode.OK, script.StatusCode);
+        Assert.Contains("\"/api/openapi/v1.json\"", await script.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+
+        using var handler = new HttpClientHandler { AllowAutoRedirect = false };
+        using var http = new HttpClient(handler) { BaseAddress = fixture.Http.BaseAddress };
+        using var bare = await http.GetAsync("api/docs");
+        Assert.Equal(HttpStatusCode.MovedPermanently, bare.StatusCode);
+        Assert.Equal(new Uri(fixture.Http.BaseAddress!, "api/docs/index.html"), new Uri(bare.RequestMessage!.RequestUri!, bare.Headers.Location!));
+
+        using var spec = await fixture.Http.GetAsync("api/openapi/v1.json");
+        Assert.Equal(HttpStatusCode.OK, spec.StatusCode);
+    }
+
     /// <summary>Route parameters compared by position, not name; no trailing slash.</summary>
     private static string Normalise(string route) =>
         System.Text.RegularExpressions.Regex.Replace(route.TrimEnd('/'), @"\{[^}]+\}", "{}").ToLowerInvariant();
