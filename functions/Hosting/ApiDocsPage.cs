@@ -8,10 +8,10 @@ public static class ApiDocsPage
 
     /// <summary>
     /// Serves the Swagger UI for requests under <see cref="Path"/> only, from a branch of the pipeline built at the first
-    /// such request. Put in the main pipeline, the Swagger UI's middleware would be built at every start (loading its
-    /// embedded files' provider before the server listens) and run for every request, matching the path with a regular
-    /// expression (on the first request, the regular expression engine is loaded and the pattern parsed while the caller
-    /// waits) (cold start, see BENCHMARKS.md, change 32).
+    /// such request. In the main pipeline, the Swagger UI's middleware would be built at every start, loading its embedded
+    /// files' provider before the server listens, and would run for every request, matching the path with a regular
+    /// expression: the first request of every start would wait while the regular expression engine loaded and parsed the
+    /// pattern (cold start, see BENCHMARKS.md, change 32).
     /// </summary>
     public static IApplicationBuilder UseApiDocsPage(this IApplicationBuilder app, string openApiDocument)
     {
