@@ -29,8 +29,8 @@ namespace LandRedevelopment.Cases;
 /// <item>The timers (<see cref="ParcelCase.Timers"/>): those of the current step, the plan deadline, the transition
 /// period, and two per instalment not yet paid.</item>
 /// <item>Events, outbox and evidence rows are rows of their own (a long text split by <see cref="LargeText"/>); a
-/// transaction holds one transition's: at most the policy's files (<c>evidence.maxFiles</c>), a few events, a mail per
-/// officer of the step's role and the timers set or cancelled.</item>
+/// transaction holds one transition's: at most the policy's files (<c>evidence.maxFiles</c>, itself at most
+/// <see cref="MaxDeclaredFiles"/>), a few events, a mail per officer of the step's role and the timers set or cancelled.</item>
 /// </list>
 /// <para>
 /// Serialized as stored — JSON escapes every character outside ASCII as <c>\uXXXX</c>, six characters, so every free
@@ -65,6 +65,14 @@ public static class CaseLimits
 
     /// <summary>Steps of one review chain (a policy rule).</summary>
     public const int MaxChainSteps = 10;
+
+    /// <summary>
+    /// Files one declaration may name (a survey's evidence, a resubmission's, a plan's documents): the most a policy's
+    /// <c>evidence.maxFiles</c> may allow. Each file is a row written in one transaction with the case row, the
+    /// declaration's events, its timers and its outbox, and a transaction holds at most
+    /// <see cref="MaxTransactionEntities"/> rows: 80 leaves room for the rest.
+    /// </summary>
+    public const int MaxDeclaredFiles = 80;
 
     /// <summary>Overlapping cases a case lists; the rest are counted.</summary>
     public const int MaxOverlappingCases = 50;

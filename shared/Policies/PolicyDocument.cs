@@ -614,8 +614,8 @@ public sealed record SurveyRules
 [Description("Limits on evidence files.")]
 public sealed record EvidenceRules
 {
-    [Description("Most files one survey may declare.")]
-    [SchemaRange(0)]
+    [Description("Most files one survey, resubmission or plan may declare. They are written with the case in one storage transaction, hence the upper bound.")]
+    [SchemaRange(0, Cases.CaseLimits.MaxDeclaredFiles)]
     public int MaxFiles { get; init; } = 50;
 
     [Description("Largest file, in bytes.")]

@@ -162,6 +162,45 @@ public class CaseLimitsTests(AzuriteFixture azurite)
         Assert.True(unbounded.Write().Length * 2 > CaseLimits.MaxEntityBytes);
     }
 
+    /// <summary>A declared file with the longest name the API takes, in characters JSON escapes.</summary>
+    private static EvidenceFile Declared(int i) =>
+        new(Text(LandRedevelopment.Evidence.EvidenceNames.MaxLength - 8) + i.ToString("D4", System.Globalization.CultureInfo.InvariantCulture) + ".pdf",
+            Id(64, 'a'), 512L * 1024 * 1024, "application/pdf", EvidenceStatus.Pending, null, null, null);
+
+    [Fact]
+    public async Task The_most_files_a_policy_may_allow_are_written_with_their_case_in_one_transaction_and_one_more_row_each_would_not_fit()
+    {
+        var store = new CaseStore(_storage.Tables, _storage.Blobs, TimeProvider.System);
+        await store.EnsureCreatedAsync();
+
+        // A survey declaring the most files: the case row, the parcel fence, its events (two more than a survey writes) and
+        // a row per file.
+        var caseId = AzuriteFixture.UniqueName("c");
+        var files = Enumerable.Range(0, CaseLimits.MaxDeclaredFiles).Select(Declared).ToList();
+        var events = Enumerable.Range(0, 3).Select(i => ("Created", (object)new { detail = Text(500) })).ToList();
+        Assert.True(await store.CreateAsync(ReviewWorld.NewCase(caseId, CaseState.AwaitingEvidence, At, version: 3), files, events, ReviewWorld.Geometry, CancellationToken.None));
+        Assert.Equal(CaseLimits.MaxDeclaredFiles, (await store.GetEvidenceAsync(ReviewWorld.TenantId, caseId, CancellationToken.None)).Count);
+
+        // A resubmission naming as many new files, with its events, a signal and timers set and cancelled as a transition
+        // of the review may.
+        var (read, etag) = (await store.GetAsync(ReviewWorld.TenantId, caseId, CancellationToken.None))!.Value;
+        var more = Enumerable.Range(CaseLimits.MaxDeclaredFiles, CaseLimits.MaxDeclaredFiles).Select(Declared).ToList();
+        var resubmission = new CaseTransition(read with { Version = 8 }, etag)
+        {
+            Events = Enumerable.Range(0, 5).Select(i => new NewCaseEvent("Resubmitted", "field-app", new { detail = Text(500) })).ToList(),
+            AddEvidence = more,
+            SetTimers = Enumerable.Range(0, 6).Select(i => new CaseTimer("timer-review-" + Id(64) + i, At)).ToList(),
+        };
+        await store.CommitAsync(resubmission, CancellationToken.None);
+        Assert.Equal(2 * CaseLimits.MaxDeclaredFiles, (await store.GetEvidenceAsync(ReviewWorld.TenantId, caseId, CancellationToken.None)).Count);
+
+        // Were a policy to allow as many files as a transaction has rows, no survey declaring them could be written.
+        var tooMany = Enumerable.Range(0, CaseLimits.MaxTransactionEntities).Select(Declared).ToList();
+        var refused = await Assert.ThrowsAsync<CaseRecordLimitException>(() =>
+            store.CreateAsync(ReviewWorld.NewCase(AzuriteFixture.UniqueName("c"), CaseState.AwaitingEvidence, At, version: 1), tooMany, [("Created", (object)new { })], ReviewWorld.Geometry, CancellationToken.None));
+        Assert.Equal("transaction", refused.Limit);
+    }
+
     private readonly DurableStorage _storage = new(azurite);
 
     private async Task<(CaseStore Store, string CaseId, string Before)> NewCaseAsync()

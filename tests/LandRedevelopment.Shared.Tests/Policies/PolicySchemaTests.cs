@@ -125,6 +125,8 @@ public class PolicySchemaTests
         Assert.Equal(0m, Member("SurveyRules", "declaredAreaTolerance")["minimum"]!.GetValue<decimal>());
         Assert.Equal(3m, Member("SurveyRules", "maxVertices")["minimum"]!.GetValue<decimal>());
         Assert.Equal(0m, Member("EvidenceRules", "maxFiles")["minimum"]!.GetValue<decimal>());
+        // The files of one declaration are written in one transaction with the case (CaseLimits.MaxDeclaredFiles).
+        Assert.Equal(80m, Member("EvidenceRules", "maxFiles")["maximum"]!.GetValue<decimal>());
         Assert.Equal(1m, Member("EvidenceRules", "maxFileBytes")["minimum"]!.GetValue<decimal>());
     }
 

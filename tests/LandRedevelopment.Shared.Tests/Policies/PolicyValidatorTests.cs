@@ -177,6 +177,7 @@ public class PolicyValidatorTests
     [InlineData("survey", "declaredAreaTolerance", -0.01, "must be at least 0")]
     [InlineData("survey", "maxVertices", 2, "must be at least 3")]
     [InlineData("evidence", "maxFiles", -1, "must be at least 0")]
+    [InlineData("evidence", "maxFiles", 81, "must be at most 80")]
     public void Numbers_out_of_their_bounds_are_errors(string at, string member, double value, string message)
     {
         var result = SamplePolicy.ValidateEdited(d => d.At(at)[member] = value);
@@ -263,9 +264,9 @@ public class PolicyValidatorTests
     [Fact]
     public void A_value_the_schema_allows_but_the_reader_cannot_hold_is_still_an_error_with_its_path()
     {
-        var result = SamplePolicy.ValidateEdited(d => d.At("evidence")["maxFiles"] = 3_000_000_000L);
+        var result = SamplePolicy.ValidateEdited(d => d.At("survey")["maxVertices"] = 3_000_000_000L);
 
-        result.SingleError("$.evidence.maxFiles", "cannot be read");
+        result.SingleError("$.survey.maxVertices", "cannot be read");
     }
 
     // ---- Semantics ----
