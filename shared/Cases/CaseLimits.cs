@@ -30,7 +30,8 @@ namespace LandRedevelopment.Cases;
 /// period, and two per instalment not yet paid.</item>
 /// <item>Events, outbox and evidence rows are rows of their own (a long text split by <see cref="LargeText"/>); a
 /// transaction holds one transition's: at most the policy's files (<c>evidence.maxFiles</c>, itself at most
-/// <see cref="MaxDeclaredFiles"/>), a few events, a mail per officer of the step's role and the timers set or cancelled.</item>
+/// <see cref="MaxDeclaredFiles"/>), a few events, its mails (packed into as few rows as they fit,
+/// <see cref="LandRedevelopment.Outbox.OutboxMessage.Pack"/>) and the timers set or cancelled.</item>
 /// </list>
 /// <para>
 /// Serialized as stored — JSON escapes every character outside ASCII as <c>\uXXXX</c>, six characters, so every free

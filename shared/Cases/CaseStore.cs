@@ -584,7 +584,7 @@ public sealed class CaseStore(TableServiceClient tables, BlobServiceClient blobs
         var first = updated.Version - transition.Events.Count + 1;
         actions.AddRange(transition.Events.Select((e, i) =>
             new TableTransactionAction(TableTransactionActionType.Add, EventEntity(partition, first + i, e.Type, e.Data, now, e.Actor))));
-        actions.AddRange(transition.Outbox.Select((m, i) =>
+        actions.AddRange(OutboxMessage.Pack(transition.Outbox).Select((m, i) =>
             new TableTransactionAction(TableTransactionActionType.Add, m.ToEntity(partition, OutboxMessage.RowKey(updated.Version, i), now))));
         actions.AddRange(transition.AddEvidence.Select(f => new TableTransactionAction(TableTransactionActionType.Add, EvidenceEntity(partition, f))));
         actions.AddRange(transition.SetTimers.Select(t => new TableTransactionAction(TableTransactionActionType.Add, TimerEntity(partition, t))));

@@ -207,6 +207,18 @@ public sealed class OutboxRelay(TableClient cases, QueueServiceClient base64Queu
                     ?? throw new JsonException("An outbox mail has no content.");
                 await mail.SendAsync(spec, ct).ConfigureAwait(false);
                 break;
+            case OutboxKinds.Mails:
+                // In order; should one fail, the row goes again whole after its lease, and the mails sent before it go
+                // twice with the Message-IDs they had. A long row on a slow mail server may outlast its lease and be taken
+                // by another relay too: the same, absorbed the same way.
+                var specs = JsonSerializer.Deserialize<List<MailMessageSpec>>(message.Payload, OutboxMessage.Json)
+                    ?? throw new JsonException("An outbox row of mails has no content.");
+                foreach (var each in specs)
+                {
+                    await mail.SendAsync(each, ct).ConfigureAwait(false);
+                }
+
+                break;
             case OutboxKinds.Queue:
                 var queued = JsonSerializer.Deserialize<OutboxMessage.QueuePayload>(message.Payload, OutboxMessage.Json)
                     ?? throw new JsonException("An outbox queue message has no content.");

@@ -201,6 +201,36 @@ public class CaseLimitsTests(AzuriteFixture azurite)
         Assert.Equal("transaction", refused.Limit);
     }
 
+    [Fact]
+    public async Task A_transition_mailing_more_officers_than_a_transaction_has_rows_is_written_and_every_mail_goes_in_order()
+    {
+        var (store, caseId, _) = await NewCaseAsync();
+        var (read, etag) = (await store.GetAsync(ReviewWorld.TenantId, caseId, CancellationToken.None))!.Value;
+
+        // A notice to every officer of the roles it goes to, in a city of 150 (a row each would be past the 100 a transaction
+        // holds), each a decision request's length of Chinese. Sent to storage, JSON writes each such character as \uXXXX:
+        // the transaction's body, 4 MiB at most, is what bounds a transition's mails now.
+        var specs = Enumerable.Range(0, 150).Select(i => new LandRedevelopment.Mail.MailMessageSpec(null,
+            [new LandRedevelopment.Mail.Mailbox($"officer{i}@example.test", Text(10))], Text(60), Text(1_000), Text(1_500),
+            LandRedevelopment.Mail.MailMessageSpec.StableMessageId($"{caseId}/{i}", "review.land-redevelopment.local"))).ToList();
+        var transition = new CaseTransition(read with { Version = 2 }, etag)
+        {
+            Events = [new NewCaseEvent("DeterminationIssued", "officer", new { })],
+            Outbox = [.. specs.Select(LandRedevelopment.Outbox.OutboxMessage.Mail)],
+        };
+
+        var written = await store.CommitAsync(transition, CancellationToken.None);
+
+        Assert.InRange(written.Count, 1, 10);
+        var sender = new RecordingMailSender();
+        var relay = new LandRedevelopment.Outbox.OutboxRelay(_storage.Tables.GetTableClient("cases"), _storage.Base64Queues,
+            await _storage.NewTimerIndexAsync(new TestClock(At)), sender, TimeProvider.System);
+        var report = await relay.DeliverWrittenAsync(written, CancellationToken.None);
+        Assert.Empty(report.Failures);
+        Assert.Equal(specs.Select(s => s.MessageId), sender.Sent.Select(m => m.MessageId));
+        Assert.Equal(specs[149].HtmlBody, sender.Sent.Last().HtmlBody);
+    }
+
     private readonly DurableStorage _storage = new(azurite);
 
     private async Task<(CaseStore Store, string CaseId, string Before)> NewCaseAsync()

@@ -88,6 +88,69 @@ public class OutboxRelayTests(AzuriteFixture azurite, MailDevFixture mailDev) : 
     }
 
     [Fact]
+    public async Task A_row_of_mails_reaches_MailDev_mail_by_mail_in_order_with_their_Message_IDs_and_is_removed()
+    {
+        var rig = await RigAsync();
+        var specs = Enumerable.Range(1, 3).Select(i => Mail($"待审批：克拉玛依区 KM-000{i}")).ToList();
+        var rows = OutboxMessage.Pack([.. specs.Select(OutboxMessage.Mail)]);
+        Assert.Equal(OutboxKinds.Mails, Assert.Single(rows).Kind);
+        await rig.AddAsync(rows[0]);
+
+        var report = await rig.DeliverAsync(rig.Relay(new TeeSender(MailDevSender.Create(mailDev, "review@land-redevelopment.local", "低效用地再开发审查"), rig.Sender)));
+
+        Assert.Equal((1, 0), (report.Delivered, report.Failures.Count));
+        Assert.Equal(specs.Select(s => s.MessageId), rig.SentIds());
+        foreach (var spec in specs)
+        {
+            var mail = await mailDev.WaitForAsync(m => m.MessageId == $"<{spec.MessageId}>", TimeSpan.FromSeconds(10));
+            Assert.Equal(spec.Subject, mail.Subject);
+        }
+
+        Assert.Empty(await rig.RowKeysAsync());
+    }
+
+    [Fact]
+    public async Task A_row_of_mails_whose_second_mail_fails_stays_and_goes_again_whole_after_its_lease()
+    {
+        var rig = await RigAsync();
+        var specs = Enumerable.Range(1, 3).Select(i => Mail($"待审批：KM-010{i}")).ToList();
+        await rig.AddAsync(Assert.Single(OutboxMessage.Pack([.. specs.Select(OutboxMessage.Mail)])));
+        var failing = new FailingAfterSender(rig.Sender, succeed: 1);
+
+        var first = await rig.DeliverAsync(rig.Relay(failing));
+
+        Assert.Equal((0, 1), (first.Delivered, first.Failures.Count));
+        Assert.Single(await rig.RowKeysAsync());
+        rig.Clock.Advance(OutboxRelay.Lease + TimeSpan.FromSeconds(1));
+        var second = await rig.DeliverAsync();
+        Assert.Equal((1, 0), (second.Delivered, second.Failures.Count));
+        // At least once: the first mail went twice, with the same Message-ID; every mail went.
+        Assert.Equal([specs[0].MessageId, specs[0].MessageId, specs[1].MessageId, specs[2].MessageId], rig.SentIds());
+        Assert.Empty(await rig.RowKeysAsync());
+    }
+
+    /// <summary>Sends through <paramref name="inner"/> and records in <paramref name="record"/>.</summary>
+    private sealed class TeeSender(IMailSender inner, RecordingMailSender record) : IMailSender
+    {
+        public async Task SendAsync(MailMessageSpec message, CancellationToken cancellationToken)
+        {
+            await inner.SendAsync(message, cancellationToken);
+            await record.SendAsync(message, cancellationToken);
+        }
+    }
+
+    /// <summary>Records the first <paramref name="succeed"/> sends in <paramref name="record"/>, then fails every one.</summary>
+    private sealed class FailingAfterSender(RecordingMailSender record, int succeed) : IMailSender
+    {
+        private int _sent;
+
+        public Task SendAsync(MailMessageSpec message, CancellationToken cancellationToken) =>
+            Interlocked.Increment(ref _sent) <= succeed
+                ? record.SendAsync(message, cancellationToken)
+                : throw new MailDeliveryException("The SMTP server is gone.", isRetryable: true);
+    }
+
+    [Fact]
     public async Task A_queue_row_lands_base64_on_its_queue_created_on_demand_and_is_removed()
     {
         var rig = await RigAsync();
