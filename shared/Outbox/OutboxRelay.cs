@@ -208,16 +208,9 @@ public sealed class OutboxRelay(TableClient cases, QueueServiceClient base64Queu
                 await mail.SendAsync(spec, ct).ConfigureAwait(false);
                 break;
             case OutboxKinds.Mails:
-                // In order; should one fail, the row goes again whole after its lease, and the mails sent before it go
-                // twice with the Message-IDs they had. A long row on a slow mail server may outlast its lease and be taken
-                // by another relay too: the same, absorbed the same way.
                 var specs = JsonSerializer.Deserialize<List<MailMessageSpec>>(message.Payload, OutboxMessage.Json)
                     ?? throw new JsonException("An outbox row of mails has no content.");
-                foreach (var each in specs)
-                {
-                    await mail.SendAsync(each, ct).ConfigureAwait(false);
-                }
-
+                await SendMailsAsync(row, update.Headers.ETag, specs, ct).ConfigureAwait(false);
                 break;
             case OutboxKinds.Queue:
                 var queued = JsonSerializer.Deserialize<OutboxMessage.QueuePayload>(message.Payload, OutboxMessage.Json)
@@ -253,5 +246,54 @@ public sealed class OutboxRelay(TableClient cases, QueueServiceClient base64Queu
         }
 
         return true;
+    }
+
+    /// <summary>
+    /// Sends a row of mails in order. One that fails does not hold up the rest; the row is then rewritten with the mails
+    /// that failed only, under its lease, and left for a later pass: the officers whose mail went do not get it again, and
+    /// one address the mail server refuses for good is tried again on its own, as a row of one mail would be. A relay that
+    /// dies midway, or a long row on a slow mail server that outlasts its lease, sends the row again whole: the mails sent
+    /// before go twice with the Message-IDs they had, which consumers absorb.
+    /// </summary>
+    private async Task SendMailsAsync(TableEntity row, ETag? leased, List<MailMessageSpec> specs, CancellationToken ct)
+    {
+        var failed = new List<MailMessageSpec>();
+        MailDeliveryException? first = null;
+        foreach (var each in specs)
+        {
+            try
+            {
+                await mail.SendAsync(each, ct).ConfigureAwait(false);
+            }
+            catch (MailDeliveryException e)
+            {
+                failed.Add(each);
+                first ??= e;
+            }
+        }
+
+        if (first is null)
+        {
+            return;
+        }
+
+        if (failed.Count < specs.Count)
+        {
+            var rest = failed.Count == 1
+                ? OutboxMessage.Mail(failed[0])
+                : OutboxMessage.Pack([.. failed.Select(OutboxMessage.Mail)])[0];
+            var kept = rest.ToEntity(row.PartitionKey!, row.RowKey!, row.GetDateTimeOffset("At") ?? time.GetUtcNow());
+            kept["LeaseUntil"] = time.GetUtcNow() + Lease;
+            try
+            {
+                await cases.UpdateEntityAsync(kept, leased ?? ETag.All, TableUpdateMode.Replace, ct).ConfigureAwait(false);
+            }
+            catch (RequestFailedException e) when (e.Status is 404 or 412)
+            {
+                // Another relay took the row after our lease ran out: it sends the row as it was, again.
+            }
+        }
+
+        throw new MailDeliveryException($"{failed.Count} of {specs.Count} mails of the row were not sent: {first.Message}", first.IsRetryable, first.SmtpStatusCode, first);
     }
 }

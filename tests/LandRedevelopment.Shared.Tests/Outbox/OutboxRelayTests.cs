@@ -110,23 +110,47 @@ public class OutboxRelayTests(AzuriteFixture azurite, MailDevFixture mailDev) : 
     }
 
     [Fact]
-    public async Task A_row_of_mails_whose_second_mail_fails_stays_and_goes_again_whole_after_its_lease()
+    public async Task A_row_of_mails_whose_server_goes_away_midway_keeps_the_mails_not_sent_and_sends_only_those_after_its_lease()
     {
         var rig = await RigAsync();
         var specs = Enumerable.Range(1, 3).Select(i => Mail($"待审批：KM-010{i}")).ToList();
         await rig.AddAsync(Assert.Single(OutboxMessage.Pack([.. specs.Select(OutboxMessage.Mail)])));
-        var failing = new FailingAfterSender(rig.Sender, succeed: 1);
 
-        var first = await rig.DeliverAsync(rig.Relay(failing));
+        var first = await rig.DeliverAsync(rig.Relay(new FailingSender(rig.Sender, fails: m => m.MessageId != specs[0].MessageId, retryable: true)));
 
         Assert.Equal((0, 1), (first.Delivered, first.Failures.Count));
-        Assert.Single(await rig.RowKeysAsync());
-        rig.Clock.Advance(OutboxRelay.Lease + TimeSpan.FromSeconds(1));
+        var kept = Assert.Single(await DurableStorage.RowsAsync(rig.Table, rig.Partition, OutboxMessage.RowPrefix));
+        Assert.Equal(OutboxKinds.Mails, kept.GetString("Kind"));
         var second = await rig.DeliverAsync();
-        Assert.Equal((1, 0), (second.Delivered, second.Failures.Count));
-        // At least once: the first mail went twice, with the same Message-ID; every mail went.
-        Assert.Equal([specs[0].MessageId, specs[0].MessageId, specs[1].MessageId, specs[2].MessageId], rig.SentIds());
+        Assert.Equal((0, 0), (second.Delivered, second.Failures.Count)); // still under its lease
+
+        rig.Clock.Advance(OutboxRelay.Lease + TimeSpan.FromSeconds(1));
+        var third = await rig.DeliverAsync();
+
+        Assert.Equal((1, 0), (third.Delivered, third.Failures.Count));
+        Assert.Equal(specs.Select(s => s.MessageId), rig.SentIds()); // each once: the first was not sent again
         Assert.Empty(await rig.RowKeysAsync());
+    }
+
+    [Fact]
+    public async Task A_mail_of_a_row_the_server_refuses_for_good_does_not_hold_up_the_others_nor_send_them_again()
+    {
+        var rig = await RigAsync();
+        var specs = Enumerable.Range(1, 3).Select(i => Mail($"待审批：KM-020{i}")).ToList();
+        await rig.AddAsync(Assert.Single(OutboxMessage.Pack([.. specs.Select(OutboxMessage.Mail)])));
+        var relay = rig.Relay(new FailingSender(rig.Sender, fails: m => m.MessageId == specs[1].MessageId, retryable: false));
+
+        var first = await rig.DeliverAsync(relay);
+        rig.Clock.Advance(OutboxRelay.Lease + TimeSpan.FromSeconds(1));
+        var second = await rig.DeliverAsync(relay);
+
+        Assert.Equal((0, 1), (first.Delivered, first.Failures.Count));
+        Assert.Equal((0, 1), (second.Delivered, second.Failures.Count));
+        Assert.Equal([specs[0].MessageId, specs[2].MessageId], rig.SentIds());
+        // What is left is the refused mail alone, a row of one mail, reported on every pass as such a row always was.
+        var kept = Assert.Single(await DurableStorage.RowsAsync(rig.Table, rig.Partition, OutboxMessage.RowPrefix));
+        Assert.Equal(OutboxKinds.Mail, kept.GetString("Kind"));
+        Assert.Contains(specs[1].MessageId, OutboxMessage.FromEntity(kept).Payload, StringComparison.Ordinal);
     }
 
     /// <summary>Sends through <paramref name="inner"/> and records in <paramref name="record"/>.</summary>
@@ -139,15 +163,13 @@ public class OutboxRelayTests(AzuriteFixture azurite, MailDevFixture mailDev) : 
         }
     }
 
-    /// <summary>Records the first <paramref name="succeed"/> sends in <paramref name="record"/>, then fails every one.</summary>
-    private sealed class FailingAfterSender(RecordingMailSender record, int succeed) : IMailSender
+    /// <summary>Fails the mails <paramref name="fails"/> picks; records the others in <paramref name="record"/>.</summary>
+    private sealed class FailingSender(RecordingMailSender record, Func<MailMessageSpec, bool> fails, bool retryable) : IMailSender
     {
-        private int _sent;
-
         public Task SendAsync(MailMessageSpec message, CancellationToken cancellationToken) =>
-            Interlocked.Increment(ref _sent) <= succeed
-                ? record.SendAsync(message, cancellationToken)
-                : throw new MailDeliveryException("The SMTP server is gone.", isRetryable: true);
+            fails(message)
+                ? throw new MailDeliveryException(retryable ? "The SMTP server is gone." : "550 mailbox unavailable", retryable)
+                : record.SendAsync(message, cancellationToken);
     }
 
     [Fact]
