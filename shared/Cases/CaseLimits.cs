@@ -27,7 +27,8 @@ namespace LandRedevelopment.Cases;
 /// <see cref="ParcelCase.OverlappingCases"/> lists at most <see cref="MaxOverlappingCases"/> cases, the largest
 /// overlaps, with a count of the rest.</item>
 /// <item>The timers (<see cref="ParcelCase.Timers"/>): those of the current step, the plan deadline, the transition
-/// period, and two per instalment not yet paid.</item>
+/// period, and two for each of the next instalments not yet paid
+/// (<see cref="LandRedevelopment.Payments.Durable.PaymentService.InstalmentsWithTimers"/>).</item>
 /// <item>Events, outbox and evidence rows are rows of their own (a long text split by <see cref="LargeText"/>); a
 /// transaction holds one transition's: at most the policy's files (<c>evidence.maxFiles</c>, itself at most
 /// <see cref="MaxDeclaredFiles"/>), a few events, its mails (packed into as few rows as they fit,

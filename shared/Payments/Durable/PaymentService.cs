@@ -342,8 +342,17 @@ public sealed class PaymentService(CaseStore cases, ReviewService review, Tenant
     }
 
     /// <summary>
-    /// The timers a payment state wants: for every instalment not paid in full, its reminder and its overdue instant — the
-    /// end of its due date, or, where <paramref name="calendar"/> (as loaded now) makes that a rest day, of the next working day.
+    /// Instalments whose timers are set at once: those of the first this many instalments still waiting for their reminder or
+    /// their due date. Each timer is a row, and a row to schedule, in the one transaction of a payment transition, which holds
+    /// at most 100 rows: a contract may ask for 60 instalments. As each instalment is paid or falls due, the transition that
+    /// records it sets the next one's.
+    /// </summary>
+    public const int InstalmentsWithTimers = 8;
+
+    /// <summary>
+    /// The timers a payment state wants: for the first <see cref="InstalmentsWithTimers"/> instalments not paid in full that
+    /// still wait for one, the reminder and the overdue instant — the end of the due date, or, where
+    /// <paramref name="calendar"/> (as loaded now) makes that a rest day, of the next working day.
     /// </summary>
     public IReadOnlyList<CaseTimer> DesiredTimers(PaymentState? state, TimeZoneInfo zone, HolidayCalendar calendar)
     {
@@ -356,24 +365,28 @@ public sealed class PaymentService(CaseStore cases, ReviewService review, Tenant
 
         var paid = state.PaidPerInstalment();
         var timers = new List<CaseTimer>();
-        for (var i = 0; i < schedule.Instalments.Count; i++)
+        var waiting = 0;
+        // The earliest due first, whatever order the contract listed them in.
+        foreach (var i in Enumerable.Range(0, schedule.Instalments.Count).OrderBy(i => schedule.Instalments[i].DueOn).ThenBy(i => schedule.Instalments[i].Number))
         {
             var instalment = schedule.Instalments[i];
-            if (paid[i] >= instalment.Amount)
+            if (paid[i] >= instalment.Amount || state.Overdue.Contains(instalment.Number))
             {
                 continue;
             }
 
-            if (!state.Reminded.Contains(instalment.Number) && !state.Overdue.Contains(instalment.Number))
+            if (++waiting > InstalmentsWithTimers)
+            {
+                break;
+            }
+
+            if (!state.Reminded.Contains(instalment.Number))
             {
                 // The start of the day ReminderDays before the due date (24:00 of the day before it).
                 timers.Add(new CaseTimer(Key(state.Contract.Version, "remind", instalment.Number), LegalPeriods.EndInstant(instalment.DueOn.AddDays(-ReminderDays - 1), zone)));
             }
 
-            if (!state.Overdue.Contains(instalment.Number))
-            {
-                timers.Add(new CaseTimer(Key(state.Contract.Version, "due", instalment.Number), LegalPeriods.EndInstant(calendar.NextWorkingDayOnOrAfter(instalment.DueOn), zone)));
-            }
+            timers.Add(new CaseTimer(Key(state.Contract.Version, "due", instalment.Number), LegalPeriods.EndInstant(calendar.NextWorkingDayOnOrAfter(instalment.DueOn), zone)));
         }
 
         return timers;

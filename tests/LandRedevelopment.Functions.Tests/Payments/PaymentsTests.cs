@@ -53,6 +53,30 @@ public sealed class PaymentsTests(ReviewFixture fixture) : IClassFixture<ReviewF
     }
 
     [Fact]
+    public async Task Karamay_a_plan_of_the_most_instalments_a_contract_may_request_is_scheduled_and_its_instalments_come_due_in_turn()
+    {
+        // Half within ten days, the rest in 59 instalments about every twelve days within the two years (克拉玛依 art. 8(1)):
+        // every instalment has a reminder and a due timer, far more than one transaction of the case could write at once.
+        var (town, caseId, today) = await RedevelopmentAsync("karamay");
+        var rest = Enumerable.Range(1, 59).Select(i => ("67796.61", today.AddDays(10 + 12 * i))).ToArray();
+        var contract = Contract("appraisal-difference", today, newAmount: "12000000.00", originalAmount: "4000000.01",
+            plan: [("4000000.00", today.AddDays(10)), .. rest]).WithConsent().WithTransfer();
+        var payments = await RecordAndWaitAsync(town, caseId, contract, "scheduled");
+
+        Assert.Equal(60, payments.GetProperty("instalments").GetArrayLength());
+        AssertSumsTo(payments, "7999999.99");
+
+        // Timers are set for the next few instalments only, and each instalment falling due sets the next one's: past the
+        // twelfth's due date (day 142), the twelfth is reminded and overdue like the first.
+        await fixture.AdvanceAsync(TimeSpan.FromDays(145));
+        await WaitPaymentMailAsync(caseId, "payment-reminder", 12);
+        await WaitPaymentMailAsync(caseId, "payment-overdue", 12);
+        var now = await WaitPaymentsAsync(town, caseId, "scheduled");
+        Assert.All(Enumerable.Range(0, 12), i => Assert.Equal("overdue", now.GetProperty("instalments")[i].GetProperty("status").GetString()));
+        Assert.NotEqual("overdue", now.GetProperty("instalments")[12].GetProperty("status").GetString());
+    }
+
+    [Fact]
     public async Task Karamay_instalments_without_the_city_governments_consent_are_refused_and_nothing_is_recorded()
     {
         var (town, caseId, today) = await RedevelopmentAsync("karamay");
