@@ -249,26 +249,33 @@ public sealed class OutboxRelay(TableClient cases, QueueServiceClient base64Queu
     }
 
     /// <summary>
-    /// Sends a row of mails in order. One that fails does not hold up the rest; the row is then rewritten with the mails
-    /// that failed only, under its lease, and left for a later pass: the officers whose mail went do not get it again, and
-    /// one address the mail server refuses for good is tried again on its own, as a row of one mail would be. A relay that
-    /// dies midway, or a long row on a slow mail server that outlasts its lease, sends the row again whole: the mails sent
-    /// before go twice with the Message-IDs they had, which consumers absorb.
+    /// Sends a row of mails in order. A mail the server refuses for good (one address) does not hold up the rest; one that
+    /// fails for a reason that may pass (the server gone, a timeout) stops the row there, as the rest would fail the same
+    /// way. The row is then rewritten, under its lease, with the mails not sent only, and left for a later pass: the
+    /// officers whose mail went do not get it again, and a refused address is tried again on its own, as a row of one mail
+    /// would be. A relay that dies midway, or a long row on a slow mail server that outlasts its lease, sends the row again
+    /// whole: the mails sent before go twice with the Message-IDs they had, which consumers absorb.
     /// </summary>
     private async Task SendMailsAsync(TableEntity row, ETag? leased, List<MailMessageSpec> specs, CancellationToken ct)
     {
         var failed = new List<MailMessageSpec>();
         MailDeliveryException? first = null;
-        foreach (var each in specs)
+        for (var i = 0; i < specs.Count; i++)
         {
             try
             {
-                await mail.SendAsync(each, ct).ConfigureAwait(false);
+                await mail.SendAsync(specs[i], ct).ConfigureAwait(false);
             }
             catch (MailDeliveryException e)
             {
-                failed.Add(each);
                 first ??= e;
+                if (e.IsRetryable)
+                {
+                    failed.AddRange(specs.Skip(i));
+                    break;
+                }
+
+                failed.Add(specs[i]);
             }
         }
 

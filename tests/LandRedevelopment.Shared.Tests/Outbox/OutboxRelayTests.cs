@@ -116,9 +116,11 @@ public class OutboxRelayTests(AzuriteFixture azurite, MailDevFixture mailDev) : 
         var specs = Enumerable.Range(1, 3).Select(i => Mail($"待审批：KM-010{i}")).ToList();
         await rig.AddAsync(Assert.Single(OutboxMessage.Pack([.. specs.Select(OutboxMessage.Mail)])));
 
-        var first = await rig.DeliverAsync(rig.Relay(new FailingSender(rig.Sender, fails: m => m.MessageId != specs[0].MessageId, retryable: true)));
+        var gone = new FailingSender(rig.Sender, fails: m => m.MessageId != specs[0].MessageId, retryable: true);
+        var first = await rig.DeliverAsync(rig.Relay(gone));
 
         Assert.Equal((0, 1), (first.Delivered, first.Failures.Count));
+        Assert.Equal(2, gone.Tries); // the third is not tried once the server is gone
         var kept = Assert.Single(await DurableStorage.RowsAsync(rig.Table, rig.Partition, OutboxMessage.RowPrefix));
         Assert.Equal(OutboxKinds.Mails, kept.GetString("Kind"));
         var second = await rig.DeliverAsync();
@@ -138,9 +140,11 @@ public class OutboxRelayTests(AzuriteFixture azurite, MailDevFixture mailDev) : 
         var rig = await RigAsync();
         var specs = Enumerable.Range(1, 3).Select(i => Mail($"待审批：KM-020{i}")).ToList();
         await rig.AddAsync(Assert.Single(OutboxMessage.Pack([.. specs.Select(OutboxMessage.Mail)])));
-        var relay = rig.Relay(new FailingSender(rig.Sender, fails: m => m.MessageId == specs[1].MessageId, retryable: false));
+        var refusing = new FailingSender(rig.Sender, fails: m => m.MessageId == specs[1].MessageId, retryable: false);
+        var relay = rig.Relay(refusing);
 
         var first = await rig.DeliverAsync(relay);
+        Assert.Equal(3, refusing.Tries); // the third is sent after the second is refused
         rig.Clock.Advance(OutboxRelay.Lease + TimeSpan.FromSeconds(1));
         var second = await rig.DeliverAsync(relay);
 
@@ -163,13 +167,20 @@ public class OutboxRelayTests(AzuriteFixture azurite, MailDevFixture mailDev) : 
         }
     }
 
-    /// <summary>Fails the mails <paramref name="fails"/> picks; records the others in <paramref name="record"/>.</summary>
+    /// <summary>Fails the mails <paramref name="fails"/> picks; records the others in <paramref name="record"/>; counts every try.</summary>
     private sealed class FailingSender(RecordingMailSender record, Func<MailMessageSpec, bool> fails, bool retryable) : IMailSender
     {
-        public Task SendAsync(MailMessageSpec message, CancellationToken cancellationToken) =>
-            fails(message)
+        private int _tries;
+
+        public int Tries => _tries;
+
+        public Task SendAsync(MailMessageSpec message, CancellationToken cancellationToken)
+        {
+            Interlocked.Increment(ref _tries);
+            return fails(message)
                 ? throw new MailDeliveryException(retryable ? "The SMTP server is gone." : "550 mailbox unavailable", retryable)
                 : record.SendAsync(message, cancellationToken);
+        }
     }
 
     [Fact]
