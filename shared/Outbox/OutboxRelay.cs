@@ -286,9 +286,8 @@ public sealed class OutboxRelay(TableClient cases, QueueServiceClient base64Queu
 
         if (failed.Count < specs.Count)
         {
-            var rest = failed.Count == 1
-                ? OutboxMessage.Mail(failed[0])
-                : OutboxMessage.Pack([.. failed.Select(OutboxMessage.Mail)])[0];
+            // One row: the mails came from one, and a single mail packs as a row of its own kind.
+            var rest = OutboxMessage.Pack([.. failed.Select(OutboxMessage.Mail)])[0];
             var kept = rest.ToEntity(row.PartitionKey!, row.RowKey!, row.GetDateTimeOffset("At") ?? time.GetUtcNow());
             kept["LeaseUntil"] = time.GetUtcNow() + Lease;
             try
